@@ -1,0 +1,58 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "LineageKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "LineageKit", targets: ["LineageKit"]),
+        .executable(name: "lineage", targets: ["lineage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .target(name: "LineageKit", swiftSettings: strictSettings),
+        .executableTarget(
+            name: "lineage",
+            dependencies: [
+                "LineageKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "LineageTestSupport",
+            dependencies: ["LineageKit"],
+            path: "Tests/LineageTestSupport",
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LineageKitTests",
+            dependencies: ["LineageKit", "LineageTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LineageCLITests",
+            dependencies: ["LineageTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "ProvenanceWalk",
+            dependencies: ["LineageKit"],
+            path: "examples/provenance-walk",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "LineageBenchmark",
+            dependencies: ["LineageKit"],
+            path: "Benchmarks/LineageBenchmark",
+            swiftSettings: strictSettings
+        ),
+    ]
+)

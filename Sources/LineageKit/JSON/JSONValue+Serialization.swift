@@ -1,0 +1,87 @@
+extension JSONValue {
+    /// How ``JSONValue/serialized(_:)`` lays out its text.
+    public enum Layout: Sendable {
+        /// One line, no spaces: for JSON Lines and wire bodies.
+        case compact
+        /// Indented by two spaces per level, for people.
+        case pretty
+    }
+
+    /// The JSON text of this value, keeping key order and number text.
+    public func serialized(_ layout: Layout = .compact) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        write(into: &output, layout: layout, depth: 0)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends the JSON text of this value to `output` as UTF-8.
+    public func write(into output: inout [UInt8], layout: Layout = .compact) {
+        write(into: &output, layout: layout, depth: 0)
+    }
+
+    private func write(into output: inout [UInt8], layout: Layout, depth: Int) {
+        switch self {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .number(let number): output.append(contentsOf: number.text.utf8)
+        case .string(let text): JSONValue.writeString(text, into: &output)
+        case .array(let elements):
+            guard !elements.isEmpty else {
+                output.append(contentsOf: "[]".utf8)
+                return
+            }
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSONValue.newline(into: &output, layout: layout, depth: depth + 1)
+                element.write(into: &output, layout: layout, depth: depth + 1)
+            }
+            JSONValue.newline(into: &output, layout: layout, depth: depth)
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            guard !object.isEmpty else {
+                output.append(contentsOf: "{}".utf8)
+                return
+            }
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in object.members.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                JSONValue.newline(into: &output, layout: layout, depth: depth + 1)
+                JSONValue.writeString(member.key, into: &output)
+                output.append(UInt8(ascii: ":"))
+                if case .pretty = layout { output.append(UInt8(ascii: " ")) }
+                member.value.write(into: &output, layout: layout, depth: depth + 1)
+            }
+            JSONValue.newline(into: &output, layout: layout, depth: depth)
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private static func newline(into output: inout [UInt8], layout: Layout, depth: Int) {
+        guard case .pretty = layout else { return }
+        output.append(UInt8(ascii: "\n"))
+        output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+    }
+
+    /// Appends `text` as a quoted JSON string, escaping quotes, backslashes and control characters.
+    static func writeString(_ text: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0x0F)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}

@@ -1,0 +1,187 @@
+/// A JSON value that keeps what a round trip needs: key order and the exact text of numbers.
+///
+/// LineageKit never loses data it reads: a document read and written back is the same JSON value.
+/// Objects are ordered key/value lists (``JSONObject``) and numbers keep their literal text
+/// (``JSONNumber``), so `1.0` stays `1.0` and a 20-digit id stays exact.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(JSONNumber)
+    case string(String)
+    case array([JSONValue])
+    case object(JSONObject)
+
+    /// The string, when this is a string.
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    /// The object, when this is an object.
+    public var objectValue: JSONObject? {
+        if case .object(let value) = self { return value }
+        return nil
+    }
+
+    /// The elements, when this is an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let value) = self { return value }
+        return nil
+    }
+
+    /// Whether this is `null`.
+    public var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    /// The JSON type name used in error messages: `null`, `boolean`, `number`, `string`, `array` or `object`.
+    public var typeName: String {
+        switch self {
+        case .null: "null"
+        case .bool: "boolean"
+        case .number: "number"
+        case .string: "string"
+        case .array: "array"
+        case .object: "object"
+        }
+    }
+
+    /// Looks up a member of an object; `nil` when this is not an object or has no such key.
+    public subscript(key: String) -> JSONValue? {
+        objectValue?[key]
+    }
+}
+
+/// A JSON number kept as its literal text.
+///
+/// Two numbers are equal when they denote the same value (`120` and `120.0`), so comparisons
+/// of metadata values do not depend on how a writer formatted them.
+public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
+    /// The number exactly as it appeared in the input.
+    public let text: String
+
+    /// Creates a number from its JSON text; the text must already be a valid JSON number.
+    public init(text: String) {
+        self.text = text
+    }
+
+    /// Creates a number from an integer.
+    public init(_ value: Int) {
+        self.text = String(value)
+    }
+
+    /// Creates a number from a double; non-finite values are not JSON and become `0`.
+    public init(_ value: Double) {
+        guard value.isFinite else {
+            self.text = "0"
+            return
+        }
+        if value == value.rounded(), abs(value) < 1e15 {
+            self.text = String(Int64(value))
+        } else {
+            self.text = String(value)
+        }
+    }
+
+    /// The value as a double (which may round very long numbers).
+    public var doubleValue: Double { Double(text) ?? .nan }
+
+    /// The value as an integer, when it is one.
+    public var intValue: Int? { Int(text) ?? Double(text).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil } }
+
+    public var description: String { text }
+
+    public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
+        lhs.text == rhs.text || lhs.doubleValue == rhs.doubleValue
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(doubleValue)
+    }
+}
+
+/// A JSON object: members in their original order, with lookup by key.
+///
+/// JSON allows a key twice; like most readers, lookup returns the last occurrence, while
+/// ``members`` keeps every one so that writing the object back loses nothing.
+public struct JSONObject: Sendable, Hashable, Sequence {
+    /// The members in input order.
+    public private(set) var members: [(key: String, value: JSONValue)]
+
+    /// Creates an object from ordered members.
+    public init(_ members: [(key: String, value: JSONValue)] = []) {
+        self.members = members
+    }
+
+    /// The number of members.
+    public var count: Int { members.count }
+
+    /// Whether the object has no members.
+    public var isEmpty: Bool { members.isEmpty }
+
+    /// The keys in input order.
+    public var keys: [String] { members.map(\.key) }
+
+    /// The value of `key` (its last occurrence), or `nil`; setting `nil` removes every occurrence.
+    public subscript(key: String) -> JSONValue? {
+        get {
+            for member in members.reversed() where member.key == key {
+                return member.value
+            }
+            return nil
+        }
+        set {
+            if let newValue {
+                if let index = members.lastIndex(where: { $0.key == key }) {
+                    members[index].value = newValue
+                } else {
+                    members.append((key, newValue))
+                }
+            } else {
+                members.removeAll { $0.key == key }
+            }
+        }
+    }
+
+    public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {
+        members.makeIterator()
+    }
+
+    /// Objects are equal when they have the same keys with equal values, whatever the order.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.members.count == rhs.members.count else { return false }
+        if lhs.members.elementsEqual(rhs.members, by: { $0.key == $1.key && $0.value == $1.value }) {
+            return true
+        }
+        let left = Dictionary(lhs.members, uniquingKeysWith: { _, last in last })
+        let right = Dictionary(rhs.members, uniquingKeysWith: { _, last in last })
+        return left == right
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var combined = 0
+        for (key, value) in members {
+            var memberHasher = Hasher()
+            memberHasher.combine(key)
+            memberHasher.combine(value)
+            combined ^= memberHasher.finalize()
+        }
+        hasher.combine(members.count)
+        hasher.combine(combined)
+    }
+}
+
+extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
+{
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    public init(nilLiteral: ()) { self = .null }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(JSONObject(elements.map { (key: $0.0, value: $0.1) }))
+    }
+}

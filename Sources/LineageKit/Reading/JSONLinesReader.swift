@@ -1,0 +1,143 @@
+import Dispatch
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads a JSON Lines file in parallel: the file is cut at line starts into pieces, each piece is
+/// read in blocks and decoded on its own thread, and the pieces come back in file order with
+/// piece-relative line numbers (``RecordCollector`` makes them absolute).
+struct JSONLinesReader {
+    let file: SourceFile
+    let handle: OpenFile
+    let options: SnapshotReader.Options
+    static let blockSize = 4 << 20
+
+    func read() throws -> [RecordChunk] {
+        let size = handle.size
+        guard size > 0 else { return [] }
+        let pieceCount = max(1, min(options.concurrency * 4, size / (1 << 20)))
+        var starts = [0]
+        for piece in 1..<max(pieceCount, 1) {
+            let start = try handle.lineStart(atOrAfter: size * piece / pieceCount)
+            if let last = starts.last, start > last, start < size { starts.append(start) }
+        }
+        let ranges = zip(starts, starts.dropFirst() + [size]).map { $0..<$1 }
+        let results = ChunkSlots(count: ranges.count)
+        DispatchQueue.concurrentPerform(iterations: ranges.count) { piece in
+            results.store(readPiece(ranges[piece]), at: piece)
+        }
+        return try results.all()
+    }
+
+    private func readPiece(_ range: Range<Int>) -> Result<RecordChunk, any Error> {
+        Result {
+            var decoder = RecordDecoder()
+            var chunk = RecordChunk()
+            var buffer = [UInt8](repeating: 0, count: min(Self.blockSize, range.count))
+            var carried = 0
+            var bufferFileOffset = range.lowerBound
+            var line = 0
+            while true {
+                let wanted = min(buffer.count - carried, range.upperBound - bufferFileOffset - carried)
+                let got = try handle.read(
+                    into: &buffer, at: carried, count: wanted, fileOffset: bufferFileOffset + carried)
+                let valid = carried + got
+                let atEnd = bufferFileOffset + valid >= range.upperBound || got == 0
+                var stop = false
+                let consumed = buffer.withUnsafeBytes { bytes -> Int in
+                    var lineStart = 0
+                    while lineStart < valid {
+                        let lineEnd: Int
+                        if let pointer = memchr(bytes.baseAddress! + lineStart, 0x0A, valid - lineStart) {
+                            lineEnd = bytes.baseAddress!.distance(to: UnsafeRawPointer(pointer))
+                        } else if atEnd {
+                            lineEnd = valid
+                        } else {
+                            break
+                        }
+                        line += 1
+                        if !decodeLine(
+                            bytes, lineStart..<lineEnd, line: line, fileOffset: bufferFileOffset, decoder: &decoder,
+                            into: &chunk)
+                        {
+                            stop = true
+                            return lineEnd
+                        }
+                        lineStart = lineEnd + 1
+                    }
+                    return min(lineStart, valid)
+                }
+                if stop || atEnd { break }
+                carried = valid - consumed
+                if consumed > 0 {
+                    buffer.withUnsafeMutableBytes { bytes in
+                        _ = memmove(bytes.baseAddress!, bytes.baseAddress! + consumed, carried)
+                    }
+                }
+                bufferFileOffset += consumed
+                if carried == buffer.count {
+                    buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+                }
+            }
+            chunk.lineCount = line
+            return chunk
+        }
+    }
+
+    /// Decodes one line; returns `false` when reading must stop.
+    private func decodeLine(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, line: Int, fileOffset: Int,
+        decoder: inout RecordDecoder, into chunk: inout RecordChunk
+    ) -> Bool {
+        var start = range.lowerBound
+        var end = range.upperBound
+        while start < end, Self.isWhitespace(bytes[start]) { start += 1 }
+        while end > start, Self.isWhitespace(bytes[end - 1]) { end -= 1 }
+        guard start < end else { return true }
+        let location = SourceLocation(file: file.path, line: line)
+        do {
+            let record = try decoder.decode(bytes, start: start, end: end, location: location) {
+                RawJSON(file: file, offset: fileOffset + start, length: end - start)
+            }
+            chunk.records.append(record)
+            return true
+        } catch {
+            chunk.skipped += 1
+            if chunk.problems.count < options.maximumReportedProblems {
+                chunk.problems.append(
+                    LineageKitError(
+                        code: error.code, message: error.message,
+                        location: SourceLocation(file: file.path, line: line, column: error.offset - range.lowerBound + 1),
+                        recordID: error.recordID))
+            }
+            return options.keepGoing
+        }
+    }
+
+    @inline(__always)
+    static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
+    }
+}
+
+/// One result slot per piece, each written by exactly one thread of `concurrentPerform`.
+private final class ChunkSlots: @unchecked Sendable {
+    private var slots: [Result<RecordChunk, any Error>?]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        slots = Array(repeating: nil, count: count)
+    }
+
+    func store(_ result: Result<RecordChunk, any Error>, at index: Int) {
+        lock.withLock { slots[index] = result }
+    }
+
+    func all() throws -> [RecordChunk] {
+        try lock.withLock { try slots.map { try ($0 ?? .success(RecordChunk())).get() } }
+    }
+}

@@ -1,0 +1,385 @@
+/// A record read from input: one of the three kinds LineageKit understands.
+enum Record: Sendable {
+    case document(Document)
+    case object(BucketObject)
+    case collection(CollectionConfig)
+}
+
+/// A problem in one record, at a byte offset of the buffer it was decoded from.
+struct RecordError: Error, Sendable {
+    let code: LineageKitError.Code
+    let offset: Int
+    let message: String
+    var recordID: String?
+}
+
+/// Decodes one JSON record into a ``Record``, reading only what lineage needs.
+///
+/// Documents, the bulk of any input, are decoded in one pass over their bytes: lineage fields,
+/// user fields and ingestion status are read, everything else is validated and skipped (it stays
+/// available through ``RawJSON``). Objects and collection configurations are few and are parsed whole.
+struct RecordDecoder {
+    private var strings = StringInterner()
+
+    /// Root fields that are system fields in some shape and never user fields.
+    private static let systemRootFields: Set<String> = [
+        "document_id", "collection_id", "_internal", "document_blobs", "source_blobs", "_vectors", "vector",
+        "presigned_url", "presigned_urls", "internal_metadata", "document_schema_version", "lineage",
+        "lineage_chain", "lineage_path", "root_object_id", "root_bucket_id", "source_type", "source_object_id",
+        "source_document_id", "source_collection_id", "object_id", "enrichments", "source_details", "_expanded",
+    ]
+
+    mutating func decode(
+        _ bytes: UnsafeRawBufferPointer, start: Int, end: Int, location: SourceLocation, raw: () -> RawJSON
+    ) throws(RecordError) -> Record {
+        var scanner = JSONScanner(bytes: bytes, start: start, end: end)
+        do {
+            return try decodeRecord(&scanner, location: location, raw: raw)
+        } catch let error as RecordError {
+            throw Self.withRecordID(error, bytes: bytes, start: start, end: end)
+        } catch let error as JSONSyntaxError {
+            let recordError = RecordError(code: .malformedJSON, offset: error.offset, message: error.message)
+            throw Self.withRecordID(recordError, bytes: bytes, start: start, end: end)
+        } catch {
+            throw RecordError(code: .malformedJSON, offset: start, message: "\(error)")
+        }
+    }
+
+    // MARK: - Record kinds
+
+    private mutating func decodeRecord(
+        _ scanner: inout JSONScanner, location: SourceLocation, raw: () -> RawJSON
+    ) throws -> Record {
+        let recordStart = scanner.index
+        guard scanner.peek() == UInt8(ascii: "{") else {
+            throw RecordError(
+                code: .unknownRecordKind, offset: scanner.index,
+                message: "a record must be a JSON object, found \(scanner.peekTypeName())")
+        }
+        var fields = DocumentFields()
+        try scanner.readObjectRawKeys { scanner, key in
+            try self.readRootField(key, &scanner, into: &fields)
+        }
+        scanner.skipWhitespace()
+        guard scanner.isAtEnd else {
+            throw RecordError(code: .malformedJSON, offset: scanner.index, message: "unexpected content after the record")
+        }
+        if fields.documentIDSeen {
+            return .document(try makeDocument(fields, scanner: scanner, location: location, raw: raw))
+        }
+        var whole = JSONScanner(bytes: scanner.bytes, start: recordStart, end: scanner.end)
+        let value = try whole.parseValue()
+        if fields.hasObjectID && fields.hasBucketID {
+            return .object(try RecordMapping.object(from: value, location: location, offset: recordStart))
+        }
+        if fields.collectionID != nil && fields.hasCollectionConfigField {
+            return .collection(try RecordMapping.collection(from: value, location: location, offset: recordStart))
+        }
+        throw RecordError(
+            code: .unknownRecordKind, offset: recordStart,
+            message: "record of unknown kind: expected a document (document_id), a bucket object (object_id and "
+                + "bucket_id) or a collection configuration (collection_id with source or feature_extractor); "
+                + "keys are \(Self.keyList(value))")
+    }
+
+    private static func keyList(_ value: JSONValue) -> String {
+        let keys = value.objectValue?.keys ?? []
+        let shown = keys.prefix(8).joined(separator: ", ")
+        return keys.count > 8 ? shown + ", …" : (shown.isEmpty ? "none" : shown)
+    }
+
+    // MARK: - Root fields
+
+    private struct DocumentFields {
+        var documentID: String?
+        var documentIDSeen = false
+        var collectionID: String?
+        var collectionIDOffset = 0
+        var hasObjectID = false
+        var hasBucketID = false
+        var hasCollectionConfigField = false
+        var schemaVersion: String?
+        var hasInternal = false
+        var internalStatement = LineageStatement(place: .internal)
+        var nestedStatement = LineageStatement(place: .nested)
+        var hasNested = false
+        var rootStatement = LineageStatement(place: .root)
+        var internalStatus: String?
+        var legacyStatus: String?
+        var metadataRange: Range<Int>?
+        var metadataOffset = 0
+        /// Non-system root fields, as byte ranges parsed only if the shape makes them user fields.
+        var otherRootFields: [(key: String, range: Range<Int>)] = []
+    }
+
+    private mutating func readRootField(
+        _ key: RawKey, _ scanner: inout JSONScanner, into fields: inout DocumentFields
+    ) throws {
+        if key == "document_id" {
+            fields.documentIDSeen = true
+            fields.documentID = try readString(&scanner, path: "document_id", intern: false)
+        } else if key == "collection_id" {
+            fields.collectionIDOffset = scanner.index
+            fields.collectionID = try readString(&scanner, path: "collection_id")
+        } else if key == "_internal" {
+            if scanner.peek() == UInt8(ascii: "n") {
+                try scanner.skipValue()
+                return
+            }
+            try requireObject(&scanner, path: "_internal")
+            fields.hasInternal = true
+            try scanner.readObjectRawKeys { scanner, key in
+                if key == "lineage" {
+                    try self.readLineageObject(&scanner, into: &fields.internalStatement, prefix: "_internal.lineage")
+                } else if key == "metadata" {
+                    fields.internalStatus = try self.readIngestionStatus(&scanner, prefix: "_internal.metadata")
+                } else {
+                    try scanner.skipValue()
+                }
+            }
+        } else if key == "lineage" {
+            if scanner.peek() == UInt8(ascii: "n") {
+                try scanner.skipValue()
+                return
+            }
+            fields.hasNested = true
+            try readLineageObject(&scanner, into: &fields.nestedStatement, prefix: "lineage")
+        } else if key == "document_schema_version" {
+            fields.schemaVersion = try readString(&scanner, path: key.string)
+        } else if key == "internal_metadata" {
+            fields.legacyStatus = try readIngestionStatus(&scanner, prefix: "internal_metadata")
+        } else if key == "lineage_chain" {
+            fields.rootStatement.chain = try readChain(&scanner, path: "lineage_chain")
+        } else if key == "lineage_path" {
+            fields.rootStatement.path = try readString(&scanner, path: "lineage_path")
+        } else if try readFlatLineageField(key, &scanner, into: &fields.rootStatement, prefix: "") {
+            return
+        } else if key == "metadata" {
+            fields.metadataOffset = scanner.index
+            let start = scanner.index
+            try scanner.skipValue()
+            fields.metadataRange = start..<scanner.index
+            fields.otherRootFields.append(("metadata", start..<scanner.index))
+        } else {
+            let name = key.string
+            switch name {
+            case "object_id": fields.hasObjectID = true
+            case "bucket_id": fields.hasBucketID = true
+            case "source", "feature_extractor": fields.hasCollectionConfigField = true
+            default: break
+            }
+            let start = scanner.index
+            try scanner.skipValue()
+            if !Self.systemRootFields.contains(name) {
+                fields.otherRootFields.append((name, start..<scanner.index))
+            }
+        }
+    }
+
+    /// Reads one of the flat lineage fields shared by `_internal.lineage`, `lineage` and the root.
+    private mutating func readFlatLineageField(
+        _ key: RawKey, _ scanner: inout JSONScanner, into statement: inout LineageStatement, prefix: String
+    ) throws -> Bool {
+        if key == "root_object_id" {
+            statement.rootObjectID = try readString(&scanner, path: prefix + "root_object_id")
+        } else if key == "root_bucket_id" {
+            statement.rootBucketID = try readString(&scanner, path: prefix + "root_bucket_id")
+        } else if key == "source_type" {
+            statement.sourceType = try readString(&scanner, path: prefix + "source_type").map(SourceKind.init)
+        } else if key == "source_object_id" {
+            statement.sourceObjectID = try readString(&scanner, path: prefix + "source_object_id")
+        } else if key == "source_document_id" {
+            statement.sourceDocumentID = try readString(&scanner, path: prefix + "source_document_id")
+        } else if key == "source_collection_id" {
+            statement.sourceCollectionID = try readString(&scanner, path: prefix + "source_collection_id")
+        } else {
+            return false
+        }
+        return true
+    }
+
+    private mutating func readLineageObject(
+        _ scanner: inout JSONScanner, into statement: inout LineageStatement, prefix: String
+    ) throws {
+        try requireObject(&scanner, path: prefix)
+        let dotted = prefix + "."
+        try scanner.readObjectRawKeys { scanner, key in
+            if try self.readFlatLineageField(key, &scanner, into: &statement, prefix: dotted) {
+                return
+            } else if key == "chain" || key == "lineage_chain" {
+                statement.chain = try self.readChain(&scanner, path: dotted + key.string)
+            } else if key == "path" || key == "lineage_path" {
+                statement.path = try self.readString(&scanner, path: dotted + key.string)
+            } else {
+                try scanner.skipValue()
+            }
+        }
+    }
+
+    private mutating func readChain(_ scanner: inout JSONScanner, path: String) throws -> [LineageStep]? {
+        switch scanner.peek() {
+        case UInt8(ascii: "n"):
+            try scanner.skipValue()
+            return nil
+        case UInt8(ascii: "["): break
+        default: throw typeError(&scanner, path: path, expected: "an array of steps or null")
+        }
+        var steps: [LineageStep] = []
+        try scanner.readArray { scanner in
+            let stepPath = "\(path)[\(steps.count)]"
+            try self.requireObject(&scanner, path: stepPath)
+            var step = LineageStep()
+            try scanner.readObjectRawKeys { scanner, key in
+                if key == "collection_id" {
+                    step.collectionID = try self.readString(&scanner, path: stepPath + ".collection_id")
+                } else if key == "feature_extractor_id" {
+                    step.featureExtractorID = try self.readString(&scanner, path: stepPath + ".feature_extractor_id")
+                } else if key == "document_id" {
+                    step.documentID = try self.readString(&scanner, path: stepPath + ".document_id")
+                } else if key == "timestamp" {
+                    step.timestamp = try self.readString(&scanner, path: stepPath + ".timestamp")
+                } else {
+                    try scanner.skipValue()
+                }
+            }
+            steps.append(step)
+        }
+        return steps
+    }
+
+    private mutating func readIngestionStatus(_ scanner: inout JSONScanner, prefix: String) throws -> String? {
+        if scanner.peek() == UInt8(ascii: "n") {
+            try scanner.skipValue()
+            return nil
+        }
+        try requireObject(&scanner, path: prefix)
+        var status: String?
+        try scanner.readObjectRawKeys { scanner, key in
+            if key == "ingestion_status" {
+                status = try self.readString(&scanner, path: prefix + ".ingestion_status")
+            } else {
+                try scanner.skipValue()
+            }
+        }
+        return status
+    }
+
+    // MARK: - Typed reads
+
+    private mutating func readString(_ scanner: inout JSONScanner, path: String, intern: Bool = true) throws -> String?
+    {
+        guard let value = try scanner.parseOptionalString() else {
+            throw typeError(&scanner, path: path, expected: "a string or null")
+        }
+        guard let value else { return nil }
+        return intern ? strings.intern(value) : value
+    }
+
+    private func requireObject(_ scanner: inout JSONScanner, path: String) throws {
+        guard scanner.peek() == UInt8(ascii: "{") else {
+            throw typeError(&scanner, path: path, expected: "an object")
+        }
+    }
+
+    private func typeError(_ scanner: inout JSONScanner, path: String, expected: String) -> RecordError {
+        RecordError(
+            code: .wrongFieldType, offset: scanner.index,
+            message: "`\(path)` must be \(expected), found \(scanner.peekTypeName())")
+    }
+
+    // MARK: - Building the document
+
+    private func makeDocument(
+        _ fields: DocumentFields, scanner: JSONScanner, location: SourceLocation, raw: () -> RawJSON
+    ) throws -> Document {
+        guard let id = fields.documentID else {
+            throw RecordError(code: .missingField, offset: scanner.index - 1, message: "`document_id` is null")
+        }
+        guard let collectionID = fields.collectionID else {
+            throw RecordError(
+                code: .missingField, offset: fields.collectionIDOffset,
+                message: "document has no `collection_id`", recordID: id)
+        }
+        let shape: DocumentShape
+        var statements: [LineageStatement] = []
+        if fields.hasInternal {
+            shape = .current
+            statements.append(fields.internalStatement)
+        } else if fields.schemaVersion == "v2" {
+            shape = .flat2025v2
+        } else if fields.schemaVersion == "v1" || fields.hasNested {
+            shape = .nested2025v1
+        } else if !fields.rootStatement.isEmpty {
+            shape = .flat2025
+        } else {
+            shape = .unknown
+        }
+        if fields.schemaVersion == "v1" || (fields.schemaVersion == nil && fields.hasNested) {
+            statements.append(fields.nestedStatement)
+            statements.append(fields.rootStatement)
+        } else {
+            statements.append(fields.rootStatement)
+            if fields.hasNested { statements.append(fields.nestedStatement) }
+        }
+        statements.removeAll { $0.isEmpty }
+
+        var userFields = JSONObject()
+        if shape == .current {
+            var members: [(key: String, value: JSONValue)] = []
+            members.reserveCapacity(fields.otherRootFields.count)
+            for field in fields.otherRootFields {
+                var fieldScanner = JSONScanner(bytes: scanner.bytes, start: field.range.lowerBound, end: field.range.upperBound)
+                members.append((field.key, try fieldScanner.parseValue()))
+            }
+            userFields = JSONObject(members)
+        } else if let range = fields.metadataRange {
+            var fieldScanner = JSONScanner(bytes: scanner.bytes, start: range.lowerBound, end: range.upperBound)
+            switch try fieldScanner.parseValue() {
+            case .object(let object): userFields = object
+            case .null: break
+            case let other:
+                throw RecordError(
+                    code: .wrongFieldType, offset: fields.metadataOffset,
+                    message: "`metadata` must be an object or null, found \(other.typeName)", recordID: id)
+            }
+        }
+        return Document(
+            id: id, collectionID: collectionID, shape: shape, schemaVersion: fields.schemaVersion,
+            statements: statements, userFields: userFields,
+            ingestionStatus: fields.internalStatus ?? fields.legacyStatus, location: location, raw: raw())
+    }
+
+    /// Adds the record's `document_id` (or object or collection id) to an error, when one can be found.
+    private static func withRecordID(_ error: RecordError, bytes: UnsafeRawBufferPointer, start: Int, end: Int)
+        -> RecordError
+    {
+        guard error.recordID == nil else { return error }
+        var result = error
+        var scanner = JSONScanner(bytes: bytes, start: start, end: end)
+        var found: [String: String] = [:]
+        _ = try? scanner.readObjectRawKeys { scanner, key in
+            if key == "document_id" || key == "object_id" || key == "collection_id" {
+                if case .string(let value)? = try? scanner.parseValue() { found[key.string] = value }
+                return
+            }
+            try scanner.skipValue()
+        }
+        result.recordID = found["document_id"] ?? found["object_id"] ?? found["collection_id"]
+        return result
+    }
+}
+
+extension JSONScanner {
+    /// The JSON type of the next value, for error messages.
+    mutating func peekTypeName() -> String {
+        switch peek() {
+        case nil: "end of input"
+        case UInt8(ascii: "{"): "object"
+        case UInt8(ascii: "["): "array"
+        case UInt8(ascii: "\""): "string"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): "boolean"
+        case UInt8(ascii: "n"): "null"
+        default: "number"
+        }
+    }
+}

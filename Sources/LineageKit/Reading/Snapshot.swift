@@ -1,0 +1,39 @@
+/// Everything read from a set of inputs: documents, bucket objects and collection configurations.
+public struct Snapshot: Sendable {
+    /// The documents, in input order, each id once.
+    public var documents: [Document]
+    /// The bucket objects, in input order, each id once.
+    public var objects: [BucketObject]
+    /// The collection configurations, in input order, each id once.
+    public var collections: [CollectionConfig]
+    /// What was read, and what was skipped or merged on the way.
+    public var report: ReadReport
+
+    /// Creates a snapshot.
+    public init(
+        documents: [Document] = [], objects: [BucketObject] = [], collections: [CollectionConfig] = [],
+        report: ReadReport = ReadReport()
+    ) {
+        self.documents = documents
+        self.objects = objects
+        self.collections = collections
+        self.report = report
+    }
+}
+
+/// What a read went through: files, bytes, and the records it skipped or merged.
+public struct ReadReport: Sendable {
+    /// The files read, in order (`<stdin>` for standard input).
+    public var files: [String] = []
+    /// The bytes read.
+    public var bytes: Int = 0
+    /// Records skipped because they were bad (only with `keepGoing`).
+    public var skippedRecords: Int = 0
+    /// The first problems met (at most ``SnapshotReader/Options/maximumReportedProblems``).
+    public var problems: [LineageKitError] = []
+    /// Records that repeated an earlier record's id with the same content, and were merged.
+    public var identicalDuplicates: Int = 0
+
+    /// Creates an empty report.
+    public init() {}
+}

@@ -1,0 +1,218 @@
+import Dispatch
+import Foundation
+
+/// Reads documents, bucket objects and collection configurations from files, directories and
+/// standard input into a ``Snapshot``.
+///
+/// A file may be JSON Lines, a JSON array of records, a single record, or a list-response
+/// envelope (`{"results": [...], "pagination": ...}`, or `groups` of documents). Each record's kind
+/// is detected from its keys. JSON Lines files, the bulk format, are read in parallel in blocks,
+/// without holding the file in memory. By default the first bad record stops the read with a
+/// ``LineageKitError`` naming file, line and column; with ``Options/keepGoing`` bad records are
+/// skipped and counted in the ``ReadReport``.
+public struct SnapshotReader: Sendable {
+    /// How to read.
+    public struct Options: Sendable {
+        /// Skip bad records instead of stopping at the first one.
+        public var keepGoing = false
+        /// How many problems the report keeps in full.
+        public var maximumReportedProblems = 10
+        /// How many threads read JSON Lines files.
+        public var concurrency = ProcessInfo.processInfo.activeProcessorCount
+
+        /// Creates options.
+        public init(keepGoing: Bool = false, maximumReportedProblems: Int = 10, concurrency: Int? = nil) {
+            self.keepGoing = keepGoing
+            self.maximumReportedProblems = maximumReportedProblems
+            if let concurrency { self.concurrency = max(1, concurrency) }
+        }
+    }
+
+    /// The options in force.
+    public var options: Options
+
+    /// Creates a reader.
+    public init(options: Options = Options()) {
+        self.options = options
+    }
+
+    /// Reads every input into one snapshot.
+    ///
+    /// - Throws: ``LineageKitError`` for unreadable inputs, and for bad records unless
+    ///   ``Options/keepGoing`` is set; also for the same id twice with different content.
+    public func read(_ inputs: [InputSource]) throws -> Snapshot {
+        var collector = RecordCollector(options: options)
+        for input in inputs {
+            switch input {
+            case .path(let path):
+                for file in try Self.files(at: path) {
+                    try readFile(file, into: &collector)
+                }
+            case .standardInput:
+                let bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
+                try readWhole(bytes, name: "<stdin>", file: nil, into: &collector)
+            case .bytes(let bytes, let name):
+                try readWhole(bytes, name: name, file: nil, into: &collector)
+            }
+        }
+        return try collector.finish()
+    }
+
+    /// Reads one input; a convenience for ``read(_:)``.
+    public func read(_ input: InputSource) throws -> Snapshot {
+        try read([input])
+    }
+
+    // MARK: - Files
+
+    /// The files an input path stands for: itself, or its `.json`/`.jsonl` files in name order.
+    static func files(at path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw LineageKitError(code: .unreadableInput, message: "\(path): no such file or directory")
+        }
+        guard isDirectory.boolValue else { return [path] }
+        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
+            throw LineageKitError(code: .unreadableInput, message: "\(path): cannot list the directory")
+        }
+        var found: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            if relative.hasSuffix(".json") || relative.hasSuffix(".jsonl") {
+                found.append((path as NSString).appendingPathComponent(relative))
+            }
+        }
+        return found.sorted()
+    }
+
+    private func readFile(_ path: String, into collector: inout RecordCollector) throws {
+        let handle = try OpenFile(path: path)
+        let file = SourceFile(path: path, size: handle.size, modificationTime: handle.modificationTime)
+        if path.hasSuffix(".jsonl") {
+            collector.noteFile(path, bytes: handle.size)
+            let chunks = try JSONLinesReader(file: file, handle: handle, options: options).read()
+            var lineOffset = 0
+            for chunk in chunks {
+                try collector.add(chunk, lineOffset: lineOffset)
+                lineOffset += chunk.lineCount
+            }
+        } else {
+            let bytes = try handle.readAll()
+            try readWhole(bytes, name: path, file: file, into: &collector)
+        }
+    }
+
+    private func readWhole(
+        _ bytes: [UInt8], name: String, file: SourceFile?, into collector: inout RecordCollector
+    ) throws {
+        collector.noteFile(name, bytes: bytes.count)
+        var reader = WholeFileReader(bytes: bytes, name: name, file: file, keepGoing: options.keepGoing)
+        reader.maximumReportedProblems = options.maximumReportedProblems
+        try collector.add(reader.read(), lineOffset: 0)
+    }
+}
+
+/// The records and problems of one piece of input, in input order.
+struct RecordChunk: Sendable {
+    var records: [Record] = []
+    var problems: [LineageKitError] = []
+    var skipped = 0
+    /// Lines in this chunk, for turning chunk-relative lines into file lines.
+    var lineCount = 0
+}
+
+/// Gathers chunks into a snapshot, merging identical duplicates and reporting conflicting ones.
+struct RecordCollector {
+    let options: SnapshotReader.Options
+    private var documents: [Document] = []
+    private var objects: [BucketObject] = []
+    private var collections: [CollectionConfig] = []
+    private var report = ReadReport()
+
+    init(options: SnapshotReader.Options) {
+        self.options = options
+    }
+
+    mutating func noteFile(_ name: String, bytes: Int) {
+        report.files.append(name)
+        report.bytes += bytes
+    }
+
+    /// Adds a chunk whose line numbers start after `lineOffset` lines of its file.
+    mutating func add(_ chunk: RecordChunk, lineOffset: Int) throws {
+        let problems = chunk.problems.map { $0.shiftingLines(by: lineOffset) }
+        if let first = problems.first, !options.keepGoing {
+            throw first
+        }
+        report.skipped(chunk.skipped, problems: problems, keeping: options.maximumReportedProblems)
+        documents.reserveCapacity(documents.count + chunk.records.count)
+        for record in chunk.records {
+            switch record {
+            case .document(var document):
+                if lineOffset > 0, let location = document.location {
+                    document.location = SourceLocation(
+                        file: location.file, line: location.line + lineOffset, column: location.column)
+                }
+                documents.append(document)
+            case .object(let object): objects.append(object)
+            case .collection(let collection): collections.append(collection)
+            }
+        }
+    }
+
+    mutating func finish() throws -> Snapshot {
+        documents = try deduplicate(documents, kind: "document", id: \.id, location: \.location) { try $0.json() }
+        objects = try deduplicate(objects, kind: "object", id: \.id, location: \.location) { $0.json }
+        collections = try deduplicate(collections, kind: "collection", id: \.id, location: \.location) { $0.json }
+        return Snapshot(documents: documents, objects: objects, collections: collections, report: report)
+    }
+
+    private mutating func deduplicate<Item>(
+        _ items: [Item], kind: String, id: KeyPath<Item, String>, location: KeyPath<Item, SourceLocation?>,
+        content: (Item) throws -> JSONValue
+    ) throws -> [Item] {
+        var firstIndex: [String: Int] = [:]
+        firstIndex.reserveCapacity(items.count)
+        var drop: Set<Int> = []
+        for (index, item) in items.enumerated() {
+            let itemID = item[keyPath: id]
+            guard let earlier = firstIndex[itemID] else {
+                firstIndex[itemID] = index
+                continue
+            }
+            drop.insert(index)
+            if try content(items[earlier]) == content(item) {
+                report.identicalDuplicates += 1
+                continue
+            }
+            let firstPlace = items[earlier][keyPath: location]?.description ?? "an earlier input"
+            let error = LineageKitError(
+                code: .conflictingDuplicate,
+                message: "\(kind) appears twice with different content (first at \(firstPlace)); not merged",
+                location: item[keyPath: location], recordID: itemID)
+            guard options.keepGoing else { throw error }
+            report.skipped(1, problems: [error], keeping: options.maximumReportedProblems)
+        }
+        guard !drop.isEmpty else { return items }
+        return items.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+    }
+}
+
+extension ReadReport {
+    mutating func skipped(_ count: Int, problems newProblems: [LineageKitError], keeping maximum: Int) {
+        skippedRecords += count
+        for problem in newProblems where problems.count < maximum {
+            problems.append(problem)
+        }
+    }
+}
+
+extension LineageKitError {
+    /// The same error with its line moved on by `lines`.
+    func shiftingLines(by lines: Int) -> LineageKitError {
+        guard lines > 0, let location else { return self }
+        return LineageKitError(
+            code: code, message: message,
+            location: SourceLocation(file: location.file, line: location.line + lines, column: location.column),
+            recordID: recordID)
+    }
+}

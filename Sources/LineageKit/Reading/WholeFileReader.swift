@@ -1,0 +1,148 @@
+/// Reads a buffer holding a JSON array of records, a list-response envelope, a single record,
+/// or records one after another (JSON Lines in a `.json` file or on standard input).
+struct WholeFileReader {
+    let bytes: [UInt8]
+    let name: String
+    let file: SourceFile?
+    let keepGoing: Bool
+    var maximumReportedProblems = 10
+
+    func read() -> RecordChunk {
+        var state = State(name: name, file: file, keepGoing: keepGoing, maximumProblems: maximumReportedProblems)
+        bytes.withUnsafeBytes { buffer in
+            var scanner = JSONScanner(bytes: buffer)
+            do {
+                switch scanner.peek() {
+                case nil: return
+                case UInt8(ascii: "["):
+                    try scanner.readArray { scanner in try state.decodeNext(&scanner) }
+                    scanner.skipWhitespace()
+                    if !scanner.isAtEnd { throw scanner.error("unexpected content after the top-level array") }
+                case UInt8(ascii: "{") where Self.isEnvelope(buffer, at: scanner.index):
+                    try scanner.readObjectRawKeys { scanner, key in
+                        if key == "results" {
+                            try scanner.readArray { scanner in try state.decodeNext(&scanner) }
+                        } else if key == "groups" {
+                            try scanner.readArray { scanner in
+                                try scanner.readObjectRawKeys { scanner, key in
+                                    guard key == "documents" else { return try scanner.skipValue() }
+                                    try scanner.readArray { scanner in try state.decodeNext(&scanner) }
+                                }
+                            }
+                        } else {
+                            try scanner.skipValue()
+                        }
+                    }
+                    scanner.skipWhitespace()
+                    if !scanner.isAtEnd { throw scanner.error("unexpected content after the response envelope") }
+                case UInt8(ascii: "{"):
+                    while scanner.peek() != nil {
+                        try state.decodeNext(&scanner)
+                    }
+                default:
+                    throw scanner.error("expected a JSON object, an array of objects or JSON Lines")
+                }
+            } catch let error as JSONSyntaxError {
+                state.fail(buffer, code: .malformedJSON, offset: error.offset, message: error.message + Self.restSkipped)
+            } catch let error as StopReading {
+                _ = error
+            } catch {
+                state.fail(buffer, code: .malformedJSON, offset: scanner.index, message: "\(error)")
+            }
+        }
+        return state.chunk
+    }
+
+    private static let restSkipped = " (the rest of this input was not read)"
+
+    /// Whether the object at `offset` is a list response (`results` or `groups`) rather than a record.
+    private static func isEnvelope(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        var scanner = JSONScanner(bytes: buffer, start: offset)
+        var hasList = false
+        var hasRecordID = false
+        _ = try? scanner.readObjectRawKeys { scanner, key in
+            if key == "results" || key == "groups" {
+                hasList = scanner.peek() == UInt8(ascii: "[")
+            } else if key == "document_id" || key == "object_id" || key == "collection_id" {
+                hasRecordID = true
+            }
+            try scanner.skipValue()
+        }
+        return hasList && !hasRecordID
+    }
+
+    /// Thrown to end reading after the first bad record when not keeping going.
+    private struct StopReading: Error {}
+
+    private struct State {
+        let name: String
+        let file: SourceFile?
+        let keepGoing: Bool
+        let maximumProblems: Int
+        var decoder = RecordDecoder()
+        var chunk = RecordChunk()
+        var lines = LineCounter()
+
+        init(name: String, file: SourceFile?, keepGoing: Bool, maximumProblems: Int) {
+            self.name = name
+            self.file = file
+            self.keepGoing = keepGoing
+            self.maximumProblems = maximumProblems
+        }
+
+        /// Decodes the value at the scanner as one record and moves past it.
+        mutating func decodeNext(_ scanner: inout JSONScanner) throws {
+            scanner.skipWhitespace()
+            let start = scanner.index
+            try scanner.skipValue()
+            let end = scanner.index
+            let position = lines.position(of: start, in: scanner.bytes)
+            let location = SourceLocation(file: name, line: position.line, column: position.column)
+            do {
+                let record = try decoder.decode(scanner.bytes, start: start, end: end, location: location) {
+                    if let file { return RawJSON(file: file, offset: start, length: end - start) }
+                    return RawJSON(bytes: Array(scanner.bytes[start..<end]))
+                }
+                chunk.records.append(record)
+            } catch {
+                fail(scanner.bytes, code: error.code, offset: error.offset, message: error.message, recordID: error.recordID)
+                if !keepGoing { throw StopReading() }
+            }
+        }
+
+        mutating func fail(
+            _ bytes: UnsafeRawBufferPointer, code: LineageKitError.Code, offset: Int, message: String,
+            recordID: String? = nil
+        ) {
+            chunk.skipped += 1
+            guard chunk.problems.count < maximumProblems else { return }
+            let position = lines.position(of: offset, in: bytes)
+            chunk.problems.append(
+                LineageKitError(
+                    code: code, message: message,
+                    location: SourceLocation(file: name, line: position.line, column: position.column),
+                    recordID: recordID))
+        }
+    }
+}
+
+/// Turns byte offsets into 1-based lines and columns, counting forward from the last answer.
+struct LineCounter {
+    private var offset = 0
+    private var line = 1
+    private var lineStart = 0
+
+    mutating func position(of target: Int, in bytes: UnsafeRawBufferPointer) -> (line: Int, column: Int) {
+        if target < offset {
+            self = LineCounter()
+        }
+        while offset < target && offset < bytes.count {
+            if bytes[offset] == 0x0A {
+                line += 1
+                lineStart = offset + 1
+            }
+            offset += 1
+        }
+        return (line, target - lineStart + 1)
+    }
+}

@@ -1,0 +1,141 @@
+extension DecompositionGraph {
+    /// The immediate sources of a node: none for objects and unlinked documents, one otherwise.
+    public func parents(of id: NodeID) -> [Node] {
+        guard let index = indexByID[id] else { return [] }
+        let parent = parentIndex[Int(index)]
+        return parent >= 0 ? [nodes[Int(parent)]] : []
+    }
+
+    /// The nodes derived directly from a node, in input order.
+    public func children(of id: NodeID) -> [Node] {
+        guard let index = indexByID[id] else { return [] }
+        return childIndexRange(of: Int(index)).map { nodes[Int(childIndices[$0])] }
+    }
+
+    /// Sources of sources, nearest first, up to `maxDepth` steps (all when `nil`).
+    ///
+    /// A cycle ends the walk when it comes back to a node already listed.
+    public func ancestors(of id: NodeID, maxDepth: Int? = nil) -> [Node] {
+        guard let start = indexByID[id] else { return [] }
+        var result: [Node] = []
+        var seen: Set<Int32> = [start]
+        var current = parentIndex[Int(start)]
+        while current >= 0, seen.insert(current).inserted, maxDepth.map({ result.count < $0 }) ?? true {
+            result.append(nodes[Int(current)])
+            current = parentIndex[Int(current)]
+        }
+        return result
+    }
+
+    /// Everything derived from a node, breadth first, up to `maxDepth` levels (all when `nil`).
+    public func descendants(of id: NodeID, maxDepth: Int? = nil) -> [Node] {
+        guard let start = indexByID[id] else { return [] }
+        return descendantIndices(of: [start], maxDepth: maxDepth).map { nodes[Int($0)] }
+    }
+
+    /// The whole tree of a root object: the object, everything derived from it, and every document
+    /// that states it as root even where the chain between them is broken.
+    public func tree(ofRootObject objectID: String) -> [Node] {
+        var starts: [Int32] = []
+        if let root = indexByID[.object(objectID)] { starts.append(root) }
+        starts.append(contentsOf: documentNodesByRoot[objectID] ?? [])
+        guard !starts.isEmpty else { return [] }
+        var order = descendantIndices(of: starts, maxDepth: nil, includeStarts: true)
+        if let first = order.first, let root = indexByID[.object(objectID)], first != root {
+            order.removeAll { $0 == root }
+            order.insert(root, at: 0)
+        }
+        return order.map { nodes[Int($0)] }
+    }
+
+    /// The depth of a node below the bucket object its ancestry reaches: 0 for an object, 1 for a
+    /// document made from an object, and so on; `nil` when the ancestry is a cycle or ends at a
+    /// document (one with no stated source, or a ghost).
+    public func tier(of id: NodeID) -> Int? {
+        guard let index = indexByID[id] else { return nil }
+        return tier(ofIndex: index)
+    }
+
+    /// The node and its ancestors up to the top of its ancestry, nearest first.
+    public func pathToRoot(from id: NodeID) -> [Node] {
+        guard let start = node(id) else { return [] }
+        return [start] + ancestors(of: id)
+    }
+
+    // MARK: - Index-level helpers
+
+    func childIndexRange(of index: Int) -> Range<Int> {
+        Int(childOffsets[index])..<Int(childOffsets[index + 1])
+    }
+
+    func tier(ofIndex index: Int32) -> Int? {
+        var depth = 0
+        var current = index
+        while parentIndex[Int(current)] >= 0 {
+            depth += 1
+            if depth > nodes.count { return nil }
+            current = parentIndex[Int(current)]
+        }
+        let top = nodes[Int(current)].kind
+        return top == .object || top == .ghostObject ? depth : nil
+    }
+
+    /// The tier recorded for nodes whose ancestry is a cycle.
+    static let cycleTier: Int32 = -1
+    /// The tier recorded for nodes whose ancestry ends at a document, not at a bucket object.
+    static let unknownTier: Int32 = -4
+
+    /// Tiers of every node in one linear pass: objects 0, documents their depth below the object
+    /// their ancestry reaches, ``cycleTier`` or ``unknownTier`` where there is no such object.
+    func allTiers() -> [Int32] {
+        let unvisited: Int32 = -2
+        let inProgress: Int32 = -3
+        var tiers = [Int32](repeating: unvisited, count: nodes.count)
+        var stack: [Int32] = []
+        for start in 0..<nodes.count where tiers[start] == unvisited {
+            var current = Int32(start)
+            stack.removeAll(keepingCapacity: true)
+            while current >= 0, tiers[Int(current)] == unvisited {
+                tiers[Int(current)] = inProgress
+                stack.append(current)
+                current = parentIndex[Int(current)]
+            }
+            var depth: Int32
+            if current >= 0 {
+                let reached = tiers[Int(current)]
+                depth = reached == inProgress ? Self.cycleTier : reached
+            } else if let top = stack.last, nodes[Int(top)].kind == .object || nodes[Int(top)].kind == .ghostObject {
+                depth = -1
+            } else {
+                depth = Self.unknownTier
+            }
+            while let node = stack.popLast() {
+                if depth >= -1 { depth += 1 }
+                tiers[Int(node)] = depth
+            }
+        }
+        return tiers
+    }
+
+    func descendantIndices(of starts: [Int32], maxDepth: Int?, includeStarts: Bool = false) -> [Int32] {
+        var seen = Set(starts)
+        var result: [Int32] = includeStarts ? starts : []
+        var frontier = starts
+        var depth = 0
+        while !frontier.isEmpty, maxDepth.map({ depth < $0 }) ?? true {
+            var next: [Int32] = []
+            for index in frontier {
+                for position in childIndexRange(of: Int(index)) {
+                    let child = childIndices[position]
+                    if seen.insert(child).inserted {
+                        next.append(child)
+                    }
+                }
+            }
+            result.append(contentsOf: next)
+            frontier = next
+            depth += 1
+        }
+        return result
+    }
+}

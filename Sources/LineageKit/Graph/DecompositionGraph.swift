@@ -1,0 +1,163 @@
+/// The decomposition graph of a namespace: bucket objects, documents, and ghost nodes for
+/// references to objects and documents that are not in the input, joined by "derived from" edges.
+///
+/// Each document has at most one immediate source, its resolved ``ResolvedLineage``: a bucket
+/// object for bucket-sourced documents, a document for collection-sourced ones. So the graph is a
+/// forest, except where lineage is broken into a cycle; every query guards against cycles and
+/// none recurses, so deep chains and wide fan-outs cost memory, never stack.
+///
+/// Nodes are addressed by ``NodeID``. Building is linear in the input.
+public struct DecompositionGraph: Sendable {
+    /// A node's identity: an object id or a document id.
+    public enum NodeID: Sendable, Hashable, CustomStringConvertible {
+        /// A bucket object (`obj_…`).
+        case object(String)
+        /// A document (`doc_…`).
+        case document(String)
+
+        /// The bare id.
+        public var rawID: String {
+            switch self {
+            case .object(let id), .document(let id): id
+            }
+        }
+
+        public var description: String { rawID }
+    }
+
+    /// What a node stands for.
+    public enum NodeKind: String, Sendable, Hashable {
+        /// A bucket object in the input.
+        case object
+        /// A document in the input.
+        case document
+        /// An object referenced by a document but absent from the input.
+        case ghostObject = "ghost-object"
+        /// A document referenced by a document but absent from the input.
+        case ghostDocument = "ghost-document"
+
+        /// Whether the node stands for something absent from the input.
+        public var isGhost: Bool { self == .ghostObject || self == .ghostDocument }
+    }
+
+    /// One node of the graph.
+    public struct Node: Sendable, Hashable {
+        /// The node's identity.
+        public let id: NodeID
+        /// What the node stands for.
+        public let kind: NodeKind
+        /// The collection, for documents (for ghost documents, as their children state it).
+        public let collectionID: String?
+        /// The bucket, for objects (for ghost objects, as the documents referencing them state it).
+        public let bucketID: String?
+        /// The node's position in ``DecompositionGraph/nodes``.
+        public let index: Int
+    }
+
+    /// Every node: objects, then documents, then ghosts, each in input order.
+    public let nodes: [Node]
+    /// The documents of the input, in input order.
+    public let documents: [Document]
+    /// The bucket objects of the input, in input order.
+    public let objects: [BucketObject]
+    /// The collection configurations given, in input order.
+    public let collections: [CollectionConfig]
+
+    let indexByID: [NodeID: Int32]
+    /// For each node, the index of its immediate source, or -1.
+    let parentIndex: [Int32]
+    /// Children of node `i` are `childIndices[childOffsets[i]..<childOffsets[i + 1]]`.
+    let childOffsets: [Int32]
+    let childIndices: [Int32]
+    /// For each node, its position in ``documents`` or ``objects`` (-1 for ghosts).
+    let recordIndex: [Int32]
+    let documentNodesByRoot: [String: [Int32]]
+    let documentNodesByCollection: [String: [Int32]]
+
+    /// Builds the graph of a snapshot.
+    public init(snapshot: Snapshot) {
+        self.init(documents: snapshot.documents, objects: snapshot.objects, collections: snapshot.collections)
+    }
+
+    /// Builds the graph of documents, objects and collection configurations.
+    ///
+    /// Ids are expected to be unique (``SnapshotReader`` makes them so); a repeated id keeps its
+    /// first record.
+    public init(documents: [Document], objects: [BucketObject] = [], collections: [CollectionConfig] = []) {
+        var builder = GraphBuilder(capacity: documents.count + objects.count)
+        for (position, object) in objects.enumerated() {
+            builder.addNode(
+                .object(object.id), kind: .object, collectionID: nil, bucketID: object.bucketID, record: position)
+        }
+        for (position, document) in documents.enumerated() {
+            builder.addNode(
+                .document(document.id), kind: .document, collectionID: document.collectionID, bucketID: nil,
+                record: position)
+        }
+        for document in documents {
+            builder.link(document)
+        }
+        self.documents = documents
+        self.objects = objects
+        self.collections = collections
+        self.nodes = builder.nodes
+        self.indexByID = builder.indexByID
+        self.parentIndex = builder.parentIndex
+        self.recordIndex = builder.recordIndex
+        self.documentNodesByRoot = builder.byRoot
+        self.documentNodesByCollection = builder.byCollection
+        (self.childOffsets, self.childIndices) = GraphBuilder.children(of: builder.parentIndex)
+    }
+
+    // MARK: - Lookup
+
+    /// The node with this id, if the graph has one.
+    public func node(_ id: NodeID) -> Node? {
+        indexByID[id].map { nodes[Int($0)] }
+    }
+
+    /// The document with this id, if it was in the input.
+    public func document(_ id: String) -> Document? {
+        guard let index = indexByID[.document(id)], recordIndex[Int(index)] >= 0,
+            nodes[Int(index)].kind == .document
+        else { return nil }
+        return documents[Int(recordIndex[Int(index)])]
+    }
+
+    /// The bucket object with this id, if it was in the input.
+    public func object(_ id: String) -> BucketObject? {
+        guard let index = indexByID[.object(id)], recordIndex[Int(index)] >= 0, nodes[Int(index)].kind == .object
+        else { return nil }
+        return objects[Int(recordIndex[Int(index)])]
+    }
+
+    /// The document a document node stands for (nil for objects and ghosts).
+    public func document(at node: Node) -> Document? {
+        node.kind == .document ? documents[Int(recordIndex[node.index])] : nil
+    }
+
+    /// The ghost nodes: references to objects and documents absent from the input.
+    public var ghosts: [Node] {
+        nodes.filter { $0.kind.isGhost }
+    }
+
+    /// The document nodes whose resolved root object is `objectID`.
+    public func documentNodes(withRootObject objectID: String) -> [Node] {
+        (documentNodesByRoot[objectID] ?? []).map { nodes[Int($0)] }
+    }
+
+    /// The document nodes of a collection.
+    public func documentNodes(inCollection collectionID: String) -> [Node] {
+        (documentNodesByCollection[collectionID] ?? []).map { nodes[Int($0)] }
+    }
+
+    /// The root object ids documents state, sorted.
+    public var rootObjectIDs: [String] {
+        documentNodesByRoot.keys.sorted()
+    }
+
+    /// The collection ids documents are in, sorted.
+    public var documentCollectionIDs: [String] {
+        documentNodesByCollection.keys.sorted()
+    }
+}

@@ -1,0 +1,104 @@
+/// The collection-level pipeline: buckets and collections as nodes, "feeds" edges between them,
+/// with how many documents took each edge and whether a collection configuration declares it.
+public struct PipelineGraph: Sendable, Hashable {
+    /// A bucket or a collection.
+    public enum Node: Sendable, Hashable, Comparable, CustomStringConvertible {
+        /// A bucket (`bkt_…`).
+        case bucket(String)
+        /// A collection (`col_…`).
+        case collection(String)
+
+        /// The bare id.
+        public var id: String {
+            switch self {
+            case .bucket(let id), .collection(let id): id
+            }
+        }
+
+        /// `bucket` or `collection`.
+        public var kind: String {
+            switch self {
+            case .bucket: "bucket"
+            case .collection: "collection"
+            }
+        }
+
+        public var description: String { id }
+
+        public static func < (lhs: Node, rhs: Node) -> Bool {
+            (lhs.kind, lhs.id) < (rhs.kind, rhs.id)
+        }
+    }
+
+    /// One "feeds" edge.
+    public struct Edge: Sendable, Hashable {
+        /// Where documents come from.
+        public var from: Node
+        /// The collection they go into.
+        public var to: Node
+        /// How many documents of `to` state `from` as their source.
+        public var documentCount: Int
+        /// Whether `to`'s collection configuration declares `from` as its source.
+        public var configured: Bool
+    }
+
+    /// Every edge, sorted by source then target.
+    public let edges: [Edge]
+    /// Documents per collection node.
+    public let documentCounts: [Node: Int]
+
+    /// Every node, sorted: buckets first.
+    public var nodes: [Node] {
+        Set(edges.flatMap { [$0.from, $0.to] }).union(documentCounts.keys).sorted()
+    }
+
+    /// Builds the pipeline from the documents of a graph and the collection configurations given.
+    ///
+    /// A bucket-sourced document feeds from its root bucket; a collection-sourced one from its
+    /// stated source collection, else its parent document's collection.
+    public init(graph: DecompositionGraph) {
+        var counts: [Node: Int] = [:]
+        var edgeCounts: [PairKey: Int] = [:]
+        for node in graph.nodes where node.kind == .document {
+            guard let document = graph.document(at: node) else { continue }
+            let target = Node.collection(document.collectionID)
+            counts[target, default: 0] += 1
+            let lineage = document.lineage
+            let source: Node?
+            switch lineage.effectiveSourceKind {
+            case .bucket?:
+                let objectBucket = (lineage.sourceObjectID ?? lineage.rootObjectID)
+                    .flatMap { graph.node(.object($0))?.bucketID }
+                source = (lineage.rootBucketID ?? objectBucket).map(Node.bucket)
+            case .collection?, .other?:
+                let parentCollection = graph.parents(of: .document(document.id)).first?.collectionID
+                source = (lineage.sourceCollectionID ?? parentCollection).map(Node.collection)
+            case nil:
+                source = nil
+            }
+            if let source {
+                edgeCounts[PairKey(from: source, to: target), default: 0] += 1
+            }
+        }
+        var configured: Set<PairKey> = []
+        for config in graph.collections {
+            let target = Node.collection(config.id)
+            for bucket in config.sourceBucketIDs {
+                configured.insert(PairKey(from: .bucket(bucket), to: target))
+            }
+            for collection in config.sourceCollectionIDs {
+                configured.insert(PairKey(from: .collection(collection), to: target))
+            }
+        }
+        let keys = Set(edgeCounts.keys).union(configured)
+        self.edges = keys.map { key in
+            Edge(from: key.from, to: key.to, documentCount: edgeCounts[key] ?? 0, configured: configured.contains(key))
+        }.sorted { ($0.from, $0.to) < ($1.from, $1.to) }
+        self.documentCounts = counts
+    }
+
+    private struct PairKey: Hashable {
+        let from: Node
+        let to: Node
+    }
+}

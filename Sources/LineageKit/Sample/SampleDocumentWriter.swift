@@ -1,0 +1,154 @@
+/// Writes sample documents in the chosen shape, keeping what children need of their parents.
+struct SampleDocumentWriter {
+    /// What a child document needs of its parent.
+    struct Parent {
+        let documentID: String
+        let collection: SampleCollection
+        /// The parent's chain steps, the parent's own step naming the parent document.
+        let chain: [JSONValue]
+        let path: String
+        let time: Int
+    }
+
+    let shape: SampleNamespace.ShapeChoice
+    var random: SampleRandom
+    private var counter = 0
+
+    init(shape: SampleNamespace.ShapeChoice, random: SampleRandom) {
+        self.shape = shape
+        self.random = random
+    }
+
+    /// The concrete shape of one document.
+    private enum Concrete: CaseIterable {
+        case nestedV1, flatV2, flat2025, current, migrated
+    }
+
+    mutating func write(
+        _ collection: SampleCollection, root: SampleRoot, parent: Parent?, fields: [(key: String, value: JSONValue)],
+        sink: (SampleNamespace.Record) throws -> Void
+    ) rethrows -> Parent {
+        counter += 1
+        let documentID = random.id("doc_")
+        let time = (parent?.time ?? root.created) + 60 + random.int(0...30)
+        let ownStep: JSONObject = [
+            "collection_id": .string(collection.id), "feature_extractor_id": .string(collection.extractorID),
+            "timestamp": .string(isoTimestamp(time)),
+        ]
+        let chain = (parent?.chain ?? []) + [.object(ownStep)]
+        let path = (parent?.path ?? root.bucketID) + "/" + collection.id
+        var lineage: JSONObject = ["root_object_id": .string(root.objectID), "root_bucket_id": .string(root.bucketID)]
+        if let parent {
+            lineage["source_type"] = "collection"
+            lineage["source_document_id"] = .string(parent.documentID)
+            lineage["source_collection_id"] = .string(parent.collection.id)
+        } else {
+            lineage["source_type"] = "bucket"
+            lineage["source_object_id"] = .string(root.objectID)
+        }
+        let document = build(
+            documentID: documentID, collection: collection, lineage: lineage, chain: chain, path: path,
+            fields: fields, time: time, root: root)
+        try sink(.document(document))
+        var parentStep = ownStep
+        parentStep["document_id"] = .string(documentID)
+        return Parent(
+            documentID: documentID, collection: collection, chain: (parent?.chain ?? []) + [.object(parentStep)],
+            path: path, time: time)
+    }
+
+    private mutating func concreteShape() -> Concrete {
+        switch shape {
+        case .shape2025_10: counter % 2 == 0 ? .nestedV1 : .flatV2
+        case .shape2025_11: .flat2025
+        case .current: .current
+        case .mixed: random.pick(Concrete.allCases)
+        }
+    }
+
+    private mutating func build(
+        documentID: String, collection: SampleCollection, lineage: JSONObject, chain: [JSONValue], path: String,
+        fields: [(key: String, value: JSONValue)], time: Int, root: SampleRoot
+    ) -> JSONValue {
+        let sourceBlobs: JSONValue = [
+            [
+                "blob_id": .string("blob_\(root.objectID.dropFirst(4))"),
+                "blob_property": .string(collection == .chunks ? "content" : "video"),
+                "blob_type": .string(collection == .chunks ? "text" : "video"),
+            ]
+        ]
+        var documentBlobs: [JSONValue] = []
+        if collection == .frames || collection == .faces {
+            documentBlobs.append([
+                "field": "thumbnail", "role": "thumbnail", "type": "image",
+                "url": .string("s3://mixpeek-sample/\(collection.id)/\(documentID).jpg"),
+            ])
+        }
+        var document: JSONObject = ["document_id": .string(documentID), "collection_id": .string(collection.id)]
+        let concrete = concreteShape()
+        switch concrete {
+        case .nestedV1:
+            var nested = lineage
+            nested["lineage_chain"] = .array(chain)
+            document["document_schema_version"] = "v1"
+            document["lineage"] = .object(nested)
+            document["internal_metadata"] = ["ingestion_status": "COMPLETED"]
+            document["metadata"] = .object(JSONObject(fields))
+            document["source_blobs"] = sourceBlobs
+            document["document_blobs"] = .array(documentBlobs)
+        case .flatV2:
+            document["document_schema_version"] = "v2"
+            for (key, value) in lineage { document[key] = value }
+            document["lineage_path"] = .string(path)
+            var nested = lineage
+            nested["lineage_chain"] = .array(chain)
+            document["lineage"] = .object(nested)
+            document["internal_metadata"] = ["ingestion_status": "COMPLETED"]
+            document["metadata"] = .object(JSONObject(fields))
+            document["source_blobs"] = sourceBlobs
+            document["document_blobs"] = .array(documentBlobs)
+        case .flat2025:
+            for (key, value) in lineage { document[key] = value }
+            document["lineage_chain"] = .array(chain)
+            document["lineage_path"] = .string(path)
+            document["internal_metadata"] = ["ingestion_status": "COMPLETED"]
+            document["metadata"] = .object(JSONObject(fields))
+            document["source_blobs"] = sourceBlobs
+            document["document_blobs"] = .array(documentBlobs)
+        case .current, .migrated:
+            var internalLineage = lineage
+            internalLineage["path"] = .string(path)
+            internalLineage["chain"] = .array(chain)
+            let timestamp = JSONValue.string(isoTimestamp(time))
+            let internalPayload: JSONObject = [
+                "internal_id": "org_sample", "namespace_id": .string(SampleNamespace.namespaceID),
+                "document_id": .string(documentID), "collection_id": .string(collection.id),
+                "created_at": timestamp, "updated_at": timestamp, "lineage": .object(internalLineage),
+                "metadata": [
+                    "ingestion_status": "COMPLETED",
+                    "feature_extractor_config_hash": .string(String(collection.extractorID.hashValueStable, radix: 16)),
+                ],
+                "modality": .string(collection.modality), "source_blobs": sourceBlobs,
+                "document_blobs": .array(documentBlobs),
+            ]
+            document["_internal"] = .object(internalPayload)
+            if concrete == .migrated {
+                for (key, value) in lineage { document[key] = value }
+                document["lineage_path"] = .string(path)
+            }
+            for (key, value) in fields { document[key] = value }
+        }
+        return .object(document)
+    }
+}
+
+extension String {
+    /// A hash that is the same in every process (Swift's `hashValue` is seeded per process).
+    var hashValueStable: UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+}

@@ -1,0 +1,66 @@
+import Foundation
+
+extension SampleNamespace {
+    /// How many records ``write(to:overwrite:)`` wrote.
+    public struct WriteSummary: Sendable, Hashable {
+        /// Documents written to `documents.jsonl`.
+        public var documents = 0
+        /// Objects written to `objects.jsonl`.
+        public var objects = 0
+        /// Collection configurations written to `collections.json`.
+        public var collections = 0
+        /// Bytes written in all.
+        public var bytes = 0
+    }
+
+    /// The files a sample directory holds.
+    public static let fileNames = (documents: "documents.jsonl", objects: "objects.jsonl", collections: "collections.json")
+
+    /// Writes the namespace to `directory` (created if needed) as `documents.jsonl`,
+    /// `objects.jsonl` and `collections.json`, each atomically.
+    ///
+    /// - Throws: ``LineageKitError`` when a file exists and `overwrite` is false, or on write errors;
+    ///   then no file of this call is left half-written.
+    @discardableResult
+    public func write(to directory: String, overwrite: Bool = false) throws -> WriteSummary {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw LineageKitError(code: .writeFailed, message: "cannot create directory \(directory): \(error)")
+        }
+        let documents = try AtomicFileWriter(
+            path: directory + "/" + Self.fileNames.documents, overwrite: overwrite)
+        let objects = try AtomicFileWriter(path: directory + "/" + Self.fileNames.objects, overwrite: overwrite)
+        let collections = try AtomicFileWriter(
+            path: directory + "/" + Self.fileNames.collections, overwrite: overwrite)
+        var summary = WriteSummary()
+        var configs: [JSONValue] = []
+        var line: [UInt8] = []
+        try generate { record in
+            line.removeAll(keepingCapacity: true)
+            switch record {
+            case .collection(let value):
+                configs.append(value)
+            case .object(let value):
+                value.write(into: &line)
+                line.append(0x0A)
+                try objects.write(line)
+                summary.objects += 1
+            case .document(let value):
+                value.write(into: &line)
+                line.append(0x0A)
+                try documents.write(line)
+                summary.documents += 1
+            }
+            summary.bytes += line.count
+        }
+        let configText = JSONValue.array(configs).serialized(.pretty) + "\n"
+        try collections.write(configText)
+        summary.collections = configs.count
+        summary.bytes += configText.utf8.count
+        try documents.commit()
+        try objects.commit()
+        try collections.commit()
+        return summary
+    }
+}

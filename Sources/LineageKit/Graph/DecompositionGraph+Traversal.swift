@@ -100,18 +100,26 @@ extension DecompositionGraph {
                 stack.append(current)
                 current = parentIndex[Int(current)]
             }
+            // The tier of the node above the top of the stack; the stack's nodes count down from it.
             var depth: Int32
+            var sentinel: Int32?
             if current >= 0 {
                 let reached = tiers[Int(current)]
-                depth = reached == inProgress ? Self.cycleTier : reached
+                if reached == inProgress || reached == Self.cycleTier {
+                    sentinel = Self.cycleTier
+                } else if reached == Self.unknownTier {
+                    sentinel = Self.unknownTier
+                }
+                depth = reached
             } else if let top = stack.last, nodes[Int(top)].kind == .object || nodes[Int(top)].kind == .ghostObject {
                 depth = -1
             } else {
-                depth = Self.unknownTier
+                depth = 0
+                sentinel = Self.unknownTier
             }
             while let node = stack.popLast() {
-                if depth >= -1 { depth += 1 }
-                tiers[Int(node)] = depth
+                depth += 1
+                tiers[Int(node)] = sentinel ?? depth
             }
         }
         return tiers

@@ -64,8 +64,9 @@ struct RecordDecoder {
         guard scanner.isAtEnd else {
             throw RecordError(code: .malformedJSON, offset: scanner.index, message: "unexpected content after the record")
         }
-        if fields.documentIDSeen {
-            return .document(try makeDocument(fields, scanner: scanner, location: location, raw: raw))
+        if fields.documentIDSeen && !fields.looksLikeLineageStep {
+            return .document(
+                try makeDocument(fields, scanner: scanner, recordStart: recordStart, location: location, raw: raw))
         }
         var whole = JSONScanner(bytes: scanner.bytes, start: recordStart, end: scanner.end)
         let value = try whole.parseValue()
@@ -74,6 +75,12 @@ struct RecordDecoder {
         }
         if fields.collectionID != nil && fields.hasCollectionConfigField {
             return .collection(try RecordMapping.collection(from: value, location: location, offset: recordStart))
+        }
+        if fields.looksLikeLineageStep {
+            throw RecordError(
+                code: .unknownRecordKind, offset: recordStart,
+                message: "record of unknown kind: this is a lineage chain step (collection_id, feature_extractor_id, "
+                    + "document_id, timestamp), not a document")
         }
         throw RecordError(
             code: .unknownRecordKind, offset: recordStart,
@@ -93,11 +100,19 @@ struct RecordDecoder {
     private struct DocumentFields {
         var documentID: String?
         var documentIDSeen = false
+        var documentIDOffset = 0
         var collectionID: String?
+        var collectionIDSeen = false
         var collectionIDOffset = 0
         var hasObjectID = false
         var hasBucketID = false
         var hasCollectionConfigField = false
+        var hasFeatureExtractorID = false
+        var keyCount = 0
+        var stepKeyCount = 0
+
+        /// Keys only of a `LineageStep` (with its `feature_extractor_id`): a chain step saved on its own.
+        var looksLikeLineageStep: Bool { hasFeatureExtractorID && keyCount == stepKeyCount }
         var schemaVersion: String?
         var hasInternal = false
         var internalStatement = LineageStatement(place: .internal)
@@ -115,10 +130,16 @@ struct RecordDecoder {
     private mutating func readRootField(
         _ key: RawKey, _ scanner: inout JSONScanner, into fields: inout DocumentFields
     ) throws {
+        fields.keyCount += 1
+        if key == "document_id" || key == "collection_id" || key == "timestamp" || key == "feature_extractor_id" {
+            fields.stepKeyCount += 1
+        }
         if key == "document_id" {
             fields.documentIDSeen = true
+            fields.documentIDOffset = scanner.index
             fields.documentID = try readString(&scanner, path: "document_id", intern: false)
         } else if key == "collection_id" {
+            fields.collectionIDSeen = true
             fields.collectionIDOffset = scanner.index
             fields.collectionID = try readString(&scanner, path: "collection_id")
         } else if key == "_internal" {
@@ -166,6 +187,7 @@ struct RecordDecoder {
             case "object_id": fields.hasObjectID = true
             case "bucket_id": fields.hasBucketID = true
             case "source", "feature_extractor": fields.hasCollectionConfigField = true
+            case "feature_extractor_id": fields.hasFeatureExtractorID = true
             default: break
             }
             let start = scanner.index
@@ -290,15 +312,17 @@ struct RecordDecoder {
     // MARK: - Building the document
 
     private func makeDocument(
-        _ fields: DocumentFields, scanner: JSONScanner, location: SourceLocation, raw: () -> RawJSON
+        _ fields: DocumentFields, scanner: JSONScanner, recordStart: Int, location: SourceLocation,
+        raw: () -> RawJSON
     ) throws -> Document {
         guard let id = fields.documentID else {
-            throw RecordError(code: .missingField, offset: scanner.index - 1, message: "`document_id` is null")
+            throw RecordError(code: .missingField, offset: fields.documentIDOffset, message: "`document_id` is null")
         }
         guard let collectionID = fields.collectionID else {
+            let stated = fields.collectionIDSeen
             throw RecordError(
-                code: .missingField, offset: fields.collectionIDOffset,
-                message: "document has no `collection_id`", recordID: id)
+                code: .missingField, offset: stated ? fields.collectionIDOffset : recordStart,
+                message: stated ? "`collection_id` is null" : "document has no `collection_id`", recordID: id)
         }
         let shape: DocumentShape
         var statements: [LineageStatement] = []
@@ -355,17 +379,25 @@ struct RecordDecoder {
     {
         guard error.recordID == nil else { return error }
         var result = error
+        result.recordID = recordID(in: bytes, start: start, end: end)
+        return result
+    }
+
+    /// The id of the record starting at `start`, read as far as the record is well-formed: its
+    /// `document_id` when it has that key, else its `object_id` or `collection_id`.
+    static func recordID(in bytes: UnsafeRawBufferPointer, start: Int, end: Int) -> String? {
         var scanner = JSONScanner(bytes: bytes, start: start, end: end)
         var found: [String: String] = [:]
+        var hasDocumentKey = false
         _ = try? scanner.readObjectRawKeys { scanner, key in
             if key == "document_id" || key == "object_id" || key == "collection_id" {
+                hasDocumentKey = hasDocumentKey || key == "document_id"
                 if case .string(let value)? = try? scanner.parseValue() { found[key.string] = value }
                 return
             }
             try scanner.skipValue()
         }
-        result.recordID = found["document_id"] ?? found["object_id"] ?? found["collection_id"]
-        return result
+        return hasDocumentKey ? found["document_id"] : found["object_id"] ?? found["collection_id"]
     }
 }
 

@@ -37,15 +37,24 @@ struct WholeFileReader {
                     if !scanner.isAtEnd { throw scanner.error("unexpected content after the response envelope") }
                 case UInt8(ascii: "{"):
                     while scanner.peek() != nil {
-                        try state.decodeNext(&scanner)
+                        do {
+                            try state.decodeNext(&scanner)
+                        } catch let stop as StopReading {
+                            // Records one after another: a broken one is skipped up to the next
+                            // line that starts a record, when keeping going.
+                            guard keepGoing, let next = Self.nextRecordLine(buffer, after: stop.offset) else {
+                                throw stop
+                            }
+                            scanner.advance(to: next)
+                        }
                     }
                 default:
                     throw scanner.error("expected a JSON object, an array of objects or JSON Lines")
                 }
             } catch let error as JSONSyntaxError {
                 state.fail(buffer, code: .malformedJSON, offset: error.offset, message: error.message + Self.restSkipped)
-            } catch let error as StopReading {
-                _ = error
+            } catch is StopReading {
+                return
             } catch {
                 state.fail(buffer, code: .malformedJSON, offset: scanner.index, message: "\(error)")
             }
@@ -71,8 +80,21 @@ struct WholeFileReader {
         return hasList && !hasRecordID
     }
 
-    /// Thrown to end reading after the first bad record when not keeping going.
-    private struct StopReading: Error {}
+    /// The offset of the first line after `offset` that starts with `{`.
+    private static func nextRecordLine(_ buffer: UnsafeRawBufferPointer, after offset: Int) -> Int? {
+        var position = offset
+        while position + 1 < buffer.count {
+            if buffer[position] == 0x0A && buffer[position + 1] == UInt8(ascii: "{") { return position + 1 }
+            position += 1
+        }
+        return nil
+    }
+
+    /// Thrown, once the problem is recorded, when a record cannot be read past: its syntax is broken,
+    /// or it is bad and reading does not keep going.
+    private struct StopReading: Error {
+        let offset: Int
+    }
 
     private struct State {
         let name: String
@@ -94,7 +116,15 @@ struct WholeFileReader {
         mutating func decodeNext(_ scanner: inout JSONScanner) throws {
             scanner.skipWhitespace()
             let start = scanner.index
-            try scanner.skipValue()
+            do {
+                try scanner.skipValue()
+            } catch let syntax as JSONSyntaxError {
+                let recordID = RecordDecoder.recordID(in: scanner.bytes, start: start, end: scanner.end)
+                fail(
+                    scanner.bytes, code: .malformedJSON, offset: syntax.offset, message: syntax.message,
+                    recordID: recordID)
+                throw StopReading(offset: syntax.offset)
+            }
             let end = scanner.index
             let position = lines.position(of: start, in: scanner.bytes)
             let location = SourceLocation(file: name, line: position.line, column: position.column)
@@ -106,7 +136,7 @@ struct WholeFileReader {
                 chunk.records.append(record)
             } catch {
                 fail(scanner.bytes, code: error.code, offset: error.offset, message: error.message, recordID: error.recordID)
-                if !keepGoing { throw StopReading() }
+                if !keepGoing { throw StopReading(offset: error.offset) }
             }
         }
 

@@ -1,0 +1,125 @@
+import Testing
+
+@testable import LineageKit
+
+@Suite("JSON scanner")
+struct JSONScannerTests {
+    private func parse(_ text: String) throws -> JSONValue {
+        let bytes = Array(text.utf8)
+        return try bytes.withUnsafeBytes { buffer in
+            var scanner = JSONScanner(bytes: buffer)
+            let value = try scanner.parseValue()
+            scanner.skipWhitespace()
+            guard scanner.isAtEnd else { throw scanner.error("trailing content") }
+            return value
+        }
+    }
+
+    private func syntaxError(_ text: String) -> JSONSyntaxError? {
+        do {
+            _ = try parse(text)
+            return nil
+        } catch let error as JSONSyntaxError {
+            return error
+        } catch {
+            return nil
+        }
+    }
+
+    @Test("parses every kind of value and keeps number text and key order")
+    func parsesValues() throws {
+        let value = try parse(#"{"b": [1, -2.50, 3e10, true, false, null], "a": {"z": "x", "y": ""}}"#)
+        let object = try #require(value.objectValue)
+        #expect(object.keys == ["b", "a"])
+        #expect(value["b"] == [1, .number(JSONNumber(text: "-2.50")), .number(JSONNumber(text: "3e10")), true, false, nil])
+        #expect(value["a"]?["z"] == "x")
+        #expect(value.serialized() == #"{"b":[1,-2.50,3e10,true,false,null],"a":{"z":"x","y":""}}"#)
+    }
+
+    @Test("decodes escapes, including surrogate pairs")
+    func decodesEscapes() throws {
+        let value = try parse(#""quote \" backslash \\ slash \/ \b\f\n\r\t \u00e9 \ud83d\ude00""#)
+        #expect(value.stringValue == "quote \" backslash \\ slash / \u{8}\u{C}\n\r\t é 😀")
+        #expect(try parse(#""naïve 日本""#).stringValue == "naïve 日本")
+    }
+
+    @Test(
+        "rejects what RFC 8259 rejects",
+        arguments: [
+            ("[1,]", "expected a value"), ("{\"a\":1,}", "expected a quoted key"), ("01", "leading zero"),
+            ("\"abc", "unterminated string"), ("\"a\\x\"", "invalid escape"), ("\"a\u{01}\"", "control character"),
+            ("{\"a\" 1}", "expected ':'"), ("[1 2]", "expected ',' or ']'"), ("tru", "invalid literal"),
+            ("1.", "digit expected"), ("-", "expected a value"), ("\"\\ud800\"", "unpaired surrogate"),
+            ("{'a': 1}", "expected a quoted key"), ("nul", "invalid literal"),
+        ])
+    func rejectsInvalidJSON(text: String, message: String) throws {
+        let error = try #require(syntaxError(text))
+        #expect(error.message.contains(message), "\(error.message)")
+    }
+
+    @Test("rejects invalid UTF-8 in strings")
+    func rejectsInvalidUTF8() throws {
+        let bytes: [UInt8] = [0x22, 0x61, 0xC3, 0x28, 0x22]
+        let thrown = bytes.withUnsafeBytes { buffer -> JSONSyntaxError? in
+            var scanner = JSONScanner(bytes: buffer)
+            do {
+                _ = try scanner.parseValue()
+                return nil
+            } catch {
+                return error as? JSONSyntaxError
+            }
+        }
+        #expect(thrown?.message.contains("UTF-8") == true)
+    }
+
+    @Test("reports the offset of the problem")
+    func reportsOffset() throws {
+        let error = try #require(syntaxError(#"{"a": [1, 2, }"#))
+        #expect(error.offset == 13)
+    }
+
+    @Test("refuses nesting deeper than the limit instead of overflowing the stack")
+    func refusesDeepNesting() throws {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let error = try #require(syntaxError(deep))
+        #expect(error.message.contains("nesting deeper"))
+        let fine = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+        #expect(throws: Never.self) { try parse(fine) }
+    }
+}
+
+@Suite("JSON values")
+struct JSONValueTests {
+    @Test("numbers compare by value, objects regardless of key order")
+    func equality() {
+        #expect(JSONValue.number(JSONNumber(text: "120")) == .number(JSONNumber(text: "120.0")))
+        #expect(JSONValue.number(JSONNumber(text: "120")) != .number(JSONNumber(text: "121")))
+        let left: JSONValue = ["a": 1, "b": "x"]
+        let right: JSONValue = ["b": "x", "a": 1]
+        #expect(left == right)
+        #expect(left != ["a": 1, "b": "y"])
+        #expect(left.hashValue == right.hashValue)
+    }
+
+    @Test("serialization escapes quotes, backslashes and control characters")
+    func escapes() {
+        let value: JSONValue = ["k\"ey": "line\nbreak \u{1} \\ \"q\""]
+        #expect(value.serialized() == #"{"k\"ey":"line\nbreak \u0001 \\ \"q\""}"#)
+    }
+
+    @Test("pretty output indents by two spaces")
+    func pretty() {
+        let value: JSONValue = ["a": [1, 2], "b": [:]]
+        #expect(value.serialized(.pretty) == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}")
+    }
+
+    @Test("object subscripts set, replace and remove members in place")
+    func objectEditing() {
+        var object: JSONObject = ["a": 1, "b": 2]
+        object["a"] = 3
+        object["c"] = 4
+        object["b"] = nil
+        #expect(object.keys == ["a", "c"])
+        #expect(object["a"] == 3)
+    }
+}

@@ -1,0 +1,235 @@
+import Foundation
+import LineageTestSupport
+import Testing
+
+@testable import LineageKit
+
+@Suite("Reading records")
+struct ReaderTests {
+    static let currentDocument =
+        #"{"document_id":"doc_1","collection_id":"col_a","_internal":{"lineage":{"root_object_id":"obj_1","#
+        + #""root_bucket_id":"bkt_1","source_type":"bucket","source_object_id":"obj_1","path":"bkt_1/col_a"},"#
+        + #""metadata":{"ingestion_status":"PROCESSING"}},"title":"T","score":0.5}"#
+
+    @Test("a migrated document keeps _internal and stale root lineage as separate statements")
+    func migratedDocument() throws {
+        let text =
+            #"{"document_id":"doc_2","collection_id":"col_b","root_object_id":"obj_OLD","lineage_path":"bkt_1/col_b","#
+            + #""_internal":{"lineage":{"root_object_id":"obj_1","chain":[{"collection_id":"col_b","#
+            + #""feature_extractor_id":"x_v1","document_id":null}]}},"title":"kept"}"#
+        let document = try #require(try Fixtures.read(text).documents.first)
+        #expect(document.shape == .current)
+        #expect(document.statements.map(\.place) == [.internal, .root])
+        #expect(document.lineage.rootObjectID == "obj_1")
+        #expect(document.statement(in: .root)?.rootObjectID == "obj_OLD")
+        #expect(document.lineage.path == "bkt_1/col_b")
+        #expect(document.lineage.chain == [LineageStep(collectionID: "col_b", featureExtractorID: "x_v1")])
+        #expect(document.userFields.keys == ["title"], "lineage names are never user fields")
+    }
+
+    @Test("2025-10 v2: flat fields rank before the nested object, both are kept")
+    func schemaV2() throws {
+        let text =
+            #"{"document_id":"doc_3","collection_id":"col_c","document_schema_version":"v2","#
+            + #""root_object_id":"obj_flat","lineage":{"root_object_id":"obj_nested","root_bucket_id":"bkt_9","#
+            + #""source_type":"bucket"},"metadata":null}"#
+        let document = try #require(try Fixtures.read(text).documents.first)
+        #expect(document.shape == .flat2025v2)
+        #expect(document.schemaVersion == "v2")
+        #expect(document.statements.map(\.place) == [.root, .nested])
+        #expect(document.lineage.rootObjectID == "obj_flat")
+        #expect(document.lineage.rootBucketID == "bkt_9")
+        #expect(document.userFields.isEmpty)
+    }
+
+    @Test("null lineage fields are unstated, and a document without lineage is of unknown shape")
+    func nullsAndBareDocuments() throws {
+        let snapshot = try Fixtures.read(
+            #"{"document_id":"doc_4","collection_id":"col_d","root_object_id":null,"lineage":null}"# + "\n"
+                + #"{"document_id":"doc_5","collection_id":"col_d","metadata":{"a":1}}"#)
+        #expect(snapshot.documents.map(\.shape) == [.unknown, .unknown])
+        #expect(snapshot.documents.allSatisfy { $0.lineage.isEmpty })
+        #expect(snapshot.documents[1].userFields == ["a": 1])
+    }
+
+    @Test("ingestion status comes from _internal.metadata")
+    func ingestionStatus() throws {
+        #expect(try Fixtures.read(Self.currentDocument).documents.first?.ingestionStatus == "PROCESSING")
+    }
+
+    @Test("record kinds are detected from their keys")
+    func recordKinds() throws {
+        let text = """
+            {"object_id":"obj_1","bucket_id":"bkt_1","metadata":{"title":"T"}}
+            {"collection_id":"col_a","source":{"type":"bucket","bucket_id":"bkt_1"},"feature_extractor":{"feature_extractor_name":"x","version":"v1","field_passthrough":[{"source_path":"title","target_path":"name"}]}}
+            \(Self.currentDocument)
+            """
+        let snapshot = try Fixtures.read(text)
+        #expect(snapshot.objects.map(\.id) == ["obj_1"])
+        #expect(snapshot.collections.first?.passthroughFields.first?.documentField == "name")
+        #expect(snapshot.documents.map(\.id) == ["doc_1"])
+    }
+
+    @Test("envelopes: results, groups, and JSON arrays")
+    func envelopes() throws {
+        let results = try Fixtures.read(
+            #"{"results":[\#(Self.currentDocument)],"pagination":{"next_cursor":null}}"#, name: "page.json")
+        #expect(results.documents.count == 1)
+        let groups = try Fixtures.read(
+            #"{"groups":[{"group_key":"obj_1","documents":[{"document_id":"doc_a","collection_id":"c"},"#
+                + #"{"document_id":"doc_b","collection_id":"c"}]}],"pagination":{}}"#, name: "groups.json")
+        #expect(groups.documents.map(\.id) == ["doc_a", "doc_b"])
+        let array = try Fixtures.read("[\n\(Self.currentDocument),\n{\"object_id\":\"o\",\"bucket_id\":\"b\"}\n]")
+        #expect(array.documents.count == 1)
+        #expect(array.objects.count == 1)
+        #expect(array.documents.first?.location == SourceLocation(file: "test.jsonl", line: 2, column: 1))
+    }
+
+    @Test("JSON Lines tolerate blank lines and CRLF endings and count lines right")
+    func jsonLinesLayout() throws {
+        let directory = try TemporaryDirectory()
+        let path = try directory.write(
+            "docs.jsonl",
+            "\r\n{\"document_id\":\"doc_a\",\"collection_id\":\"c\"}\r\n\n   \n{\"document_id\":\"doc_b\",\"collection_id\":\"c\"}")
+        let snapshot = try SnapshotReader().read(.path(path))
+        #expect(snapshot.documents.map(\.id) == ["doc_a", "doc_b"])
+        #expect(snapshot.documents.map { $0.location?.line } == [2, 5])
+    }
+
+    // MARK: - Bad input
+
+    struct BadInput: Sendable, CustomTestStringConvertible {
+        let name: String
+        let line: String
+        let code: LineageKitError.Code
+        let message: String
+        let column: Int
+        var recordID: String?
+        var testDescription: String { name }
+    }
+
+    static let badInputs: [BadInput] = [
+        .init(
+            name: "malformed JSON", line: #"{"document_id":"doc_x","collection_id":"c",}"#, code: .malformedJSON,
+            message: "expected a quoted key", column: 44, recordID: "doc_x"),
+        .init(
+            name: "unknown kind", line: #"{"foo":1}"#, code: .unknownRecordKind, message: "record of unknown kind",
+            column: 1),
+        .init(
+            name: "null document_id", line: #"{"document_id":null,"collection_id":"c"}"#, code: .missingField,
+            message: "`document_id` is null", column: 16),
+        .init(
+            name: "no collection_id", line: #"{"document_id":"doc_y"}"#, code: .missingField,
+            message: "no `collection_id`", column: 1, recordID: "doc_y"),
+        .init(
+            name: "number as root object", line: #"{"collection_id":"c","root_object_id":42,"document_id":"doc_z"}"#,
+            code: .wrongFieldType, message: "`root_object_id` must be a string or null, found number", column: 39,
+            recordID: "doc_z"),
+        .init(
+            name: "chain not an array",
+            line: #"{"document_id":"d","collection_id":"c","_internal":{"lineage":{"chain":{}}}}"#,
+            code: .wrongFieldType, message: "`_internal.lineage.chain` must be an array of steps or null", column: 72,
+            recordID: "d"),
+        .init(
+            name: "step of wrong type",
+            line: #"{"document_id":"d","collection_id":"c","lineage_chain":[{"collection_id":7}]}"#,
+            code: .wrongFieldType, message: "`lineage_chain[0].collection_id` must be a string", column: 74,
+            recordID: "d"),
+        .init(
+            name: "metadata not an object", line: #"{"document_id":"d","collection_id":"c","metadata":[1]}"#,
+            code: .wrongFieldType, message: "`metadata` must be an object or null, found array", column: 51,
+            recordID: "d"),
+        .init(
+            name: "a record that is not an object", line: "[1, 2]", code: .unknownRecordKind,
+            message: "must be a JSON object", column: 1),
+    ]
+
+    @Test("bad input names file, line, column, record and what is wrong", arguments: badInputs)
+    func badInput(_ bad: BadInput) throws {
+        let text = #"{"document_id":"doc_ok","collection_id":"c"}"# + "\n\n" + bad.line + "\n"
+        let error = try #require(throws: LineageKitError.self) { try Fixtures.read(text, name: "in.jsonl") }
+        #expect(error.code == bad.code)
+        #expect(error.message.contains(bad.message), "\(error.message)")
+        #expect(error.location == SourceLocation(file: "in.jsonl", line: 3, column: bad.column))
+        #expect(error.recordID == bad.recordID)
+    }
+
+    @Test("keep-going skips bad records, counts them and keeps the first few")
+    func keepGoing() throws {
+        let good = #"{"document_id":"doc_%d","collection_id":"c"}"#
+        var lines: [String] = []
+        for index in 0..<30 {
+            lines.append(index % 3 == 0 ? "{broken" : good.replacingOccurrences(of: "%d", with: "\(index)"))
+        }
+        let snapshot = try SnapshotReader(options: .init(keepGoing: true, maximumReportedProblems: 4)).read(
+            .bytes(Array(lines.joined(separator: "\n").utf8), name: "many.jsonl"))
+        #expect(snapshot.documents.count == 20)
+        #expect(snapshot.report.skippedRecords == 10)
+        #expect(snapshot.report.problems.count == 4)
+        #expect(snapshot.report.problems.first?.location?.line == 1)
+    }
+
+    @Test("identical duplicates merge; different content under one id is an error")
+    func duplicates() throws {
+        let document = #"{"document_id":"doc_d","collection_id":"c","metadata":{"a":1}}"#
+        let reordered = #"{"collection_id":"c","metadata":{"a":1.0},"document_id":"doc_d"}"#
+        let merged = try Fixtures.read(document + "\n" + reordered)
+        #expect(merged.documents.count == 1)
+        #expect(merged.report.identicalDuplicates == 1)
+        let changed = #"{"document_id":"doc_d","collection_id":"c","metadata":{"a":2}}"#
+        let error = try #require(throws: LineageKitError.self) { try Fixtures.read(document + "\n" + changed) }
+        #expect(error.code == .conflictingDuplicate)
+        #expect(error.location?.line == 2)
+        #expect(error.description.contains("first at test.jsonl:1"))
+    }
+
+    @Test("an unreadable path is a clear error")
+    func missingPath() throws {
+        let error = try #require(throws: LineageKitError.self) {
+            try SnapshotReader().read(.path("/nonexistent/lineage/input.jsonl"))
+        }
+        #expect(error.code == .unreadableInput)
+        #expect(error.description.contains("/nonexistent/lineage/input.jsonl"))
+    }
+
+    // MARK: - Large files read in parallel pieces
+
+    @Test("large JSON Lines files read in parallel keep input order and exact line numbers")
+    func parallelPieces() throws {
+        let directory = try TemporaryDirectory()
+        let count = 40_000
+        var text = ""
+        text.reserveCapacity(count * 140)
+        for index in 0..<count {
+            text += #"{"document_id":"doc_\#(index)","collection_id":"col_a","lineage_chain":[],"padding":"#
+                + #""\#(String(repeating: "x", count: index % 97))"}"# + "\n"
+        }
+        let path = try directory.write("big.jsonl", text)
+        for concurrency in [1, 2, 8] {
+            let snapshot = try SnapshotReader(options: .init(concurrency: concurrency)).read(.path(path))
+            #expect(snapshot.documents.count == count)
+            #expect(snapshot.documents.enumerated().allSatisfy { $0.element.id == "doc_\($0.offset)" })
+            #expect(snapshot.documents.last?.location?.line == count)
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines[count - 7] = "{oops"
+        try directory.write("bad.jsonl", lines.joined(separator: "\n"))
+        let error = try #require(throws: LineageKitError.self) {
+            try SnapshotReader(options: .init(concurrency: 4)).read(.path(directory.file("bad.jsonl")))
+        }
+        #expect(error.location?.line == count - 6)
+    }
+
+    @Test("a line longer than the read block is read whole")
+    func longLine() throws {
+        let directory = try TemporaryDirectory()
+        let padding = String(repeating: "y", count: JSONLinesReader.blockSize + 1000)
+        let path = try directory.write(
+            "long.jsonl",
+            #"{"document_id":"doc_a","collection_id":"c","metadata":{"p":"\#(padding)"}}"# + "\n"
+                + #"{"document_id":"doc_b","collection_id":"c"}"#)
+        let snapshot = try SnapshotReader().read(.path(path))
+        #expect(snapshot.documents.map(\.id) == ["doc_a", "doc_b"])
+        #expect(snapshot.documents[0].userFields["p"]?.stringValue?.count == padding.count)
+    }
+}

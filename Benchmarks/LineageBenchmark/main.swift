@@ -1,1 +1,93 @@
-print("todo")
+// Measures LineageKit end to end on a namespace directory: read + normalise + graph build
+// (and, for context, a Foundation JSONSerialization parse of the same documents).
+//
+// Usage: LineageBenchmark DIRECTORY [--repeat N] [--foundation-baseline]
+// Prints one JSON object per run; Benchmarks/run.sh turns them into docs/benchmarks.md.
+
+import Foundation
+import LineageKit
+
+struct Measurement {
+    var wallSeconds: Double
+    var cpuSeconds: Double
+}
+
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(0, &usage)  // RUSAGE_SELF
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    return user + system
+}
+
+func measure<T>(_ body: () throws -> T) rethrows -> (T, Measurement) {
+    let cpuStart = cpuSeconds()
+    let start = DispatchTime.now().uptimeNanoseconds
+    let result = try body()
+    let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    return (result, Measurement(wallSeconds: wall, cpuSeconds: cpuSeconds() - cpuStart))
+}
+
+/// Peak resident memory of this process, from /proc (VmHWM), in bytes.
+func peakResidentBytes() -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let digits = line.split(separator: " ").dropFirst().first ?? "0"
+        return (Int(digits) ?? 0) * 1024
+    }
+    return -1
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let directory = arguments.first else {
+    FileHandle.standardError.write(Data("usage: LineageBenchmark DIRECTORY [--repeat N] [--foundation-baseline]\n".utf8))
+    exit(2)
+}
+let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 1
+let foundationBaseline = arguments.contains("--foundation-baseline")
+
+do {
+    for run in 1...repeats {
+        let (snapshot, read) = try measure { try SnapshotReader().read(.path(directory)) }
+        let (graph, build) = measure { DecompositionGraph(snapshot: snapshot) }
+        let bytes = Double(snapshot.report.bytes)
+        let total = read.wallSeconds + build.wallSeconds
+        let result: JSONValue = [
+            "run": .number(JSONNumber(run)),
+            "directory": .string(directory),
+            "documents": .number(JSONNumber(graph.documents.count)),
+            "objects": .number(JSONNumber(graph.objects.count)),
+            "input_bytes": .number(JSONNumber(snapshot.report.bytes)),
+            "read_seconds": .number(JSONNumber(read.wallSeconds)),
+            "read_cpu_seconds": .number(JSONNumber(read.cpuSeconds)),
+            "graph_seconds": .number(JSONNumber(build.wallSeconds)),
+            "total_seconds": .number(JSONNumber(total)),
+            "megabytes_per_second": .number(JSONNumber(bytes / 1e6 / total)),
+            "documents_per_second": .number(JSONNumber(Double(graph.documents.count) / total)),
+            "peak_rss_bytes": .number(JSONNumber(peakResidentBytes())),
+        ]
+        print(result.serialized())
+    }
+    if foundationBaseline {
+        let path = directory + "/documents.jsonl"
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let (count, parse) = try measure { () throws -> Int in
+            var count = 0
+            for line in data.split(separator: 0x0A) where !line.isEmpty {
+                _ = try JSONSerialization.jsonObject(with: line)
+                count += 1
+            }
+            return count
+        }
+        let result: JSONValue = [
+            "baseline": "Foundation JSONSerialization, parse only, one thread",
+            "documents": .number(JSONNumber(count)),
+            "seconds": .number(JSONNumber(parse.wallSeconds)),
+            "megabytes_per_second": .number(JSONNumber(Double(data.count) / 1e6 / parse.wallSeconds)),
+        ]
+        print(result.serialized())
+    }
+} catch {
+    FileHandle.standardError.write(Data("LineageBenchmark: \(error)\n".utf8))
+    exit(2)
+}

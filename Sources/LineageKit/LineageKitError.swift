@@ -40,6 +40,7 @@ public struct LineageKitError: Error, Sendable, CustomStringConvertible {
         /// An output file could not be written.
         public static let writeFailed = Code(.writeFailed)
 
+        /// A short text for people.
         public var description: String { base.rawValue }
     }
 
@@ -75,7 +76,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
     /// The file's path as given, or `<stdin>`.
     public let file: String
     /// The 1-based line.
-    public let line: Int
+    public var line: Int
     /// The 1-based column in bytes, when known.
     public let column: Int?
 
@@ -86,6 +87,7 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
         self.column = column
     }
 
+    /// A short text for people.
     public var description: String {
         if let column { return "\(file):\(line):\(column)" }
         return "\(file):\(line)"

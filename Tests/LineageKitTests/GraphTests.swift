@@ -54,7 +54,8 @@ struct GraphTests {
     @Test("absent parents and roots become ghost nodes with what their children say of them")
     func ghosts() throws {
         let documents = [
-            Self.document("scene_1", in: "col_scenes", root: "obj_gone", parent: "frame_gone", parentCollection: "col_frames")
+            Self.document(
+                "scene_1", in: "col_scenes", root: "obj_gone", parent: "frame_gone", parentCollection: "col_frames")
         ]
         let graph = DecompositionGraph(documents: documents)
         let ghostDocument = try #require(graph.node(.document("frame_gone")))
@@ -79,7 +80,8 @@ struct GraphTests {
         #expect(graph.tier(of: .document("a")) == nil)
         #expect(graph.descendants(of: .document("a")).map(\.id.rawID).sorted() == ["b", "c", "d"])
         let tiers = graph.allTiers()
-        #expect(graph.nodes.filter { $0.kind == .document }.allSatisfy { tiers[$0.index] == DecompositionGraph.cycleTier })
+        #expect(
+            graph.nodes.filter { $0.kind == .document }.allSatisfy { tiers[$0.index] == DecompositionGraph.cycleTier })
     }
 
     @Test("a chain 200,000 documents deep is walked without recursion")
@@ -125,7 +127,9 @@ struct GraphTests {
             CollectionConfig(id: "col_faces", sourceType: .collection, sourceCollectionIDs: ["col_frames"], json: [:]),
         ]
         let pipeline = PipelineGraph(graph: DecompositionGraph(documents: documents, collections: configs))
-        let edges = pipeline.edges.map { "\($0.from.kind):\($0.from.id)->\($0.to.id)=\($0.documentCount)/\($0.configured)" }
+        let edges = pipeline.edges.map {
+            "\($0.from.kind):\($0.from.id)->\($0.to.id)=\($0.documentCount)/\($0.configured)"
+        }
         #expect(
             edges == [
                 "bucket:bkt_1->col_frames=2/true", "collection:col_frames->col_faces=0/true",

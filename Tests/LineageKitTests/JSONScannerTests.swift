@@ -31,7 +31,8 @@ struct JSONScannerTests {
         let value = try parse(#"{"b": [1, -2.50, 3e10, true, false, null], "a": {"z": "x", "y": ""}}"#)
         let object = try #require(value.objectValue)
         #expect(object.keys == ["b", "a"])
-        #expect(value["b"] == [1, .number(JSONNumber(text: "-2.50")), .number(JSONNumber(text: "3e10")), true, false, nil])
+        #expect(
+            value["b"] == [1, .number(JSONNumber(text: "-2.50")), .number(JSONNumber(text: "3e10")), true, false, nil])
         #expect(value["a"]?["z"] == "x")
         #expect(value.serialized() == #"{"b":[1,-2.50,3e10,true,false,null],"a":{"z":"x","y":""}}"#)
     }

@@ -90,7 +90,8 @@ struct ReaderTests {
         let directory = try TemporaryDirectory()
         let path = try directory.write(
             "docs.jsonl",
-            "\r\n{\"document_id\":\"doc_a\",\"collection_id\":\"c\"}\r\n\n   \n{\"document_id\":\"doc_b\",\"collection_id\":\"c\"}")
+            "\r\n{\"document_id\":\"doc_a\",\"collection_id\":\"c\"}\r\n\n   \n{\"document_id\":\"doc_b\",\"collection_id\":\"c\"}"
+        )
         let snapshot = try SnapshotReader().read(.path(path))
         #expect(snapshot.documents.map(\.id) == ["doc_a", "doc_b"])
         #expect(snapshot.documents.map { $0.location?.line } == [2, 5])
@@ -201,7 +202,8 @@ struct ReaderTests {
         var text = ""
         text.reserveCapacity(count * 140)
         for index in 0..<count {
-            text += #"{"document_id":"doc_\#(index)","collection_id":"col_a","lineage_chain":[],"padding":"#
+            text +=
+                #"{"document_id":"doc_\#(index)","collection_id":"col_a","lineage_chain":[],"padding":"#
                 + #""\#(String(repeating: "x", count: index % 97))"}"# + "\n"
         }
         let path = try directory.write("big.jsonl", text)

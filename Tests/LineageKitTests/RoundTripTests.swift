@@ -6,7 +6,9 @@ import Testing
 
 @Suite("Round trip fidelity")
 struct RoundTripTests {
-    @Test("raw text is the input line, and written back it is the same JSON value", arguments: SampleNamespace.ShapeChoice.allCases)
+    @Test(
+        "raw text is the input line, and written back it is the same JSON value",
+        arguments: SampleNamespace.ShapeChoice.allCases)
     func sampleRoundTrip(shape: SampleNamespace.ShapeChoice) throws {
         let directory = try TemporaryDirectory()
         try SampleNamespace(options: .init(videos: 2, articles: 2, seed: 5, shape: shape)).write(to: directory.path)

@@ -12,7 +12,9 @@ struct SampleTests {
             let directory = try TemporaryDirectory()
             try SampleNamespace(options: .init(videos: 2, articles: 1, seed: seed, shape: .mixed)).write(
                 to: directory.path)
-            return try SampleNamespace.fileNamesList.map { try String(contentsOfFile: directory.file($0), encoding: .utf8) }
+            return try SampleNamespace.fileNamesList.map {
+                try String(contentsOfFile: directory.file($0), encoding: .utf8)
+            }
         }
         #expect(try bytes(seed: 9) == bytes(seed: 9))
         #expect(try bytes(seed: 9) != bytes(seed: 10))

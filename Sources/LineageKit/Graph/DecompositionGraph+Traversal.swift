@@ -1,22 +1,22 @@
 extension DecompositionGraph {
     /// The immediate sources of a node: none for objects and unlinked documents, one otherwise.
     public func parents(of id: NodeID) -> [Node] {
-        guard let index = indexByID[id] else { return [] }
+        guard let index = index(of: id) else { return [] }
         let parent = parentIndex[Int(index)]
         return parent >= 0 ? [nodes[Int(parent)]] : []
     }
 
     /// The nodes derived directly from a node, in input order.
     public func children(of id: NodeID) -> [Node] {
-        guard let index = indexByID[id] else { return [] }
-        return childIndexRange(of: Int(index)).map { nodes[Int(childIndices[$0])] }
+        guard let index = index(of: id) else { return [] }
+        return children.members(of: Int(index)).map { nodes[Int($0)] }
     }
 
     /// Sources of sources, nearest first, up to `maxDepth` steps (all when `nil`).
     ///
     /// A cycle ends the walk when it comes back to a node already listed.
     public func ancestors(of id: NodeID, maxDepth: Int? = nil) -> [Node] {
-        guard let start = indexByID[id] else { return [] }
+        guard let start = index(of: id) else { return [] }
         var result: [Node] = []
         var seen: Set<Int32> = [start]
         var current = parentIndex[Int(start)]
@@ -29,7 +29,7 @@ extension DecompositionGraph {
 
     /// Everything derived from a node, breadth first, up to `maxDepth` levels (all when `nil`).
     public func descendants(of id: NodeID, maxDepth: Int? = nil) -> [Node] {
-        guard let start = indexByID[id] else { return [] }
+        guard let start = index(of: id) else { return [] }
         return descendantIndices(of: [start], maxDepth: maxDepth).map { nodes[Int($0)] }
     }
 
@@ -37,14 +37,11 @@ extension DecompositionGraph {
     /// that states it as root even where the chain between them is broken.
     public func tree(ofRootObject objectID: String) -> [Node] {
         var starts: [Int32] = []
-        if let root = indexByID[.object(objectID)] { starts.append(root) }
-        starts.append(contentsOf: documentNodesByRoot[objectID] ?? [])
+        guard let root = index(of: .object(objectID)) else { return [] }
+        starts.append(root)
+        starts.append(contentsOf: documentsByRoot.members(of: Int(root)))
         guard !starts.isEmpty else { return [] }
-        var order = descendantIndices(of: starts, maxDepth: nil, includeStarts: true)
-        if let first = order.first, let root = indexByID[.object(objectID)], first != root {
-            order.removeAll { $0 == root }
-            order.insert(root, at: 0)
-        }
+        let order = descendantIndices(of: starts, maxDepth: nil, includeStarts: true)
         return order.map { nodes[Int($0)] }
     }
 
@@ -52,7 +49,7 @@ extension DecompositionGraph {
     /// document made from an object, and so on; `nil` when the ancestry is a cycle or ends at a
     /// document (one with no stated source, or a ghost).
     public func tier(of id: NodeID) -> Int? {
-        guard let index = indexByID[id] else { return nil }
+        guard let index = index(of: id) else { return nil }
         return tier(ofIndex: index)
     }
 
@@ -63,10 +60,6 @@ extension DecompositionGraph {
     }
 
     // MARK: - Index-level helpers
-
-    func childIndexRange(of index: Int) -> Range<Int> {
-        Int(childOffsets[index])..<Int(childOffsets[index + 1])
-    }
 
     func tier(ofIndex index: Int32) -> Int? {
         var depth = 0
@@ -133,8 +126,7 @@ extension DecompositionGraph {
         while !frontier.isEmpty, maxDepth.map({ depth < $0 }) ?? true {
             var next: [Int32] = []
             for index in frontier {
-                for position in childIndexRange(of: Int(index)) {
-                    let child = childIndices[position]
+                for child in children.members(of: Int(index)) {
                     if seen.insert(child).inserted {
                         next.append(child)
                     }

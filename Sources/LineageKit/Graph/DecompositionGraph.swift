@@ -22,6 +22,7 @@ public struct DecompositionGraph: Sendable {
             }
         }
 
+        /// A short text for people.
         public var description: String { rawID }
     }
 
@@ -63,16 +64,20 @@ public struct DecompositionGraph: Sendable {
     /// The collection configurations given, in input order.
     public let collections: [CollectionConfig]
 
-    let indexByID: [NodeID: Int32]
+    let objectIndex: IDTable
+    let documentIndex: IDTable
     /// For each node, the index of its immediate source, or -1.
     let parentIndex: [Int32]
-    /// Children of node `i` are `childIndices[childOffsets[i]..<childOffsets[i + 1]]`.
-    let childOffsets: [Int32]
-    let childIndices: [Int32]
+    /// The children of each node.
+    let children: NodeGroups
     /// For each node, its position in ``documents`` or ``objects`` (-1 for ghosts).
     let recordIndex: [Int32]
-    let documentNodesByRoot: [String: [Int32]]
-    let documentNodesByCollection: [String: [Int32]]
+    /// The documents stating each (object) node as their root.
+    let documentsByRoot: NodeGroups
+    /// Collection ids, in order of first appearance, and the documents of each.
+    let collectionIDs: [String]
+    let collectionIndex: IDTable
+    let documentsByCollection: NodeGroups
 
     /// Builds the graph of a snapshot.
     public init(snapshot: Snapshot) {
@@ -85,40 +90,60 @@ public struct DecompositionGraph: Sendable {
     /// first record.
     public init(documents: [Document], objects: [BucketObject] = [], collections: [CollectionConfig] = []) {
         var builder = GraphBuilder(capacity: documents.count + objects.count)
-        for (position, object) in objects.enumerated() {
+        for position in objects.indices {
             builder.addNode(
-                .object(object.id), kind: .object, collectionID: nil, bucketID: object.bucketID, record: position)
-        }
-        for (position, document) in documents.enumerated() {
-            builder.addNode(
-                .document(document.id), kind: .document, collectionID: document.collectionID, bucketID: nil,
+                .object(objects[position].id), kind: .object, collectionID: nil, bucketID: objects[position].bucketID,
                 record: position)
         }
-        for document in documents {
-            builder.link(document)
+        var documentNodes = [Int32](repeating: -1, count: documents.count)
+        for position in documents.indices {
+            let node = builder.addNode(
+                .document(documents[position].id), kind: .document, collectionID: documents[position].collectionID,
+                bucketID: nil, record: position)
+            if builder.recordIndex[Int(node)] == Int32(position) { documentNodes[position] = node }
+        }
+        for position in documents.indices where documentNodes[position] >= 0 {
+            builder.link(documents[position], at: documentNodes[position])
         }
         self.documents = documents
         self.objects = objects
         self.collections = collections
         self.nodes = builder.nodes
-        self.indexByID = builder.indexByID
+        self.objectIndex = builder.objectIndex
+        self.documentIndex = builder.documentIndex
         self.parentIndex = builder.parentIndex
         self.recordIndex = builder.recordIndex
-        self.documentNodesByRoot = builder.byRoot
-        self.documentNodesByCollection = builder.byCollection
-        (self.childOffsets, self.childIndices) = GraphBuilder.children(of: builder.parentIndex)
+        self.children = NodeGroups(groupOf: builder.parentIndex, groupCount: builder.nodes.count)
+        self.documentsByRoot = NodeGroups(groupOf: builder.rootIndex, groupCount: builder.nodes.count)
+        self.collectionIDs = builder.collectionIDs
+        self.collectionIndex = builder.collectionIndex
+        var documentCollections = builder.collectionOfNode
+        for (index, node) in builder.nodes.enumerated() where node.kind != .document {
+            documentCollections[index] = -1
+        }
+        self.documentsByCollection = NodeGroups(groupOf: documentCollections, groupCount: builder.collectionIDs.count)
+    }
+
+    /// The index of the node with this id.
+    func index(of id: NodeID) -> Int32? {
+        let index: Int32
+        switch id {
+        case .object(let key): index = objectIndex.value(for: key)
+        case .document(let key): index = documentIndex.value(for: key)
+        }
+        return index >= 0 ? index : nil
     }
 
     // MARK: - Lookup
 
     /// The node with this id, if the graph has one.
     public func node(_ id: NodeID) -> Node? {
-        indexByID[id].map { nodes[Int($0)] }
+        index(of: id).map { nodes[Int($0)] }
     }
 
     /// The document with this id, if it was in the input.
     public func document(_ id: String) -> Document? {
-        guard let index = indexByID[.document(id)], recordIndex[Int(index)] >= 0,
+        guard let index = index(of: .document(id)), recordIndex[Int(index)] >= 0,
             nodes[Int(index)].kind == .document
         else { return nil }
         return documents[Int(recordIndex[Int(index)])]
@@ -126,7 +151,7 @@ public struct DecompositionGraph: Sendable {
 
     /// The bucket object with this id, if it was in the input.
     public func object(_ id: String) -> BucketObject? {
-        guard let index = indexByID[.object(id)], recordIndex[Int(index)] >= 0, nodes[Int(index)].kind == .object
+        guard let index = index(of: .object(id)), recordIndex[Int(index)] >= 0, nodes[Int(index)].kind == .object
         else { return nil }
         return objects[Int(recordIndex[Int(index)])]
     }
@@ -143,21 +168,25 @@ public struct DecompositionGraph: Sendable {
 
     /// The document nodes whose resolved root object is `objectID`.
     public func documentNodes(withRootObject objectID: String) -> [Node] {
-        (documentNodesByRoot[objectID] ?? []).map { nodes[Int($0)] }
+        guard let root = index(of: .object(objectID)) else { return [] }
+        return documentsByRoot.members(of: Int(root)).map { nodes[Int($0)] }
     }
 
     /// The document nodes of a collection.
     public func documentNodes(inCollection collectionID: String) -> [Node] {
-        (documentNodesByCollection[collectionID] ?? []).map { nodes[Int($0)] }
+        let collection = collectionIndex.value(for: collectionID)
+        guard collection >= 0 else { return [] }
+        return documentsByCollection.members(of: Int(collection)).map { nodes[Int($0)] }
     }
 
     /// The root object ids documents state, sorted.
     public var rootObjectIDs: [String] {
-        documentNodesByRoot.keys.sorted()
+        nodes.filter { documentsByRoot.range(of: $0.index).count > 0 }.map(\.id.rawID).sorted()
     }
 
     /// The collection ids documents are in, sorted.
     public var documentCollectionIDs: [String] {
-        documentNodesByCollection.keys.sorted()
+        collectionIDs.enumerated().filter { documentsByCollection.range(of: $0.offset).count > 0 }.map(\.element)
+            .sorted()
     }
 }

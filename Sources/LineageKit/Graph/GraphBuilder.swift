@@ -1,17 +1,25 @@
 /// Accumulates nodes and "derived from" links while a ``DecompositionGraph`` is built.
 struct GraphBuilder {
     var nodes: [DecompositionGraph.Node] = []
-    var indexByID: [DecompositionGraph.NodeID: Int32] = [:]
+    var objectIndex: IDTable
+    var documentIndex: IDTable
     var parentIndex: [Int32] = []
     var recordIndex: [Int32] = []
-    var byRoot: [String: [Int32]] = [:]
-    var byCollection: [String: [Int32]] = [:]
+    /// For each node, the node of its stated root object (documents only; -1 otherwise).
+    var rootIndex: [Int32] = []
+    var collectionIndex = IDTable()
+    var collectionIDs: [String] = []
+    /// For each node, its position in ``collectionIDs`` (documents only; -1 otherwise).
+    var collectionOfNode: [Int32] = []
 
     init(capacity: Int) {
+        objectIndex = IDTable(capacity: capacity / 8)
+        documentIndex = IDTable(capacity: capacity)
         nodes.reserveCapacity(capacity)
-        indexByID.reserveCapacity(capacity)
         parentIndex.reserveCapacity(capacity)
         recordIndex.reserveCapacity(capacity)
+        rootIndex.reserveCapacity(capacity)
+        collectionOfNode.reserveCapacity(capacity)
     }
 
     @discardableResult
@@ -19,26 +27,35 @@ struct GraphBuilder {
         _ id: DecompositionGraph.NodeID, kind: DecompositionGraph.NodeKind, collectionID: String?, bucketID: String?,
         record: Int
     ) -> Int32 {
-        if let existing = indexByID[id] { return existing }
         let index = Int32(nodes.count)
+        let existing: Int32
+        switch id {
+        case .object(let key): existing = objectIndex.insert(key, value: index)
+        case .document(let key): existing = documentIndex.insert(key, value: index)
+        }
+        if existing >= 0 { return existing }
         nodes.append(.init(id: id, kind: kind, collectionID: collectionID, bucketID: bucketID, index: Int(index)))
-        indexByID[id] = index
         parentIndex.append(-1)
         recordIndex.append(Int32(record))
+        rootIndex.append(-1)
+        collectionOfNode.append(collectionID.map { collection(for: $0) } ?? -1)
         return index
     }
 
-    /// Links a document to its immediate source (creating a ghost when the source is absent)
-    /// and indexes it by root object and collection; ghost root objects are created too.
-    mutating func link(_ document: Document) {
-        guard let index = indexByID[.document(document.id)], nodes[Int(index)].kind == .document,
-            parentIndex[Int(index)] == -1
-        else { return }
+    private mutating func collection(for id: String) -> Int32 {
+        let position = collectionIndex.insert(id, value: Int32(collectionIDs.count))
+        if position >= 0 { return position }
+        collectionIDs.append(id)
+        return Int32(collectionIDs.count - 1)
+    }
+
+    /// Links the document at `index` to its immediate source (creating a ghost when the source is
+    /// absent) and to its root object (creating a ghost root when absent).
+    mutating func link(_ document: Document, at index: Int32) {
         let lineage = document.lineage
-        byCollection[document.collectionID, default: []].append(index)
         if let root = lineage.rootObjectID {
-            byRoot[root, default: []].append(index)
-            addNode(.object(root), kind: .ghostObject, collectionID: nil, bucketID: lineage.rootBucketID, record: -1)
+            rootIndex[Int(index)] = addNode(
+                .object(root), kind: .ghostObject, collectionID: nil, bucketID: lineage.rootBucketID, record: -1)
         }
         guard let source = Self.source(of: lineage) else { return }
         let parent: Int32
@@ -73,22 +90,40 @@ struct GraphBuilder {
             return nil
         }
     }
+}
 
-    /// Children lists in compressed form: offsets per node into one index array, in input order.
-    static func children(of parents: [Int32]) -> (offsets: [Int32], indices: [Int32]) {
-        var offsets = [Int32](repeating: 0, count: parents.count + 1)
-        for parent in parents where parent >= 0 {
-            offsets[Int(parent) + 1] += 1
+/// Groups of node indices in compressed form: group `g` is `members[offsets[g]..<offsets[g + 1]]`,
+/// in node order. Used for children per node, documents per root and per collection.
+struct NodeGroups: Sendable {
+    let offsets: [Int32]
+    let members: [Int32]
+
+    /// Groups nodes by `groupOf[node]` (nodes with a negative group belong to none).
+    init(groupOf: [Int32], groupCount: Int) {
+        var offsets = [Int32](repeating: 0, count: groupCount + 1)
+        for group in groupOf where group >= 0 {
+            offsets[Int(group) + 1] += 1
         }
-        for position in 0..<parents.count {
+        for position in 0..<groupCount {
             offsets[position + 1] += offsets[position]
         }
         var fill = offsets
-        var indices = [Int32](repeating: 0, count: Int(offsets[parents.count]))
-        for (child, parent) in parents.enumerated() where parent >= 0 {
-            indices[Int(fill[Int(parent)])] = Int32(child)
-            fill[Int(parent)] += 1
+        var members = [Int32](repeating: 0, count: Int(offsets[groupCount]))
+        for (node, group) in groupOf.enumerated() where group >= 0 {
+            members[Int(fill[Int(group)])] = Int32(node)
+            fill[Int(group)] += 1
         }
-        return (offsets, indices)
+        self.offsets = offsets
+        self.members = members
+    }
+
+    /// The positions in ``members`` of group `group`.
+    func range(of group: Int) -> Range<Int> {
+        Int(offsets[group])..<Int(offsets[group + 1])
+    }
+
+    /// The members of group `group`.
+    func members(of group: Int) -> ArraySlice<Int32> {
+        members[range(of: group)]
     }
 }

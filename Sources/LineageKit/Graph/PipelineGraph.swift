@@ -23,8 +23,10 @@ public struct PipelineGraph: Sendable, Hashable {
             }
         }
 
+        /// A short text for people.
         public var description: String { id }
 
+        /// Orders values for stable, sorted output.
         public static func < (lhs: Node, rhs: Node) -> Bool {
             (lhs.kind, lhs.id) < (rhs.kind, rhs.id)
         }

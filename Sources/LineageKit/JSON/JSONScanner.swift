@@ -64,10 +64,10 @@ struct JSONScanner {
     }
 
     @inline(__always)
-    mutating func expect(_ byte: UInt8, _ what: String) throws(JSONSyntaxError) {
+    mutating func expect(_ byte: UInt8, _ what: @autoclosure () -> String) throws(JSONSyntaxError) {
         skipWhitespace()
         guard index < end, bytes[index] == byte else {
-            throw error("expected \(what), found \(describeByte(at: index))")
+            throw error("expected \(what()), found \(describeByte(at: index))")
         }
         index += 1
     }
@@ -92,6 +92,35 @@ struct JSONScanner {
             try expect(UInt8(ascii: ":"), "':' after key \"\(key)\"")
             skipWhitespace()
             try body(&self, key)
+            skipWhitespace()
+            guard index < end else { throw error("unterminated object: expected ',' or '}'") }
+            switch bytes[index] {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"):
+                index += 1
+                return
+            default: throw error("expected ',' or '}' in object, found \(describeByte(at: index))")
+            }
+        }
+    }
+
+    /// Validates and passes over an object without making strings of its keys.
+    private mutating func skipObject() throws {
+        index += 1
+        try enterNesting()
+        defer { depth -= 1 }
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            skipWhitespace()
+            guard index < end, bytes[index] == UInt8(ascii: "\"") else {
+                throw error("expected a quoted key, found \(describeByte(at: index))")
+            }
+            try skipString()
+            try expect(UInt8(ascii: ":"), "':' after a key")
+            try skipValue()
             skipWhitespace()
             guard index < end else { throw error("unterminated object: expected ',' or '}'") }
             switch bytes[index] {
@@ -178,7 +207,7 @@ struct JSONScanner {
         guard index < end else { throw error("expected a value, found end of input") }
         switch bytes[index] {
         case UInt8(ascii: "{"):
-            try readObject { scanner, _ in try scanner.skipValue() }
+            try skipObject()
         case UInt8(ascii: "["):
             try readArray { scanner in try scanner.skipValue() }
         case UInt8(ascii: "\""):
@@ -245,6 +274,31 @@ struct JSONScanner {
     }
 
     // MARK: - Strings
+
+    /// Reads a string or `null` like ``parseOptionalString()``, through `interner` when it needs no unescaping.
+    mutating func parseOptionalString(interning interner: inout StringInterner) throws -> String?? {
+        switch peek() {
+        case UInt8(ascii: "\""):
+            let quote = index
+            var cursor = index + 1
+            var highBits: UInt8 = 0
+            while cursor < end {
+                let byte = bytes[cursor]
+                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+                highBits |= byte
+                cursor += 1
+            }
+            guard cursor < end, bytes[cursor] == UInt8(ascii: "\""), highBits & 0x80 == 0 else {
+                return .some(interner.intern(try parseString()))
+            }
+            index = cursor + 1
+            return .some(interner.intern(UnsafeRawBufferPointer(rebasing: bytes[(quote + 1)..<cursor])))
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .some(nil)
+        default: return nil
+        }
+    }
 
     /// Parses a quoted string at the current position.
     mutating func parseString() throws -> String {

@@ -90,12 +90,15 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The value as an integer, when it is one.
     public var intValue: Int? { Int(text) ?? Double(text).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil } }
 
+    /// A short text for people.
     public var description: String { text }
 
+    /// Whether two values are equal by the rule above.
     public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
         lhs.text == rhs.text || lhs.doubleValue == rhs.doubleValue
     }
 
+    /// Hashes the parts that equality compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(doubleValue)
     }
@@ -144,6 +147,7 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         }
     }
 
+    /// Iterates over the members in input order.
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {
         members.makeIterator()
     }
@@ -159,6 +163,7 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         return left == right
     }
 
+    /// Hashes the parts that equality compares.
     public func hash(into hasher: inout Hasher) {
         var combined = 0
         for (key, value) in members {
@@ -175,12 +180,19 @@ public struct JSONObject: Sendable, Hashable, Sequence {
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
 {
+    /// Creates the value from a literal.
     public init(stringLiteral value: String) { self = .string(value) }
+    /// Creates the value from a literal.
     public init(integerLiteral value: Int) { self = .number(JSONNumber(value)) }
+    /// Creates the value from a literal.
     public init(floatLiteral value: Double) { self = .number(JSONNumber(value)) }
+    /// Creates the value from a literal.
     public init(booleanLiteral value: Bool) { self = .bool(value) }
+    /// Creates the value from a literal.
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
+    /// Creates the value from a literal.
     public init(nilLiteral: ()) { self = .null }
+    /// Creates the value from a literal.
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self = .object(JSONObject(elements.map { (key: $0.0, value: $0.1) }))
     }

@@ -78,6 +78,7 @@ extension Document: Hashable {
             && lhs.userFields == rhs.userFields && lhs.ingestionStatus == rhs.ingestionStatus
     }
 
+    /// Hashes the parts that equality compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(id)
         hasher.combine(collectionID)

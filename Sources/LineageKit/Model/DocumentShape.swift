@@ -21,6 +21,7 @@ public enum DocumentShape: String, Sendable, Hashable, CaseIterable, Comparable 
         }
     }
 
+    /// Orders values for stable, sorted output.
     public static func < (lhs: DocumentShape, rhs: DocumentShape) -> Bool {
         lhs.rank < rhs.rank
     }

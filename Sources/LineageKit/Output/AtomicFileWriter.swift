@@ -63,7 +63,8 @@ public final class AtomicFileWriter {
             }
             guard count > 0 else {
                 if count < 0 && errno == EINTR { continue }
-                throw LineageKitError(code: .writeFailed, message: "cannot write \(temporaryPath): \(systemErrorText())")
+                throw LineageKitError(
+                    code: .writeFailed, message: "cannot write \(temporaryPath): \(systemErrorText())")
             }
             done += count
         }

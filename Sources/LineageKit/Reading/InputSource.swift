@@ -12,6 +12,7 @@ public enum InputSource: Sendable, Hashable, CustomStringConvertible {
         self = argument == "-" ? .standardInput : .path(argument)
     }
 
+    /// A short text for people.
     public var description: String {
         switch self {
         case .path(let path): path

@@ -49,11 +49,12 @@ struct JSONLinesReader {
                 let atEnd = bufferFileOffset + valid >= range.upperBound || got == 0
                 var stop = false
                 let consumed = buffer.withUnsafeBytes { bytes -> Int in
+                    guard let base = bytes.baseAddress else { return 0 }
                     var lineStart = 0
                     while lineStart < valid {
                         let lineEnd: Int
-                        if let pointer = memchr(bytes.baseAddress! + lineStart, 0x0A, valid - lineStart) {
-                            lineEnd = bytes.baseAddress!.distance(to: UnsafeRawPointer(pointer))
+                        if let pointer = memchr(base + lineStart, 0x0A, valid - lineStart) {
+                            lineEnd = base.distance(to: UnsafeRawPointer(pointer))
                         } else if atEnd {
                             lineEnd = valid
                         } else {
@@ -75,7 +76,8 @@ struct JSONLinesReader {
                 carried = valid - consumed
                 if consumed > 0 {
                     buffer.withUnsafeMutableBytes { bytes in
-                        _ = memmove(bytes.baseAddress!, bytes.baseAddress! + consumed, carried)
+                        guard let base = bytes.baseAddress else { return }
+                        _ = memmove(base, base + consumed, carried)
                     }
                 }
                 bufferFileOffset += consumed
@@ -103,7 +105,7 @@ struct JSONLinesReader {
             let record = try decoder.decode(bytes, start: start, end: end, location: location) {
                 RawJSON(file: file, offset: fileOffset + start, length: end - start)
             }
-            chunk.records.append(record)
+            chunk.append(record)
             return true
         } catch {
             chunk.skipped += 1
@@ -111,7 +113,8 @@ struct JSONLinesReader {
                 chunk.problems.append(
                     LineageKitError(
                         code: error.code, message: error.message,
-                        location: SourceLocation(file: file.path, line: line, column: error.offset - range.lowerBound + 1),
+                        location: SourceLocation(
+                            file: file.path, line: line, column: error.offset - range.lowerBound + 1),
                         recordID: error.recordID))
             }
             return options.keepGoing

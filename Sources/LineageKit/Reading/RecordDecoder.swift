@@ -22,7 +22,7 @@ struct RecordDecoder {
     private var strings = StringInterner()
 
     /// Root fields that are system fields in some shape and never user fields.
-    private static let systemRootFields: Set<String> = [
+    private static let systemRootFields: [StaticString] = [
         "document_id", "collection_id", "_internal", "document_blobs", "source_blobs", "_vectors", "vector",
         "presigned_url", "presigned_urls", "internal_metadata", "document_schema_version", "lineage",
         "lineage_chain", "lineage_path", "root_object_id", "root_bucket_id", "source_type", "source_object_id",
@@ -62,7 +62,8 @@ struct RecordDecoder {
         }
         scanner.skipWhitespace()
         guard scanner.isAtEnd else {
-            throw RecordError(code: .malformedJSON, offset: scanner.index, message: "unexpected content after the record")
+            throw RecordError(
+                code: .malformedJSON, offset: scanner.index, message: "unexpected content after the record")
         }
         if fields.documentIDSeen && !fields.looksLikeLineageStep {
             return .document(
@@ -182,38 +183,40 @@ struct RecordDecoder {
             fields.metadataRange = start..<scanner.index
             fields.otherRootFields.append(("metadata", start..<scanner.index))
         } else {
-            let name = key.string
-            switch name {
-            case "object_id": fields.hasObjectID = true
-            case "bucket_id": fields.hasBucketID = true
-            case "source", "feature_extractor": fields.hasCollectionConfigField = true
-            case "feature_extractor_id": fields.hasFeatureExtractorID = true
-            default: break
+            if key == "object_id" {
+                fields.hasObjectID = true
+            } else if key == "bucket_id" {
+                fields.hasBucketID = true
+            } else if key == "source" || key == "feature_extractor" {
+                fields.hasCollectionConfigField = true
+            } else if key == "feature_extractor_id" {
+                fields.hasFeatureExtractorID = true
             }
             let start = scanner.index
             try scanner.skipValue()
-            if !Self.systemRootFields.contains(name) {
-                fields.otherRootFields.append((name, start..<scanner.index))
+            if !Self.systemRootFields.contains(where: { key == $0 }) {
+                fields.otherRootFields.append((key.string, start..<scanner.index))
             }
         }
     }
 
     /// Reads one of the flat lineage fields shared by `_internal.lineage`, `lineage` and the root.
     private mutating func readFlatLineageField(
-        _ key: RawKey, _ scanner: inout JSONScanner, into statement: inout LineageStatement, prefix: String
+        _ key: RawKey, _ scanner: inout JSONScanner, into statement: inout LineageStatement,
+        prefix: @autoclosure () -> String
     ) throws -> Bool {
         if key == "root_object_id" {
-            statement.rootObjectID = try readString(&scanner, path: prefix + "root_object_id")
+            statement.rootObjectID = try readString(&scanner, path: prefix() + "root_object_id")
         } else if key == "root_bucket_id" {
-            statement.rootBucketID = try readString(&scanner, path: prefix + "root_bucket_id")
+            statement.rootBucketID = try readString(&scanner, path: prefix() + "root_bucket_id")
         } else if key == "source_type" {
-            statement.sourceType = try readString(&scanner, path: prefix + "source_type").map(SourceKind.init)
+            statement.sourceType = try readString(&scanner, path: prefix() + "source_type").map(SourceKind.init)
         } else if key == "source_object_id" {
-            statement.sourceObjectID = try readString(&scanner, path: prefix + "source_object_id")
+            statement.sourceObjectID = try readString(&scanner, path: prefix() + "source_object_id")
         } else if key == "source_document_id" {
-            statement.sourceDocumentID = try readString(&scanner, path: prefix + "source_document_id")
+            statement.sourceDocumentID = try readString(&scanner, path: prefix() + "source_document_id")
         } else if key == "source_collection_id" {
-            statement.sourceCollectionID = try readString(&scanner, path: prefix + "source_collection_id")
+            statement.sourceCollectionID = try readString(&scanner, path: prefix() + "source_collection_id")
         } else {
             return false
         }
@@ -221,45 +224,46 @@ struct RecordDecoder {
     }
 
     private mutating func readLineageObject(
-        _ scanner: inout JSONScanner, into statement: inout LineageStatement, prefix: String
+        _ scanner: inout JSONScanner, into statement: inout LineageStatement, prefix: StaticString
     ) throws {
-        try requireObject(&scanner, path: prefix)
-        let dotted = prefix + "."
+        try requireObject(&scanner, path: prefix.description)
         try scanner.readObjectRawKeys { scanner, key in
-            if try self.readFlatLineageField(key, &scanner, into: &statement, prefix: dotted) {
+            if try self.readFlatLineageField(key, &scanner, into: &statement, prefix: prefix.description + ".") {
                 return
             } else if key == "chain" || key == "lineage_chain" {
-                statement.chain = try self.readChain(&scanner, path: dotted + key.string)
+                statement.chain = try self.readChain(&scanner, path: prefix.description + "." + key.string)
             } else if key == "path" || key == "lineage_path" {
-                statement.path = try self.readString(&scanner, path: dotted + key.string)
+                statement.path = try self.readString(&scanner, path: prefix.description + "." + key.string)
             } else {
                 try scanner.skipValue()
             }
         }
     }
 
-    private mutating func readChain(_ scanner: inout JSONScanner, path: String) throws -> [LineageStep]? {
+    private mutating func readChain(_ scanner: inout JSONScanner, path: @autoclosure () -> String) throws
+        -> [LineageStep]?
+    {
         switch scanner.peek() {
         case UInt8(ascii: "n"):
             try scanner.skipValue()
             return nil
         case UInt8(ascii: "["): break
-        default: throw typeError(&scanner, path: path, expected: "an array of steps or null")
+        default: throw typeError(&scanner, path: path(), expected: "an array of steps or null")
         }
         var steps: [LineageStep] = []
         try scanner.readArray { scanner in
-            let stepPath = "\(path)[\(steps.count)]"
-            try self.requireObject(&scanner, path: stepPath)
+            let index = steps.count
+            try self.requireObject(&scanner, path: "\(path())[\(index)]")
             var step = LineageStep()
             try scanner.readObjectRawKeys { scanner, key in
                 if key == "collection_id" {
-                    step.collectionID = try self.readString(&scanner, path: stepPath + ".collection_id")
+                    step.collectionID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".collection_id")
                 } else if key == "feature_extractor_id" {
-                    step.featureExtractorID = try self.readString(&scanner, path: stepPath + ".feature_extractor_id")
+                    step.featureExtractorID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".feature_extractor_id")
                 } else if key == "document_id" {
-                    step.documentID = try self.readString(&scanner, path: stepPath + ".document_id")
+                    step.documentID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".document_id")
                 } else if key == "timestamp" {
-                    step.timestamp = try self.readString(&scanner, path: stepPath + ".timestamp")
+                    step.timestamp = try self.readString(&scanner, path: "\(path())[\(index)]" + ".timestamp")
                 } else {
                     try scanner.skipValue()
                 }
@@ -269,16 +273,16 @@ struct RecordDecoder {
         return steps
     }
 
-    private mutating func readIngestionStatus(_ scanner: inout JSONScanner, prefix: String) throws -> String? {
+    private mutating func readIngestionStatus(_ scanner: inout JSONScanner, prefix: StaticString) throws -> String? {
         if scanner.peek() == UInt8(ascii: "n") {
             try scanner.skipValue()
             return nil
         }
-        try requireObject(&scanner, path: prefix)
+        try requireObject(&scanner, path: prefix.description)
         var status: String?
         try scanner.readObjectRawKeys { scanner, key in
             if key == "ingestion_status" {
-                status = try self.readString(&scanner, path: prefix + ".ingestion_status")
+                status = try self.readString(&scanner, path: prefix.description + ".ingestion_status")
             } else {
                 try scanner.skipValue()
             }
@@ -288,18 +292,19 @@ struct RecordDecoder {
 
     // MARK: - Typed reads
 
-    private mutating func readString(_ scanner: inout JSONScanner, path: String, intern: Bool = true) throws -> String?
-    {
-        guard let value = try scanner.parseOptionalString() else {
-            throw typeError(&scanner, path: path, expected: "a string or null")
+    private mutating func readString(
+        _ scanner: inout JSONScanner, path: @autoclosure () -> String, intern: Bool = true
+    ) throws -> String? {
+        let parsed = intern ? try scanner.parseOptionalString(interning: &strings) : try scanner.parseOptionalString()
+        guard let value = parsed else {
+            throw typeError(&scanner, path: path(), expected: "a string or null")
         }
-        guard let value else { return nil }
-        return intern ? strings.intern(value) : value
+        return value
     }
 
-    private func requireObject(_ scanner: inout JSONScanner, path: String) throws {
+    private func requireObject(_ scanner: inout JSONScanner, path: @autoclosure () -> String) throws {
         guard scanner.peek() == UInt8(ascii: "{") else {
-            throw typeError(&scanner, path: path, expected: "an object")
+            throw typeError(&scanner, path: path(), expected: "an object")
         }
     }
 
@@ -352,7 +357,8 @@ struct RecordDecoder {
             var members: [(key: String, value: JSONValue)] = []
             members.reserveCapacity(fields.otherRootFields.count)
             for field in fields.otherRootFields {
-                var fieldScanner = JSONScanner(bytes: scanner.bytes, start: field.range.lowerBound, end: field.range.upperBound)
+                var fieldScanner = JSONScanner(
+                    bytes: scanner.bytes, start: field.range.lowerBound, end: field.range.upperBound)
                 members.append((field.key, try fieldScanner.parseValue()))
             }
             userFields = JSONObject(members)

@@ -16,7 +16,8 @@ enum RecordMapping {
                 message: "`metadata` must be an object or null, found \(other.typeName)", recordID: id)
         }
         let status = try optionalString(record, "status", offset: offset, recordID: id)
-        return BucketObject(id: id, bucketID: bucketID, metadata: metadata, status: status, location: location, json: value)
+        return BucketObject(
+            id: id, bucketID: bucketID, metadata: metadata, status: status, location: location, json: value)
     }
 
     static func collection(from value: JSONValue, location: SourceLocation, offset: Int) throws(RecordError)
@@ -31,12 +32,14 @@ enum RecordMapping {
         if let source = record["source"], !source.isNull {
             guard let sourceObject = source.objectValue else {
                 throw RecordError(
-                    code: .wrongFieldType, offset: offset, message: "`source` must be an object, found \(source.typeName)",
+                    code: .wrongFieldType, offset: offset,
+                    message: "`source` must be an object, found \(source.typeName)",
                     recordID: id)
             }
             sourceType = try optionalString(sourceObject, "type", offset: offset, recordID: id, path: "source.type")
                 .map(SourceKind.init)
-            buckets = try stringList(sourceObject, single: "bucket_id", list: "bucket_ids", offset: offset, recordID: id)
+            buckets = try stringList(
+                sourceObject, single: "bucket_id", list: "bucket_ids", offset: offset, recordID: id)
             collections = try stringList(
                 sourceObject, single: "collection_id", list: "collection_ids", offset: offset, recordID: id)
         }
@@ -50,7 +53,8 @@ enum RecordMapping {
                 let extractorName = try optionalString(
                     extractor, "feature_extractor_name", offset: offset, recordID: id,
                     path: path + ".feature_extractor_name"),
-                let version = try optionalString(extractor, "version", offset: offset, recordID: id, path: path + ".version")
+                let version = try optionalString(
+                    extractor, "version", offset: offset, recordID: id, path: path + ".version")
             {
                 extractorID = "\(extractorName)_\(version)"
             }
@@ -102,7 +106,8 @@ enum RecordMapping {
         _ object: JSONObject, single: String, list: String, offset: Int, recordID: String?
     ) throws(RecordError) -> [String] {
         var result: [String] = []
-        if let value = try optionalString(object, single, offset: offset, recordID: recordID, path: "source.\(single)") {
+        if let value = try optionalString(object, single, offset: offset, recordID: recordID, path: "source.\(single)")
+        {
             result.append(value)
         }
         switch object[list] {

@@ -113,11 +113,21 @@ public struct SnapshotReader: Sendable {
 
 /// The records and problems of one piece of input, in input order.
 struct RecordChunk: Sendable {
-    var records: [Record] = []
+    var documents: [Document] = []
+    var objects: [BucketObject] = []
+    var collections: [CollectionConfig] = []
     var problems: [LineageKitError] = []
     var skipped = 0
     /// Lines in this chunk, for turning chunk-relative lines into file lines.
     var lineCount = 0
+
+    mutating func append(_ record: Record) {
+        switch record {
+        case .document(let document): documents.append(document)
+        case .object(let object): objects.append(object)
+        case .collection(let collection): collections.append(collection)
+        }
+    }
 }
 
 /// Gathers chunks into a snapshot, merging identical duplicates and reporting conflicting ones.
@@ -138,57 +148,63 @@ struct RecordCollector {
     }
 
     /// Adds a chunk whose line numbers start after `lineOffset` lines of its file.
-    mutating func add(_ chunk: RecordChunk, lineOffset: Int) throws {
+    mutating func add(_ chunk: consuming RecordChunk, lineOffset: Int) throws {
         let problems = chunk.problems.map { $0.shiftingLines(by: lineOffset) }
         if let first = problems.first, !options.keepGoing {
             throw first
         }
         report.skipped(chunk.skipped, problems: problems, keeping: options.maximumReportedProblems)
-        documents.reserveCapacity(documents.count + chunk.records.count)
-        for record in chunk.records {
-            switch record {
-            case .document(var document):
-                if lineOffset > 0, let location = document.location {
-                    document.location = SourceLocation(
-                        file: location.file, line: location.line + lineOffset, column: location.column)
-                }
-                documents.append(document)
-            case .object(let object): objects.append(object)
-            case .collection(let collection): collections.append(collection)
+        if lineOffset > 0 {
+            for index in chunk.documents.indices {
+                chunk.documents[index].location?.line += lineOffset
+            }
+            for index in chunk.objects.indices {
+                chunk.objects[index].location?.line += lineOffset
+            }
+            for index in chunk.collections.indices {
+                chunk.collections[index].location?.line += lineOffset
             }
         }
+        if documents.isEmpty {
+            documents = chunk.documents
+        } else {
+            documents.append(contentsOf: chunk.documents)
+        }
+        objects.append(contentsOf: chunk.objects)
+        collections.append(contentsOf: chunk.collections)
     }
 
     mutating func finish() throws -> Snapshot {
-        documents = try deduplicate(documents, kind: "document", id: \.id, location: \.location) { try $0.json() }
-        objects = try deduplicate(objects, kind: "object", id: \.id, location: \.location) { $0.json }
-        collections = try deduplicate(collections, kind: "collection", id: \.id, location: \.location) { $0.json }
+        documents = try deduplicate(documents, kind: "document", id: { $0.id }, location: { $0.location }) {
+            try $0.json()
+        }
+        objects = try deduplicate(objects, kind: "object", id: { $0.id }, location: { $0.location }) { $0.json }
+        collections = try deduplicate(collections, kind: "collection", id: { $0.id }, location: { $0.location }) {
+            $0.json
+        }
         return Snapshot(documents: documents, objects: objects, collections: collections, report: report)
     }
 
     private mutating func deduplicate<Item>(
-        _ items: [Item], kind: String, id: KeyPath<Item, String>, location: KeyPath<Item, SourceLocation?>,
+        _ items: [Item], kind: String, id: (Item) -> String, location: (Item) -> SourceLocation?,
         content: (Item) throws -> JSONValue
     ) throws -> [Item] {
-        var firstIndex: [String: Int] = [:]
-        firstIndex.reserveCapacity(items.count)
+        var table = IDTable(capacity: items.count)
         var drop: Set<Int> = []
-        for (index, item) in items.enumerated() {
-            let itemID = item[keyPath: id]
-            guard let earlier = firstIndex[itemID] else {
-                firstIndex[itemID] = index
-                continue
-            }
+        for index in items.indices {
+            let itemID = id(items[index])
+            let earlier = table.insert(itemID, value: Int32(index))
+            guard earlier >= 0 else { continue }
             drop.insert(index)
-            if try content(items[earlier]) == content(item) {
+            if try content(items[Int(earlier)]) == content(items[index]) {
                 report.identicalDuplicates += 1
                 continue
             }
-            let firstPlace = items[earlier][keyPath: location]?.description ?? "an earlier input"
+            let firstPlace = location(items[Int(earlier)])?.description ?? "an earlier input"
             let error = LineageKitError(
                 code: .conflictingDuplicate,
                 message: "\(kind) appears twice with different content (first at \(firstPlace)); not merged",
-                location: item[keyPath: location], recordID: itemID)
+                location: location(items[index]), recordID: itemID)
             guard options.keepGoing else { throw error }
             report.skipped(1, problems: [error], keeping: options.maximumReportedProblems)
         }

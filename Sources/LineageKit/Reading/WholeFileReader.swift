@@ -52,7 +52,8 @@ struct WholeFileReader {
                     throw scanner.error("expected a JSON object, an array of objects or JSON Lines")
                 }
             } catch let error as JSONSyntaxError {
-                state.fail(buffer, code: .malformedJSON, offset: error.offset, message: error.message + Self.restSkipped)
+                state.fail(
+                    buffer, code: .malformedJSON, offset: error.offset, message: error.message + Self.restSkipped)
             } catch is StopReading {
                 return
             } catch {
@@ -133,9 +134,11 @@ struct WholeFileReader {
                     if let file { return RawJSON(file: file, offset: start, length: end - start) }
                     return RawJSON(bytes: Array(scanner.bytes[start..<end]))
                 }
-                chunk.records.append(record)
+                chunk.append(record)
             } catch {
-                fail(scanner.bytes, code: error.code, offset: error.offset, message: error.message, recordID: error.recordID)
+                fail(
+                    scanner.bytes, code: error.code, offset: error.offset, message: error.message,
+                    recordID: error.recordID)
                 if !keepGoing { throw StopReading(offset: error.offset) }
             }
         }

@@ -14,7 +14,9 @@ extension SampleNamespace {
     }
 
     /// The files a sample directory holds.
-    public static let fileNames = (documents: "documents.jsonl", objects: "objects.jsonl", collections: "collections.json")
+    public static let fileNames = (
+        documents: "documents.jsonl", objects: "objects.jsonl", collections: "collections.json"
+    )
 
     /// Writes the namespace to `directory` (created if needed) as `documents.jsonl`,
     /// `objects.jsonl` and `collections.json`, each atomically.

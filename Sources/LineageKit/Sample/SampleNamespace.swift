@@ -181,11 +181,13 @@ public struct SampleNamespace: Sendable {
             "status": "COMPLETED", "metadata": metadata,
             "blobs": [
                 [
-                    "blob_id": .string(blobID), "property": .string(blob), "type": .string(blob == "video" ? "video" : "text"),
+                    "blob_id": .string(blobID), "property": .string(blob),
+                    "type": .string(blob == "video" ? "video" : "text"),
                     "key_prefix": .string("/\(id)/\(filename)"),
                     "properties": ["url": .string("s3://mixpeek-sample/\(bucket)/\(filename)")],
                     "details": [
-                        "filename": .string(filename), "size_bytes": .number(JSONNumber(random.int(10_000...90_000_000))),
+                        "filename": .string(filename),
+                        "size_bytes": .number(JSONNumber(random.int(10_000...90_000_000))),
                         "mime_type": .string(mime),
                     ],
                 ]

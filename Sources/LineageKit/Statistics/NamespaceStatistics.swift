@@ -67,8 +67,10 @@ extension NamespaceStatistics {
     /// The statistics as JSON, keys in a stable order (the `lineage stats --format json` contract).
     public var json: JSONValue {
         func counts<Key>(_ dictionary: [Key: Int], key: (Key) -> String) -> JSONValue {
-            .object(JSONObject(dictionary.map { (key: key($0.key), value: JSONValue.number(JSONNumber($0.value))) }
-                .sorted { $0.key < $1.key }))
+            .object(
+                JSONObject(
+                    dictionary.map { (key: key($0.key), value: JSONValue.number(JSONNumber($0.value))) }
+                        .sorted { $0.key < $1.key }))
         }
         let tiers = documentsPerTier.keys.sorted().map { tier -> (key: String, value: JSONValue) in
             (Self.tierLabel(tier, json: true), .number(JSONNumber(documentsPerTier[tier] ?? 0)))
@@ -136,7 +138,8 @@ extension NamespaceStatistics {
         for edge in pipeline.edges {
             let from = "\(edge.from.kind) \(edge.from.id)"
             let count = String(edge.documentCount)
-            var line = "  " + from.padding(to: fromWidth) + " -> " + edge.to.id.padding(to: toWidth) + "  "
+            var line =
+                "  " + from.padding(to: fromWidth) + " -> " + edge.to.id.padding(to: toWidth) + "  "
                 + String(repeating: " ", count: countWidth - count.count) + count + " document(s)"
             if !edge.configured && collectionConfigs > 0 { line += "  (not configured)" }
             lines.append(line)
@@ -173,7 +176,7 @@ extension NamespaceStatistics {
             value /= 1024
             unit += 1
         }
-        return String(Int((value * 10).rounded())) .inserting(decimalBeforeLast: 1) + " " + units[unit]
+        return String(Int((value * 10).rounded())).inserting(decimalBeforeLast: 1) + " " + units[unit]
     }
 }
 

@@ -5,6 +5,7 @@
 // Prints one JSON object per run; Benchmarks/run.sh turns them into docs/benchmarks.md.
 
 import Foundation
+import Glibc
 import LineageKit
 
 struct Measurement {
@@ -28,10 +29,10 @@ func measure<T>(_ body: () throws -> T) rethrows -> (T, Measurement) {
     return (result, Measurement(wallSeconds: wall, cpuSeconds: cpuSeconds() - cpuStart))
 }
 
-/// Peak resident memory of this process, from /proc (VmHWM), in bytes.
-func peakResidentBytes() -> Int {
+/// Peak (VmHWM) or current (VmRSS) resident memory of this process, from /proc, in bytes.
+func residentBytes(_ field: String = "VmHWM:") -> Int {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
-    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+    for line in status.split(separator: "\n") where line.hasPrefix(field) {
         let digits = line.split(separator: " ").dropFirst().first ?? "0"
         return (Int(digits) ?? 0) * 1024
     }
@@ -40,15 +41,21 @@ func peakResidentBytes() -> Int {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let directory = arguments.first else {
-    FileHandle.standardError.write(Data("usage: LineageBenchmark DIRECTORY [--repeat N] [--foundation-baseline]\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: LineageBenchmark DIRECTORY [--repeat N] [--foundation-baseline]\n".utf8))
     exit(2)
 }
 let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 1
 let foundationBaseline = arguments.contains("--foundation-baseline")
 
 do {
+    let residentAtStart = residentBytes("VmRSS:")
     for run in 1...repeats {
         let (snapshot, read) = try measure { try SnapshotReader().read(.path(directory)) }
+        let residentAfterRead = residentBytes("VmRSS:")
+        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_stats") {
+            unsafeBitCast(symbol, to: (@convention(c) () -> Void).self)()
+        }
         let (graph, build) = measure { DecompositionGraph(snapshot: snapshot) }
         let bytes = Double(snapshot.report.bytes)
         let total = read.wallSeconds + build.wallSeconds
@@ -64,7 +71,10 @@ do {
             "total_seconds": .number(JSONNumber(total)),
             "megabytes_per_second": .number(JSONNumber(bytes / 1e6 / total)),
             "documents_per_second": .number(JSONNumber(Double(graph.documents.count) / total)),
-            "peak_rss_bytes": .number(JSONNumber(peakResidentBytes())),
+            "rss_at_start_bytes": .number(JSONNumber(residentAtStart)),
+            "rss_after_read_bytes": .number(JSONNumber(residentAfterRead)),
+            "rss_after_graph_bytes": .number(JSONNumber(residentBytes("VmRSS:"))),
+            "peak_rss_bytes": .number(JSONNumber(residentBytes())),
         ]
         print(result.serialized())
     }

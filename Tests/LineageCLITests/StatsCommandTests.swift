@@ -73,7 +73,9 @@ struct StatsCommandTests {
     func sample() throws {
         let directory = try TemporaryDirectory()
         let out = directory.file("ns")
-        let first = try CommandRunner.run(["sample", "--out", out, "--videos", "1", "--articles", "1", "--shape", "2025-11"])
+        let first = try CommandRunner.run([
+            "sample", "--out", out, "--videos", "1", "--articles", "1", "--shape", "2025-11",
+        ])
         #expect(first.status == 0, "\(first.standardError)")
         let stats = try CommandRunner.run(["stats", out, "--format", "json"])
         #expect(stats.standardOutput.contains(#""2025-11""#))

@@ -22,7 +22,8 @@ do {
         print("No documents found.")
         exit(1)
     }
-    print("\nProvenance of \(deepest.id) (\(deepest.collectionID), tier \(graph.tier(of: .document(deepest.id)) ?? 0)):")
+    print(
+        "\nProvenance of \(deepest.id) (\(deepest.collectionID), tier \(graph.tier(of: .document(deepest.id)) ?? 0)):")
     for node in graph.pathToRoot(from: .document(deepest.id)) {
         switch node.kind {
         case .document, .ghostDocument:

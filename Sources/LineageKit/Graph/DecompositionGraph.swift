@@ -90,20 +90,24 @@ public struct DecompositionGraph: Sendable {
     /// first record.
     public init(documents: [Document], objects: [BucketObject] = [], collections: [CollectionConfig] = []) {
         var builder = GraphBuilder(capacity: documents.count + objects.count)
-        for position in objects.indices {
-            builder.addNode(
-                .object(objects[position].id), kind: .object, collectionID: nil, bucketID: objects[position].bucketID,
-                record: position)
+        objects.withUnsafeBufferPointer { objects in
+            for position in objects.indices {
+                builder.addNode(
+                    .object(objects[position].id), kind: .object, collectionID: nil,
+                    bucketID: objects[position].bucketID, record: position)
+            }
         }
-        var documentNodes = [Int32](repeating: -1, count: documents.count)
-        for position in documents.indices {
-            let node = builder.addNode(
-                .document(documents[position].id), kind: .document, collectionID: documents[position].collectionID,
-                bucketID: nil, record: position)
-            if builder.recordIndex[Int(node)] == Int32(position) { documentNodes[position] = node }
-        }
-        for position in documents.indices where documentNodes[position] >= 0 {
-            builder.link(documents[position], at: documentNodes[position])
+        documents.withUnsafeBufferPointer { documents in
+            var documentNodes = [Int32](repeating: -1, count: documents.count)
+            for position in documents.indices {
+                let node = builder.addNode(
+                    .document(documents[position].id), kind: .document, collectionID: documents[position].collectionID,
+                    bucketID: nil, record: position)
+                if builder.recordIndex[Int(node)] == Int32(position) { documentNodes[position] = node }
+            }
+            for position in documents.indices where documentNodes[position] >= 0 {
+                builder.link(ResolvedLineage(statements: documents[position].statements), at: documentNodes[position])
+            }
         }
         self.documents = documents
         self.objects = objects

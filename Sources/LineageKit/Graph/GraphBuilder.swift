@@ -51,8 +51,7 @@ struct GraphBuilder {
 
     /// Links the document at `index` to its immediate source (creating a ghost when the source is
     /// absent) and to its root object (creating a ghost root when absent).
-    mutating func link(_ document: Document, at index: Int32) {
-        let lineage = document.lineage
+    mutating func link(_ lineage: ResolvedLineage, at index: Int32) {
         if let root = lineage.rootObjectID {
             rootIndex[Int(index)] = addNode(
                 .object(root), kind: .ghostObject, collectionID: nil, bucketID: lineage.rootBucketID, record: -1)

@@ -15,30 +15,66 @@ public struct Document: Sendable {
     public var schemaVersion: String?
     /// Every place the document states lineage facts, most authoritative first.
     public var statements: [LineageStatement]
-    /// User fields: `metadata` (2025 shapes) or the non-system root fields (current shape).
-    public var userFields: JSONObject
     /// `ingestion_status` from `_internal.metadata` or `internal_metadata`, when present.
     public var ingestionStatus: String?
-    /// Where the document was read from, when it came from input.
-    public var location: SourceLocation?
     /// The record exactly as read.
     public var raw: RawJSON
+    /// The user fields as compact JSON object text, parsed on demand: a parsed object costs
+    /// several times the memory of its text, and most documents' fields are never looked at.
+    var userFieldsJSON: [UInt8]
+    /// The 1-based line and column the record starts at in ``raw``'s input (0 when unknown).
+    var line: Int32 = 0
+    var column: Int32 = 0
 
     /// Creates a document from its parts.
     public init(
         id: String, collectionID: String, shape: DocumentShape, schemaVersion: String? = nil,
         statements: [LineageStatement], userFields: JSONObject = JSONObject(), ingestionStatus: String? = nil,
-        location: SourceLocation? = nil, raw: RawJSON
+        raw: RawJSON
+    ) {
+        self.init(
+            id: id, collectionID: collectionID, shape: shape, schemaVersion: schemaVersion, statements: statements,
+            userFieldsJSON: [], ingestionStatus: ingestionStatus, raw: raw)
+        self.userFields = userFields
+    }
+
+    init(
+        id: String, collectionID: String, shape: DocumentShape, schemaVersion: String?, statements: [LineageStatement],
+        userFieldsJSON: [UInt8], ingestionStatus: String?, raw: RawJSON, line: Int32 = 0, column: Int32 = 0
     ) {
         self.id = id
         self.collectionID = collectionID
         self.shape = shape
         self.schemaVersion = schemaVersion
         self.statements = statements
-        self.userFields = userFields
+        self.userFieldsJSON = userFieldsJSON
         self.ingestionStatus = ingestionStatus
-        self.location = location
         self.raw = raw
+        self.line = line
+        self.column = column
+    }
+
+    /// User fields: `metadata` (2025 shapes) or the non-system root fields (current shape).
+    public var userFields: JSONObject {
+        get {
+            guard !userFieldsJSON.isEmpty else { return JSONObject() }
+            // The text was validated when the document was read, so parsing it cannot fail.
+            return userFieldsJSON.withUnsafeBytes { buffer in
+                var scanner = JSONScanner(bytes: buffer)
+                return (try? scanner.parseValue())?.objectValue ?? JSONObject()
+            }
+        }
+        set {
+            userFieldsJSON = []
+            if !newValue.isEmpty { JSONValue.object(newValue).write(into: &userFieldsJSON) }
+        }
+    }
+
+    /// Where the document was read from: file (or `<stdin>`), line and, for records inside a JSON
+    /// array, column; `nil` for documents made in memory.
+    public var location: SourceLocation? {
+        guard line > 0 else { return nil }
+        return SourceLocation(file: raw.origin.name, line: Int(line), column: column > 0 ? Int(column) : nil)
     }
 
     /// One answer per lineage fact, from the most authoritative place stating it.

@@ -4,27 +4,28 @@
     import Darwin
 #endif
 
-/// The exact bytes of one record as it was read, kept without holding the whole input in memory.
+/// The exact bytes of one record as it was read, kept without copying the input.
 ///
-/// Records read from a file are kept as a reference into that file (path, offset, length) and
-/// read again on demand, so a million-document snapshot costs memory for its lineage facts only.
-/// Records from standard input or built in memory keep their bytes. Reading a file record again
-/// checks that the file has not changed since.
+/// Records read from a file are kept as a reference into that file (its path, an offset and a
+/// length) and read again on demand, so a million-document snapshot costs memory for its lineage
+/// facts only; reading a file record again checks that the file has not changed since. Records
+/// from standard input share the one buffer that input was read into.
 public struct RawJSON: Sendable {
-    enum Storage: Sendable {
-        case bytes([UInt8])
-        case file(SourceFile, offset: Int, length: Int)
-    }
-
-    let storage: Storage
+    let origin: RecordOrigin
+    let offset: Int
+    let length: Int
 
     /// Keeps `bytes` in memory.
     public init(bytes: [UInt8]) {
-        self.storage = .bytes(bytes)
+        self.origin = RecordOrigin(name: "<memory>", content: .memory(bytes))
+        self.offset = 0
+        self.length = bytes.count
     }
 
-    init(file: SourceFile, offset: Int, length: Int) {
-        self.storage = .file(file, offset: offset, length: length)
+    init(origin: RecordOrigin, offset: Int, length: Int) {
+        self.origin = origin
+        self.offset = offset
+        self.length = length
     }
 
     /// The record's bytes, exactly as read.
@@ -32,9 +33,10 @@ public struct RawJSON: Sendable {
     /// - Throws: ``LineageKitError`` with code `inputChanged` or `unreadableInput` when the file
     ///   the record came from has changed or can no longer be read.
     public func bytes() throws -> [UInt8] {
-        switch storage {
-        case .bytes(let bytes): return bytes
-        case .file(let file, let offset, let length): return try file.read(offset: offset, length: length)
+        switch origin.content {
+        case .memory(let bytes): return Array(bytes[offset..<(offset + length)])
+        case .file(let size, let modificationTime):
+            return try origin.read(offset: offset, length: length, size: size, modificationTime: modificationTime)
         }
     }
 
@@ -60,22 +62,26 @@ public struct RawJSON: Sendable {
     }
 }
 
-/// A file records were read from, with what it looked like at the time, for reading them again.
-final class SourceFile: Sendable {
-    let path: String
-    let size: Int
-    let modificationTime: timespec.Snapshot
-
-    init(path: String, size: Int, modificationTime: timespec.Snapshot) {
-        self.path = path
-        self.size = size
-        self.modificationTime = modificationTime
+/// Where records came from: a file, with what it looked like when read, or a buffer in memory.
+final class RecordOrigin: Sendable {
+    enum Content: Sendable {
+        case file(size: Int, modificationTime: timespec.Snapshot)
+        case memory([UInt8])
     }
 
-    func read(offset: Int, length: Int) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// The file's path as given, or a name such as `<stdin>`.
+    let name: String
+    let content: Content
+
+    init(name: String, content: Content) {
+        self.name = name
+        self.content = content
+    }
+
+    func read(offset: Int, length: Int, size: Int, modificationTime: timespec.Snapshot) throws -> [UInt8] {
+        let descriptor = open(name, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw LineageKitError(code: .unreadableInput, message: "cannot open \(path) again: \(systemErrorText())")
+            throw LineageKitError(code: .unreadableInput, message: "cannot open \(name) again: \(systemErrorText())")
         }
         defer { close(descriptor) }
         var status = stat()
@@ -83,7 +89,7 @@ final class SourceFile: Sendable {
             timespec.Snapshot(modificationOf: status) == modificationTime
         else {
             throw LineageKitError(
-                code: .inputChanged, message: "\(path) changed after it was read; read it again")
+                code: .inputChanged, message: "\(name) changed after it was read; read it again")
         }
         var buffer = [UInt8](repeating: 0, count: length)
         var done = 0
@@ -93,7 +99,7 @@ final class SourceFile: Sendable {
                 return pread(descriptor, base + done, length - done, off_t(offset + done))
             }
             guard count > 0 else {
-                throw LineageKitError(code: .unreadableInput, message: "cannot read \(path): \(systemErrorText())")
+                throw LineageKitError(code: .unreadableInput, message: "cannot read \(name): \(systemErrorText())")
             }
             done += count
         }

@@ -11,7 +11,7 @@ import Foundation
 /// read in blocks and decoded on its own thread, and the pieces come back in file order with
 /// piece-relative line numbers (``RecordCollector`` makes them absolute).
 struct JSONLinesReader {
-    let file: SourceFile
+    let origin: RecordOrigin
     let handle: OpenFile
     let options: SnapshotReader.Options
     static let blockSize = 4 << 20
@@ -100,10 +100,10 @@ struct JSONLinesReader {
         while start < end, Self.isWhitespace(bytes[start]) { start += 1 }
         while end > start, Self.isWhitespace(bytes[end - 1]) { end -= 1 }
         guard start < end else { return true }
-        let location = SourceLocation(file: file.path, line: line)
+        let location = SourceLocation(file: origin.name, line: line)
         do {
             let record = try decoder.decode(bytes, start: start, end: end, location: location) {
-                RawJSON(file: file, offset: fileOffset + start, length: end - start)
+                RawJSON(origin: origin, offset: fileOffset + start, length: end - start)
             }
             chunk.append(record)
             return true
@@ -114,7 +114,7 @@ struct JSONLinesReader {
                     LineageKitError(
                         code: error.code, message: error.message,
                         location: SourceLocation(
-                            file: file.path, line: line, column: error.offset - range.lowerBound + 1),
+                            file: origin.name, line: line, column: error.offset - range.lowerBound + 1),
                         recordID: error.recordID))
             }
             return options.keepGoing

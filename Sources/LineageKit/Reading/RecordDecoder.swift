@@ -259,7 +259,8 @@ struct RecordDecoder {
                 if key == "collection_id" {
                     step.collectionID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".collection_id")
                 } else if key == "feature_extractor_id" {
-                    step.featureExtractorID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".feature_extractor_id")
+                    step.featureExtractorID = try self.readString(
+                        &scanner, path: "\(path())[\(index)]" + ".feature_extractor_id")
                 } else if key == "document_id" {
                     step.documentID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".document_id")
                 } else if key == "timestamp" {
@@ -352,31 +353,40 @@ struct RecordDecoder {
         }
         statements.removeAll { $0.isEmpty }
 
-        var userFields = JSONObject()
+        // User fields are kept as compact object text (see `Document.userFieldsJSON`); their values
+        // were validated while skipping them.
+        var userFields: [UInt8] = []
+        let bytes = scanner.bytes
         if shape == .current {
-            var members: [(key: String, value: JSONValue)] = []
-            members.reserveCapacity(fields.otherRootFields.count)
-            for field in fields.otherRootFields {
-                var fieldScanner = JSONScanner(
-                    bytes: scanner.bytes, start: field.range.lowerBound, end: field.range.upperBound)
-                members.append((field.key, try fieldScanner.parseValue()))
+            if !fields.otherRootFields.isEmpty {
+                userFields.append(UInt8(ascii: "{"))
+                for (position, field) in fields.otherRootFields.enumerated() {
+                    if position > 0 { userFields.append(UInt8(ascii: ",")) }
+                    JSONValue.writeString(field.key, into: &userFields)
+                    userFields.append(UInt8(ascii: ":"))
+                    userFields.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[field.range]))
+                }
+                userFields.append(UInt8(ascii: "}"))
             }
-            userFields = JSONObject(members)
         } else if let range = fields.metadataRange {
-            var fieldScanner = JSONScanner(bytes: scanner.bytes, start: range.lowerBound, end: range.upperBound)
-            switch try fieldScanner.parseValue() {
-            case .object(let object): userFields = object
-            case .null: break
-            case let other:
+            var fieldScanner = JSONScanner(bytes: bytes, start: range.lowerBound, end: range.upperBound)
+            switch fieldScanner.peek() {
+            case UInt8(ascii: "{"):
+                if fieldScanner.peekEmptyObject() == false {
+                    userFields.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[range]))
+                }
+            case UInt8(ascii: "n"): break
+            default:
                 throw RecordError(
                     code: .wrongFieldType, offset: fields.metadataOffset,
-                    message: "`metadata` must be an object or null, found \(other.typeName)", recordID: id)
+                    message: "`metadata` must be an object or null, found \(fieldScanner.peekTypeName())", recordID: id)
             }
         }
         return Document(
             id: id, collectionID: collectionID, shape: shape, schemaVersion: fields.schemaVersion,
-            statements: statements, userFields: userFields,
-            ingestionStatus: fields.internalStatus ?? fields.legacyStatus, location: location, raw: raw())
+            statements: statements, userFieldsJSON: userFields,
+            ingestionStatus: fields.internalStatus ?? fields.legacyStatus, raw: raw(), line: Int32(location.line),
+            column: Int32(location.column ?? 0))
     }
 
     /// Adds the record's `document_id` (or object or collection id) to an error, when one can be found.
@@ -408,6 +418,14 @@ struct RecordDecoder {
 }
 
 extension JSONScanner {
+    /// Whether the next value is `{}` (with any whitespace inside).
+    mutating func peekEmptyObject() -> Bool {
+        var probe = self
+        guard probe.peek() == UInt8(ascii: "{") else { return false }
+        probe.advance()
+        return probe.peek() == UInt8(ascii: "}")
+    }
+
     /// The JSON type of the next value, for error messages.
     mutating func peekTypeName() -> String {
         switch peek() {

@@ -50,9 +50,9 @@ public struct SnapshotReader: Sendable {
                 }
             case .standardInput:
                 let bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
-                try readWhole(bytes, name: "<stdin>", file: nil, into: &collector)
+                try readWhole(bytes, origin: RecordOrigin(name: "<stdin>", content: .memory(bytes)), into: &collector)
             case .bytes(let bytes, let name):
-                try readWhole(bytes, name: name, file: nil, into: &collector)
+                try readWhole(bytes, origin: RecordOrigin(name: name, content: .memory(bytes)), into: &collector)
             }
         }
         return try collector.finish()
@@ -86,26 +86,29 @@ public struct SnapshotReader: Sendable {
 
     private func readFile(_ path: String, into collector: inout RecordCollector) throws {
         let handle = try OpenFile(path: path)
-        let file = SourceFile(path: path, size: handle.size, modificationTime: handle.modificationTime)
+        let origin = RecordOrigin(
+            name: path, content: .file(size: handle.size, modificationTime: handle.modificationTime))
         if path.hasSuffix(".jsonl") {
             collector.noteFile(path, bytes: handle.size)
-            let chunks = try JSONLinesReader(file: file, handle: handle, options: options).read()
+            var chunks = try JSONLinesReader(origin: origin, handle: handle, options: options).read()
+            collector.reserve(documents: chunks.reduce(0) { $0 + $1.documents.count })
             var lineOffset = 0
-            for chunk in chunks {
+            chunks.reverse()
+            // Each piece is freed as soon as it is added, so pieces and snapshot never all coexist.
+            while let chunk = chunks.popLast() {
+                let lines = chunk.lineCount
                 try collector.add(chunk, lineOffset: lineOffset)
-                lineOffset += chunk.lineCount
+                lineOffset += lines
             }
         } else {
             let bytes = try handle.readAll()
-            try readWhole(bytes, name: path, file: file, into: &collector)
+            try readWhole(bytes, origin: origin, into: &collector)
         }
     }
 
-    private func readWhole(
-        _ bytes: [UInt8], name: String, file: SourceFile?, into collector: inout RecordCollector
-    ) throws {
-        collector.noteFile(name, bytes: bytes.count)
-        var reader = WholeFileReader(bytes: bytes, name: name, file: file, keepGoing: options.keepGoing)
+    private func readWhole(_ bytes: [UInt8], origin: RecordOrigin, into collector: inout RecordCollector) throws {
+        collector.noteFile(origin.name, bytes: bytes.count)
+        var reader = WholeFileReader(bytes: bytes, origin: origin, keepGoing: options.keepGoing)
         reader.maximumReportedProblems = options.maximumReportedProblems
         try collector.add(reader.read(), lineOffset: 0)
     }
@@ -142,6 +145,10 @@ struct RecordCollector {
         self.options = options
     }
 
+    mutating func reserve(documents count: Int) {
+        documents.reserveCapacity(documents.count + count)
+    }
+
     mutating func noteFile(_ name: String, bytes: Int) {
         report.files.append(name)
         report.bytes += bytes
@@ -156,7 +163,7 @@ struct RecordCollector {
         report.skipped(chunk.skipped, problems: problems, keeping: options.maximumReportedProblems)
         if lineOffset > 0 {
             for index in chunk.documents.indices {
-                chunk.documents[index].location?.line += lineOffset
+                chunk.documents[index].line += Int32(lineOffset)
             }
             for index in chunk.objects.indices {
                 chunk.objects[index].location?.line += lineOffset
@@ -165,11 +172,7 @@ struct RecordCollector {
                 chunk.collections[index].location?.line += lineOffset
             }
         }
-        if documents.isEmpty {
-            documents = chunk.documents
-        } else {
-            documents.append(contentsOf: chunk.documents)
-        }
+        documents.moveAppend(from: &chunk.documents)
         objects.append(contentsOf: chunk.objects)
         collections.append(contentsOf: chunk.collections)
     }
@@ -231,4 +234,37 @@ extension LineageKitError {
             location: SourceLocation(file: location.file, line: location.line + lines, column: location.column),
             recordID: recordID)
     }
+}
+
+extension Array where Element == Document {
+    /// Appends every document of `source` by moving it, leaving placeholders behind: appending a
+    /// million documents by copy would retain and release each of their strings and arrays,
+    /// touching memory that is cold by then.
+    mutating func moveAppend(from source: inout [Document]) {
+        guard !source.isEmpty else { return }
+        guard !isEmpty else {
+            swap(&self, &source)
+            return
+        }
+        reserveCapacity(count + source.count)
+        let placeholder = Document.placeholder
+        source.withUnsafeMutableBufferPointer { moved in
+            guard let base = moved.baseAddress else { return }
+            let oldCount = count
+            append(contentsOf: repeatElement(placeholder, count: moved.count))
+            withUnsafeMutableBufferPointer { target in
+                guard let destination = target.baseAddress?.advanced(by: oldCount) else { return }
+                destination.deinitialize(count: moved.count)
+                destination.moveInitialize(from: base, count: moved.count)
+                base.initialize(repeating: placeholder, count: moved.count)
+            }
+        }
+    }
+}
+
+extension Document {
+    /// A document holding nothing on the heap but one shared origin, to fill vacated slots.
+    static let placeholder = Document(
+        id: "", collectionID: "", shape: .unknown, schemaVersion: nil, statements: [], userFieldsJSON: [],
+        ingestionStatus: nil, raw: RawJSON(bytes: []))
 }

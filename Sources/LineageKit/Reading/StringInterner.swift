@@ -7,35 +7,28 @@
 /// Shares one copy of each repeated id string (collection, bucket, root object, parent ids,
 /// chain timestamps), found from the raw bytes so that a repeat costs no allocation.
 ///
-/// Ids repeat across a namespace: every frame of a video names the same root object, every
-/// scene of a frame names that frame. Interning them keeps memory proportional to distinct ids,
-/// and looking them up by bytes (with ``FastHash``) before any `String` exists keeps the reader
-/// fast. Strings of up to 15 UTF-8 bytes are stored inline by Swift and are not interned.
+/// Ids repeat close together: the frames of a video name the same root object, the scenes of a
+/// frame name that frame, and each chain repeats its parent's steps. A small direct-mapped cache
+/// (4,096 entries, looked up with ``FastHash``) catches those repeats while staying in the CPU
+/// cache; an id that comes back after being evicted gets a second copy, which costs memory only.
+/// Strings of up to 15 UTF-8 bytes are stored inline by Swift and are not interned.
 struct StringInterner {
-    private var strings: [String] = []
-    /// Open addressing: each slot holds a string's index + 1 (0 = empty) and its hash's high bits.
-    private var slots: [UInt64] = Array(repeating: 0, count: 1024)
+    private static let size = 4096
+    private var hashes = [UInt64](repeating: 0, count: size)
+    private var strings = [String](repeating: "", count: size)
 
     /// The string with these UTF-8 bytes, already validated by the caller.
     @inline(__always)
     mutating func intern(_ bytes: UnsafeRawBufferPointer) -> String {
         guard bytes.count > 15 else { return String(decoding: bytes, as: UTF8.self) }
-        let hash = FastHash.hash(bytes)
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != 0 {
-            let entry = slots[slot]
-            if entry & 0xFFFF_FFFF_0000_0000 == tag {
-                let candidate = strings[Int(entry & 0xFFFF_FFFF) - 1]
-                if FastHash.equal(candidate, bytes) { return candidate }
-            }
-            slot = (slot + 1) & mask
+        let hash = FastHash.hash(bytes) | 1
+        let slot = Int(truncatingIfNeeded: hash >> 20) & (Self.size - 1)
+        if hashes[slot] == hash, FastHash.equal(strings[slot], bytes) {
+            return strings[slot]
         }
         let string = String(decoding: bytes, as: UTF8.self)
-        strings.append(string)
-        slots[slot] = tag | UInt64(strings.count)
-        if strings.count * 2 > slots.count { grow() }
+        hashes[slot] = hash
+        strings[slot] = string
         return string
     }
 
@@ -43,18 +36,6 @@ struct StringInterner {
     mutating func intern(_ string: String) -> String {
         var string = string
         return string.withUTF8 { intern(UnsafeRawBufferPointer($0)) }
-    }
-
-    private mutating func grow() {
-        var bigger = [UInt64](repeating: 0, count: slots.count * 2)
-        let mask = bigger.count - 1
-        for (index, string) in strings.enumerated() {
-            let hash = FastHash.hash(string)
-            var slot = Int(truncatingIfNeeded: hash) & mask
-            while bigger[slot] != 0 { slot = (slot + 1) & mask }
-            bigger[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(index + 1)
-        }
-        slots = bigger
     }
 }
 

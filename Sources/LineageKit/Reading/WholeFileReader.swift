@@ -2,13 +2,13 @@
 /// or records one after another (JSON Lines in a `.json` file or on standard input).
 struct WholeFileReader {
     let bytes: [UInt8]
-    let name: String
-    let file: SourceFile?
+    /// Where records point back to: the file, or (for standard input) these same bytes.
+    let origin: RecordOrigin
     let keepGoing: Bool
     var maximumReportedProblems = 10
 
     func read() -> RecordChunk {
-        var state = State(name: name, file: file, keepGoing: keepGoing, maximumProblems: maximumReportedProblems)
+        var state = State(origin: origin, keepGoing: keepGoing, maximumProblems: maximumReportedProblems)
         bytes.withUnsafeBytes { buffer in
             var scanner = JSONScanner(bytes: buffer)
             do {
@@ -98,17 +98,17 @@ struct WholeFileReader {
     }
 
     private struct State {
-        let name: String
-        let file: SourceFile?
+        let origin: RecordOrigin
         let keepGoing: Bool
         let maximumProblems: Int
         var decoder = RecordDecoder()
         var chunk = RecordChunk()
         var lines = LineCounter()
 
-        init(name: String, file: SourceFile?, keepGoing: Bool, maximumProblems: Int) {
-            self.name = name
-            self.file = file
+        var name: String { origin.name }
+
+        init(origin: RecordOrigin, keepGoing: Bool, maximumProblems: Int) {
+            self.origin = origin
             self.keepGoing = keepGoing
             self.maximumProblems = maximumProblems
         }
@@ -131,8 +131,7 @@ struct WholeFileReader {
             let location = SourceLocation(file: name, line: position.line, column: position.column)
             do {
                 let record = try decoder.decode(scanner.bytes, start: start, end: end, location: location) {
-                    if let file { return RawJSON(file: file, offset: start, length: end - start) }
-                    return RawJSON(bytes: Array(scanner.bytes[start..<end]))
+                    RawJSON(origin: origin, offset: start, length: end - start)
                 }
                 chunk.append(record)
             } catch {

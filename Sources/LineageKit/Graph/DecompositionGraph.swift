@@ -72,6 +72,8 @@ public struct DecompositionGraph: Sendable {
     let children: NodeGroups
     /// For each node, its position in ``documents`` or ``objects`` (-1 for ghosts).
     let recordIndex: [Int32]
+    /// For each position in ``documents``, its node (-1 for a repeated id, which keeps its first record).
+    let documentNodeIndex: [Int32]
     /// The documents stating each (object) node as their root.
     let documentsByRoot: NodeGroups
     /// Collection ids, in order of first appearance, and the documents of each.
@@ -97,8 +99,8 @@ public struct DecompositionGraph: Sendable {
                     bucketID: objects[position].bucketID, record: position)
             }
         }
+        var documentNodes = [Int32](repeating: -1, count: documents.count)
         documents.withUnsafeBufferPointer { documents in
-            var documentNodes = [Int32](repeating: -1, count: documents.count)
             for position in documents.indices {
                 let node = builder.addNode(
                     .document(documents[position].id), kind: .document, collectionID: documents[position].collectionID,
@@ -109,6 +111,7 @@ public struct DecompositionGraph: Sendable {
                 builder.link(ResolvedLineage(statements: documents[position].statements), at: documentNodes[position])
             }
         }
+        self.documentNodeIndex = documentNodes
         self.documents = documents
         self.objects = objects
         self.collections = collections

@@ -1,0 +1,143 @@
+import Dispatch
+import Foundation
+
+/// Runs audit rules over a decomposition graph and collects their findings into an ``AuditReport``.
+///
+/// Document rules run over the documents in parallel pieces; namespace rules run once. The work is
+/// linear in the input and never recurses per document. Findings come back in a deterministic
+/// order (rule, collection, document), whatever the thread timing.
+public struct Auditor: Sendable {
+    /// Which rules run.
+    public struct Configuration: Sendable {
+        /// Rule id patterns to run (`*` and `?` wildcards, e.g. `mismatch.*`); empty means all.
+        public var rules: [String]
+        /// Rule id patterns not to run.
+        public var ignoredRules: [String]
+        /// Threads used for document rules.
+        public var concurrency: Int
+
+        /// Creates a configuration.
+        public init(rules: [String] = [], ignoredRules: [String] = [], concurrency: Int? = nil) {
+            self.rules = rules
+            self.ignoredRules = ignoredRules
+            self.concurrency = max(1, concurrency ?? ProcessInfo.processInfo.activeProcessorCount)
+        }
+    }
+
+    /// Every rule LineageKit has, in documentation order.
+    public static let allRules: [any AuditRule] = [
+        OrphanMissingParentRule(), OrphanMissingRootRule(), OrphanNoLineageRule(), MismatchRootRule(),
+        MismatchSourceRule(), MismatchCollectionRule(), MismatchPathRule(), MismatchParentRule(),
+        MismatchPipelineRule(), MismatchTimestampRule(), CycleRule(), MetadataDriftRule(),
+        IngestionIncompleteRule(), UncheckedReferenceRule(), PartialCoverageRule(),
+    ]
+
+    /// The rules that run, in documentation order.
+    public let rules: [any AuditRule]
+    /// The configuration in force.
+    public let configuration: Configuration
+
+    /// Selects rules by the configuration's patterns.
+    ///
+    /// - Throws: ``LineageKitError`` (`invalidArgument`) when a pattern matches no rule, which is
+    ///   almost always a typo that would otherwise silently audit nothing.
+    public init(configuration: Configuration = Configuration()) throws {
+        for pattern in configuration.rules + configuration.ignoredRules
+        where !Self.allRules.contains(where: { Glob.matches(pattern, $0.id) }) {
+            throw LineageKitError(
+                code: .invalidArgument,
+                message: "rule pattern '\(pattern)' matches no rule; rules are "
+                    + Self.allRules.map(\.id).joined(separator: ", "))
+        }
+        self.configuration = configuration
+        self.rules = Self.allRules.filter { rule in
+            (configuration.rules.isEmpty || configuration.rules.contains { Glob.matches($0, rule.id) })
+                && !configuration.ignoredRules.contains { Glob.matches($0, rule.id) }
+        }
+    }
+
+    /// Audits `graph`.
+    public func audit(_ graph: DecompositionGraph) -> AuditReport {
+        let context = AuditContext(graph: graph)
+        let documentCount = graph.documents.count
+        let pieces = max(1, min(configuration.concurrency * 4, documentCount / 2_000))
+        let slots = FindingSlots(count: pieces)
+        let rules = self.rules
+        DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+            var findings: [Finding] = []
+            let range = (documentCount * piece / pieces)..<(documentCount * (piece + 1) / pieces)
+            for position in range {
+                let node = graph.documentNodeIndex[position]
+                guard node >= 0 else { continue }
+                let document = graph.documents[position]
+                let underAudit = DocumentUnderAudit(
+                    document: document, lineage: document.lineage, node: graph.nodes[Int(node)])
+                for rule in rules {
+                    rule.check(underAudit, in: context, into: &findings)
+                }
+            }
+            slots.store(findings, at: piece)
+        }
+        var findings = slots.all()
+        for rule in rules {
+            rule.checkNamespace(in: context, into: &findings)
+        }
+        findings.sort(by: Finding.ordered)
+        return AuditReport(
+            documents: documentCount, objects: graph.objects.count,
+            collections: Set(graph.documentCollectionIDs).union(graph.collections.map(\.id)).count,
+            rules: rules.map(\.id), findings: findings)
+    }
+}
+
+/// One findings array per piece, each written by exactly one thread.
+private final class FindingSlots: @unchecked Sendable {
+    private var slots: [[Finding]]
+    private let lock = NSLock()
+
+    init(count: Int) {
+        slots = Array(repeating: [], count: count)
+    }
+
+    func store(_ findings: [Finding], at index: Int) {
+        lock.withLock { slots[index] = findings }
+    }
+
+    func all() -> [Finding] {
+        lock.withLock { slots.flatMap { $0 } }
+    }
+}
+
+/// Shell-style patterns with `*` (any run of characters) and `?` (one character).
+enum Glob {
+    static func matches(_ pattern: String, _ text: String) -> Bool {
+        let pattern = Array(pattern.utf8)
+        let text = Array(text.utf8)
+        var patternIndex = 0
+        var textIndex = 0
+        var starIndex = -1
+        var matchIndex = 0
+        while textIndex < text.count {
+            if patternIndex < pattern.count,
+                pattern[patternIndex] == UInt8(ascii: "?") || pattern[patternIndex] == text[textIndex]
+            {
+                patternIndex += 1
+                textIndex += 1
+            } else if patternIndex < pattern.count, pattern[patternIndex] == UInt8(ascii: "*") {
+                starIndex = patternIndex
+                matchIndex = textIndex
+                patternIndex += 1
+            } else if starIndex >= 0 {
+                patternIndex = starIndex + 1
+                matchIndex += 1
+                textIndex = matchIndex
+            } else {
+                return false
+            }
+        }
+        while patternIndex < pattern.count, pattern[patternIndex] == UInt8(ascii: "*") {
+            patternIndex += 1
+        }
+        return patternIndex == pattern.count
+    }
+}

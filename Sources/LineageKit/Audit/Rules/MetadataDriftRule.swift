@@ -1,0 +1,69 @@
+/// `drift.metadata`: a passthrough field's value differs from its expected value, or is missing.
+///
+/// The passthrough fields of a collection are its configuration's `field_passthrough` entries
+/// (`target_path`, else `source_path`); without a configuration, the user fields the document
+/// shares with its root object's metadata. The expected value is the root object's metadata value
+/// when the root object is in the input (and has the field), otherwise the source document's.
+/// The evidence carries the expected values, which corrections turn into PATCH requests.
+public struct MetadataDriftRule: AuditRule {
+    public let id = "drift.metadata"
+    public let severity = Severity.warning
+    public let summary =
+        "a passthrough field's value differs from the root object's (or source document's), or is missing"
+
+    /// Creates the rule.
+    public init() {}
+
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        let doc = document.document
+        let root = context.rootObject(of: document)
+        let fields: [(field: String, sourcePath: String)]
+        if let config = context.configs[doc.collectionID] {
+            fields = config.passthroughFields.map { ($0.documentField, $0.sourcePath) }
+        } else if let root {
+            let userFields = doc.userFields
+            fields = root.metadata.keys.filter { userFields[$0] != nil }.map { ($0, $0) }
+        } else {
+            return
+        }
+        guard !fields.isEmpty else { return }
+        let userFields = doc.userFields
+        var source: Document?
+        var sourceLooked = false
+        var drifted: [JSONValue] = []
+        var expectedValues = JSONObject()
+        for (field, sourcePath) in fields {
+            var expected: JSONValue?
+            var origin = ""
+            if let root, let value = root.metadata.value(atPath: sourcePath) {
+                expected = value
+                origin = "root object \(root.id) metadata.\(sourcePath)"
+            } else {
+                if !sourceLooked {
+                    source = context.sourceDocument(of: document)
+                    sourceLooked = true
+                }
+                if let source, let value = source.userFields.value(atPath: sourcePath) {
+                    expected = value
+                    origin = "source document \(source.id) \(sourcePath)"
+                }
+            }
+            guard let expected else { continue }
+            let actual = userFields.value(atPath: field)
+            guard actual != expected else { continue }
+            var entry: JSONObject = [
+                "field": .string(field), "expected": expected, "expected_from": .string(origin),
+                "missing": .bool(actual == nil),
+            ]
+            if let actual { entry["actual"] = actual }
+            drifted.append(.object(entry))
+            expectedValues[field] = expected
+        }
+        guard !drifted.isEmpty else { return }
+        let names = expectedValues.keys.joined(separator: ", ")
+        findings.append(
+            finding(
+                document, "\(drifted.count) passthrough field(s) differ from their source: \(names)",
+                evidence: ["fields": .array(drifted), "expected": .object(expectedValues)]))
+    }
+}

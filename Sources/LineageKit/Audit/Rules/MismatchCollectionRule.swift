@@ -1,0 +1,29 @@
+/// `mismatch.collection`: the chain's last step names another collection than the document's own.
+public struct MismatchCollectionRule: AuditRule {
+    public let id = "mismatch.collection"
+    public let severity = Severity.error
+    public let summary = "the chain's last step names another collection than the document's own"
+
+    /// Creates the rule.
+    public init() {}
+
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        let doc = document.document
+        var wrong: [JSONValue] = []
+        for statement in doc.statements {
+            guard let chain = statement.chain, let last = chain.last?.collectionID, last != doc.collectionID else {
+                continue
+            }
+            wrong.append(
+                Evidence.stated(statement.place.fieldPath("chain") + "[\(chain.count - 1)].collection_id", last))
+        }
+        guard let first = wrong.first?["value"]?.stringValue else { return }
+        findings.append(
+            finding(
+                document, "the chain ends in \(first), but the document is in \(doc.collectionID)",
+                evidence: [
+                    "collection_id": Evidence.stated("collection_id", doc.collectionID),
+                    "chain_last_steps": .array(wrong),
+                ]))
+    }
+}

@@ -1,0 +1,69 @@
+/// `mismatch.parent`: the source document is in the input but disagrees: another root object,
+/// another collection than the stated source collection, or a chain whose collections are not
+/// this chain minus its last step.
+public struct MismatchParentRule: AuditRule {
+    public let id = "mismatch.parent"
+    public let severity = Severity.error
+    public let summary = "the source document exists but disagrees on root, collection or chain"
+
+    /// Creates the rule.
+    public init() {}
+
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        guard let parent = context.sourceDocument(of: document) else { return }
+        let doc = document.document
+        let lineage = document.lineage
+        let parentLineage = parent.lineage
+        var problems: [String] = []
+        var evidence: [JSONValue] = []
+        if let root = lineage.rootObjectID, let parentRoot = parentLineage.rootObjectID, root != parentRoot {
+            problems.append("its root object is \(parentRoot), not \(root)")
+            evidence.append(
+                [
+                    "field": "root_object_id",
+                    "values": [
+                        Evidence.stated(LineageFact.rootObjectID.path(in: doc), root),
+                        Evidence.stated("\(parent.id): " + LineageFact.rootObjectID.path(in: parent), parentRoot),
+                    ],
+                ])
+        }
+        if let stated = lineage.sourceCollectionID, stated != parent.collectionID {
+            problems.append("it is in \(parent.collectionID), not \(stated)")
+            evidence.append(
+                [
+                    "field": "source_collection_id",
+                    "values": [
+                        Evidence.stated(LineageFact.sourceCollectionID.path(in: doc), stated),
+                        Evidence.stated("\(parent.id): collection_id", parent.collectionID),
+                    ],
+                ])
+        }
+        if let chain = lineage.chain, let parentChain = parentLineage.chain, !chain.isEmpty {
+            let expected = chain.dropLast().map { $0.collectionID ?? "?" }
+            let actual = parentChain.map { $0.collectionID ?? "?" }
+            if expected != actual {
+                problems.append(
+                    "its chain is \(actual.joined(separator: " > ")), not \(expected.joined(separator: " > "))")
+                evidence.append(
+                    [
+                        "field": "chain",
+                        "values": [
+                            [
+                                "path": .string(doc.chainPath + " without its last step"),
+                                "value": .array(expected.map(JSONValue.string)),
+                            ],
+                            [
+                                "path": .string("\(parent.id): " + parent.chainPath),
+                                "value": .array(actual.map(JSONValue.string)),
+                            ],
+                        ],
+                    ])
+            }
+        }
+        guard !problems.isEmpty else { return }
+        findings.append(
+            finding(
+                document, "source document \(parent.id) disagrees: " + problems.joined(separator: "; "),
+                evidence: ["source_document_id": .string(parent.id), "disagreements": .array(evidence)]))
+    }
+}

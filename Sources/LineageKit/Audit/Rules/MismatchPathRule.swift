@@ -1,0 +1,35 @@
+/// `mismatch.path`: the materialised path differs from the root bucket followed by the chain's
+/// collections.
+public struct MismatchPathRule: AuditRule {
+    public let id = "mismatch.path"
+    public let severity = Severity.error
+    public let summary = "the materialised path differs from root bucket + the chain's collections"
+
+    /// Creates the rule.
+    public init() {}
+
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        let doc = document.document
+        for statement in doc.statements {
+            guard let path = statement.path, let bucket = statement.rootBucketID ?? document.lineage.rootBucketID,
+                let chain = statement.chain ?? document.lineage.chain, !chain.isEmpty
+            else { continue }
+            let collections = chain.compactMap(\.collectionID)
+            guard collections.count == chain.count else { continue }
+            let expected = ([bucket] + collections).joined(separator: "/")
+            guard path != expected else { continue }
+            let chainPlace =
+                (statement.chain != nil ? statement.place : doc.statements.first { $0.chain != nil }?.place)
+            findings.append(
+                finding(
+                    document, "path \(path) should be \(expected) (root bucket, then the chain's collections)",
+                    evidence: [
+                        "path": Evidence.stated(statement.place.fieldPath("path"), path),
+                        "expected": .string(expected),
+                        "root_bucket_id": Evidence.stated(LineageFact.rootBucketID.path(in: doc), bucket),
+                        "chain": .string((chainPlace ?? .internal).fieldPath("chain")),
+                    ]))
+            return
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// `mismatch.pipeline`: collection configurations are given, and the document's source (bucket,
+/// or source collection) is not the one its collection is configured with.
+public struct MismatchPipelineRule: AuditRule {
+    public let id = "mismatch.pipeline"
+    public let severity = Severity.error
+    public let summary = "the document's source is not the one its collection's configuration names"
+
+    /// Creates the rule.
+    public init() {}
+
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        guard let config = context.configs[document.document.collectionID], let configured = config.sourceType else {
+            return
+        }
+        let doc = document.document
+        let lineage = document.lineage
+        let configuredSources =
+            configured == .bucket ? config.sourceBucketIDs : configured == .collection ? config.sourceCollectionIDs : []
+        let configuredText = "\(configured) \(configuredSources.joined(separator: ", "))"
+        switch (lineage.effectiveSourceKind, configured) {
+        case (.bucket?, .bucket), (.bucket?, .collection):
+            let objectBucket = (lineage.sourceObjectID ?? lineage.rootObjectID).flatMap { context.graph.object($0) }?
+                .bucketID
+            guard let bucket = lineage.rootBucketID ?? objectBucket else { return }
+            guard configured == .collection || (!configuredSources.isEmpty && !configuredSources.contains(bucket))
+            else { return }
+            findings.append(
+                finding(
+                    document,
+                    "made from bucket \(bucket), but \(doc.collectionID) is configured from \(configuredText)",
+                    evidence: [
+                        "source": Evidence.stated(LineageFact.rootBucketID.path(in: doc), bucket),
+                        "configured_source_type": .string(configured.description),
+                        "configured_sources": .array(configuredSources.map(JSONValue.string)),
+                    ]))
+        case (.collection?, .bucket), (.collection?, .collection):
+            let parentCollection = context.sourceDocument(of: document)?.collectionID
+            guard let source = lineage.sourceCollectionID ?? parentCollection else { return }
+            guard configured == .bucket || (!configuredSources.isEmpty && !configuredSources.contains(source))
+            else { return }
+            findings.append(
+                finding(
+                    document,
+                    "made from collection \(source), but \(doc.collectionID) is configured from \(configuredText)",
+                    evidence: [
+                        "source": Evidence.stated(LineageFact.sourceCollectionID.path(in: doc), source),
+                        "configured_source_type": .string(configured.description),
+                        "configured_sources": .array(configuredSources.map(JSONValue.string)),
+                    ]))
+        default:
+            return
+        }
+    }
+}

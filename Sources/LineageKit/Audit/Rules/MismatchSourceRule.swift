@@ -1,0 +1,99 @@
+/// `mismatch.source`: the document's source facts disagree with each other.
+///
+/// Fires when two places differ on source type or source ids; for a bucket source, when there is
+/// a source document, a chain longer than one step, or a source object other than the root; for a
+/// collection source, when there is no source document; and when the chain's second-to-last step
+/// names another document or collection than the source fields.
+public struct MismatchSourceRule: AuditRule {
+    public let id = "mismatch.source"
+    public let severity = Severity.error
+    public let summary =
+        "the document's source facts disagree (between places, with the source type, or with the chain)"
+
+    /// Creates the rule.
+    public init() {}
+
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        let doc = document.document
+        let lineage = document.lineage
+        var problems: [String] = []
+        var evidence: [JSONValue] = []
+        if doc.statements.count > 1 {
+            for fact in [LineageFact.sourceType, .sourceObjectID, .sourceDocumentID, .sourceCollectionID] {
+                if let disagreement = fact.disagreement(in: doc) {
+                    problems.append("places disagree on \(fact.field)")
+                    evidence.append(.object(disagreement))
+                }
+            }
+        }
+        func problem(_ text: String, _ facts: [(LineageFact, String?)]) {
+            problems.append(text)
+            evidence.append(
+                ["problem": .string(text), "values": .array(facts.map { Evidence.stated($0.0.path(in: doc), $0.1) })])
+        }
+        switch lineage.sourceType {
+        case .bucket?:
+            if let sourceDocument = lineage.sourceDocumentID {
+                problem(
+                    "bucket source with a source document",
+                    [(.sourceType, "bucket"), (.sourceDocumentID, sourceDocument)])
+            }
+            if let chain = lineage.chain, chain.count > 1 {
+                problems.append("bucket source with a chain of \(chain.count) steps")
+                evidence.append(
+                    [
+                        "problem": "bucket source with a chain longer than one step",
+                        "values": [
+                            Evidence.stated(LineageFact.sourceType.path(in: doc), "bucket"),
+                            ["path": .string(doc.chainPath), "steps": .number(JSONNumber(chain.count))],
+                        ],
+                    ])
+            }
+            if let sourceObject = lineage.sourceObjectID, let root = lineage.rootObjectID, sourceObject != root {
+                problem(
+                    "bucket source object \(sourceObject) is not the root object \(root)",
+                    [(.sourceObjectID, sourceObject), (.rootObjectID, root)])
+            }
+        case .collection?:
+            if lineage.sourceDocumentID == nil {
+                problem("collection source without a source document", [(.sourceType, "collection")])
+            }
+        default: break
+        }
+        if let chain = lineage.chain, chain.count >= 2 {
+            let step = chain[chain.count - 2]
+            let stepPath = "\(doc.chainPath)[\(chain.count - 2)]"
+            if let stepDocument = step.documentID, let sourceDocument = lineage.sourceDocumentID,
+                stepDocument != sourceDocument
+            {
+                problems.append(
+                    "the chain's previous step names document \(stepDocument), the source fields \(sourceDocument)")
+                evidence.append(
+                    [
+                        "problem": "chain and source fields name different source documents",
+                        "values": [
+                            Evidence.stated(stepPath + ".document_id", stepDocument),
+                            Evidence.stated(LineageFact.sourceDocumentID.path(in: doc), sourceDocument),
+                        ],
+                    ])
+            }
+            if let stepCollection = step.collectionID, let sourceCollection = lineage.sourceCollectionID,
+                stepCollection != sourceCollection
+            {
+                problems.append(
+                    "the chain's previous step names collection \(stepCollection), the source fields \(sourceCollection)"
+                )
+                evidence.append(
+                    [
+                        "problem": "chain and source fields name different source collections",
+                        "values": [
+                            Evidence.stated(stepPath + ".collection_id", stepCollection),
+                            Evidence.stated(LineageFact.sourceCollectionID.path(in: doc), sourceCollection),
+                        ],
+                    ])
+            }
+        }
+        guard !problems.isEmpty else { return }
+        findings.append(finding(document, problems.joined(separator: "; "), evidence: ["problems": .array(evidence)]))
+    }
+}

@@ -1,0 +1,37 @@
+/// `mismatch.timestamp`: a chain step's timestamp is earlier than the step before it.
+public struct MismatchTimestampRule: AuditRule {
+    public let id = "mismatch.timestamp"
+    public let severity = Severity.error
+    public let summary = "a chain step's timestamp is earlier than the step before it"
+
+    /// Creates the rule.
+    public init() {}
+
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        for statement in document.document.statements {
+            guard let chain = statement.chain, chain.count > 1 else { continue }
+            var previous: (index: Int, text: String, seconds: Double)?
+            var backwards: [JSONValue] = []
+            for (index, step) in chain.enumerated() {
+                guard let text = step.timestamp, let seconds = ISOTimestamp.seconds(text) else { continue }
+                if let before = previous, seconds < before.seconds {
+                    let path = statement.place.fieldPath("chain")
+                    backwards.append(
+                        [
+                            "earlier": Evidence.stated("\(path)[\(before.index)].timestamp", before.text),
+                            "later": Evidence.stated("\(path)[\(index)].timestamp", text),
+                        ])
+                }
+                previous = (index, text, seconds)
+            }
+            guard let first = backwards.first else { continue }
+            let later = first["later"]?["value"]?.stringValue ?? "?"
+            let earlier = first["earlier"]?["value"]?.stringValue ?? "?"
+            findings.append(
+                finding(
+                    document, "chain step at \(later) comes after a step at \(earlier)",
+                    evidence: ["steps_out_of_order": .array(backwards)]))
+            return
+        }
+    }
+}

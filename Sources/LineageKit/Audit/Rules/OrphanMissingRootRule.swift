@@ -1,0 +1,23 @@
+/// `orphan.missing-root`: the root object is absent while the input does hold objects of that
+/// root bucket.
+public struct OrphanMissingRootRule: AuditRule {
+    public let id = "orphan.missing-root"
+    public let severity = Severity.warning
+    public let summary = "the root object is absent while the input holds objects of that root bucket"
+
+    /// Creates the rule.
+    public init() {}
+
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        guard let root = document.lineage.rootObjectID, context.graph.object(root) == nil,
+            let bucket = document.lineage.rootBucketID, context.bucketsWithObjects.contains(bucket)
+        else { return }
+        findings.append(
+            finding(
+                document, "root object \(root) is not in the input, though objects of \(bucket) are",
+                evidence: [
+                    "root_object_id": Evidence.stated(LineageFact.rootObjectID.path(in: document.document), root),
+                    "root_bucket_id": Evidence.stated(LineageFact.rootBucketID.path(in: document.document), bucket),
+                ]))
+    }
+}

@@ -1,0 +1,44 @@
+/// `reference.unchecked` (info): documents name source collections or root buckets that are not
+/// in the input at all, so their parents or roots could not be checked.
+public struct UncheckedReferenceRule: AuditRule {
+    public let id = "reference.unchecked"
+    public let severity = Severity.info
+    public let summary = "documents name source collections or root buckets not included in the input"
+
+    /// Creates the rule.
+    public init() {}
+
+    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+        var collections: [String: Int] = [:]
+        var buckets: [String: Int] = [:]
+        for document in context.graph.documents {
+            let lineage = document.lineage
+            if let collection = lineage.sourceCollectionID, !context.collectionsWithDocuments.contains(collection),
+                context.configs[collection] == nil
+            {
+                collections[collection, default: 0] += 1
+            }
+            if let bucket = lineage.rootBucketID, !context.bucketsWithObjects.contains(bucket) {
+                buckets[bucket, default: 0] += 1
+            }
+        }
+        for (collection, count) in collections.sorted(by: { $0.key < $1.key }) {
+            findings.append(
+                Finding(
+                    rule: id, severity: severity, documentID: nil, collectionID: collection,
+                    message:
+                        "\(count) document(s) name \(collection) as their source collection, but it is not in the input: "
+                        + "their parents could not be checked",
+                    evidence: ["collection_id": .string(collection), "documents": .number(JSONNumber(count))]))
+        }
+        for (bucket, count) in buckets.sorted(by: { $0.key < $1.key }) {
+            findings.append(
+                Finding(
+                    rule: id, severity: severity, documentID: nil, collectionID: nil,
+                    message:
+                        "\(count) document(s) come from bucket \(bucket), but none of its objects is in the input: "
+                        + "their root objects and passthrough fields could not be checked against it",
+                    evidence: ["bucket_id": .string(bucket), "documents": .number(JSONNumber(count))]))
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import LineageKit
+
+/// `lineage audit`: checks lineage and reports findings with stable rule ids.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Check lineage: orphans, disagreements, cycles, metadata drift and incomplete ingestion.",
+        discussion: """
+            Every finding names a stable rule id, a severity, the document and collection, a message \
+            and its evidence. Rules: \(Auditor.allRules.map(\.id).joined(separator: ", ")) \
+            (docs/cli.md says when each fires).
+
+            Exit codes: 0 when no finding reaches --fail-on, 1 when one does, 2 for usage or input errors.
+
+            Examples:
+              lineage audit examples/data
+              lineage audit snapshot/ --format json --rules 'mismatch.*,cycle'
+              lineage audit snapshot/ --write-baseline baseline.json
+              lineage audit snapshot/ --baseline baseline.json --fail-on warning
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Output format.")
+    var format: OutputFormat = .text
+
+    @Option(
+        help: ArgumentHelp(
+            "Rule id patterns to run, comma-separated (`*` wildcards); all when absent.", valueName: "globs"))
+    var rules: String?
+
+    @Option(help: ArgumentHelp("Rule id patterns not to run, comma-separated.", valueName: "globs"))
+    var ignore: String?
+
+    @Option(help: "Exit with 1 when a finding reaches this severity: error, warning or never.")
+    var failOn: FailureThreshold = .error
+
+    @Option(help: ArgumentHelp("Report only findings not in this baseline file.", valueName: "file"))
+    var baseline: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Save the findings as a baseline file (replacing only an earlier baseline).", valueName: "file"))
+    var writeBaseline: String?
+
+    @Flag(help: "Show every finding in text output (by default at most 10 per rule).")
+    var all = false
+
+    func run() throws {
+        let auditor = try Auditor(
+            configuration: .init(rules: Self.patterns(rules), ignoredRules: Self.patterns(ignore)))
+        let snapshot = try input.readSnapshot()
+        let graph = DecompositionGraph(snapshot: snapshot)
+        var report = auditor.audit(graph)
+        if let writeBaseline {
+            try Self.write(AuditBaseline(report: report), to: writeBaseline)
+            StandardError.print("lineage: wrote \(report.findings.count) finding(s) to the baseline \(writeBaseline)")
+        }
+        if let baseline {
+            let bytes: [UInt8]
+            do {
+                bytes = Array(try Data(contentsOf: URL(fileURLWithPath: baseline)))
+            } catch {
+                throw ValidationError("Cannot read the baseline \(baseline): \(error.localizedDescription)")
+            }
+            report = report.excluding(try AuditBaseline(bytes: bytes, name: baseline))
+        }
+        switch format {
+        case .text:
+            let colour = Terminal.supportsColour(FileHandle.standardOutput)
+            StandardOutput.write(report.text(.init(colour: colour, maximumPerRule: all ? nil : 10)))
+        case .json:
+            StandardOutput.write(report.json.serialized(.pretty) + "\n")
+        }
+        if let threshold = failOn.severity, report.hasFindings(atLeast: threshold) {
+            throw ExitCode.findings
+        }
+    }
+
+    static func patterns(_ text: String?) -> [String] {
+        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// Writes a baseline, replacing an existing file only when it is itself a baseline.
+    static func write(_ baseline: AuditBaseline, to path: String) throws {
+        var overwrite = false
+        if FileManager.default.fileExists(atPath: path) {
+            let existing = (try? Data(contentsOf: URL(fileURLWithPath: path))).map { Array($0) } ?? []
+            guard (try? AuditBaseline(bytes: existing, name: path)) != nil else {
+                throw ValidationError("\(path) exists and is not a lineage baseline; not replacing it.")
+            }
+            overwrite = true
+        }
+        try AtomicFileWriter.write(baseline.json.serialized(.pretty) + "\n", to: path, overwrite: overwrite)
+    }
+}
+
+/// `--fail-on`: the severity that makes `audit` exit with 1.
+enum FailureThreshold: String, ExpressibleByArgument, CaseIterable {
+    case error, warning, never
+
+    var severity: Severity? {
+        switch self {
+        case .error: .error
+        case .warning: .warning
+        case .never: nil
+        }
+    }
+}

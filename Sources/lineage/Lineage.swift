@@ -8,7 +8,7 @@ struct Lineage: AsyncParsableCommand {
         commandName: "lineage",
         abstract: "Audit and draw the provenance of documents in a Mixpeek namespace.",
         discussion: """
-            Inputs are files or directories (every .json and .jsonl file in them) holding documents, \
+            Inputs are files or directories (the .json and .jsonl files directly in them) holding documents, \
             bucket objects and collection configurations, in any shape the Mixpeek API has returned; \
             '-' reads standard input.
 

@@ -1,6 +1,7 @@
 /// Where records come from: a file or directory, standard input, or bytes in memory.
 public enum InputSource: Sendable, Hashable, CustomStringConvertible {
-    /// A file, or a directory whose `.json` and `.jsonl` files (at any depth) are read in name order.
+    /// A file, or a directory whose `.json` and `.jsonl` files (not those of subdirectories) are
+    /// read in name order.
     case path(String)
     /// Standard input, read whole; JSON Lines, a JSON array or a list-response envelope.
     case standardInput

@@ -65,23 +65,33 @@ public struct SnapshotReader: Sendable {
 
     // MARK: - Files
 
-    /// The files an input path stands for: itself, or its `.json`/`.jsonl` files in name order.
+    /// The files an input path stands for: itself, or the `.json`/`.jsonl` files directly inside
+    /// it, in name order (subdirectories are not read, so a snapshot directory can keep other
+    /// material, such as a sample's expected findings, in a folder of its own).
     static func files(at path: String) throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw LineageKitError(code: .unreadableInput, message: "\(path): no such file or directory")
         }
         guard isDirectory.boolValue else { return [path] }
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
-            throw LineageKitError(code: .unreadableInput, message: "\(path): cannot list the directory")
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw LineageKitError(code: .unreadableInput, message: "\(path): cannot list the directory: \(error)")
         }
-        var found: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            if relative.hasSuffix(".json") || relative.hasSuffix(".jsonl") {
-                found.append((path as NSString).appendingPathComponent(relative))
-            }
+        let found = names.filter { name in
+            guard name.hasSuffix(".json") || name.hasSuffix(".jsonl"), !name.hasPrefix(".") else { return false }
+            var isSubdirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isSubdirectory)
+            return !isSubdirectory.boolValue
         }
-        return found.sorted()
+        guard !found.isEmpty else {
+            throw LineageKitError(
+                code: .unreadableInput,
+                message: "\(path): no .json or .jsonl files in this directory (subdirectories are not read)")
+        }
+        return found.sorted().map { (path as NSString).appendingPathComponent($0) }
     }
 
     private func readFile(_ path: String, into collector: inout RecordCollector) throws {

@@ -9,17 +9,22 @@ extension SampleNamespace {
         public var objects = 0
         /// Collection configurations written to `collections.json`.
         public var collections = 0
+        /// Findings written to `expected-findings.jsonl` (with defects).
+        public var expectedFindings = 0
         /// Bytes written in all.
         public var bytes = 0
     }
 
     /// The files a sample directory holds.
     public static let fileNames = (
-        documents: "documents.jsonl", objects: "objects.jsonl", collections: "collections.json"
+        documents: "documents.jsonl", objects: "objects.jsonl", collections: "collections.json",
+        expectedFindings: "expected/findings.jsonl"
     )
 
     /// Writes the namespace to `directory` (created if needed) as `documents.jsonl`,
-    /// `objects.jsonl` and `collections.json`, each atomically.
+    /// `objects.jsonl` and `collections.json`, each atomically; with defects, also
+    /// `expected/findings.jsonl` (in a subdirectory, which readers of the directory do not read),
+    /// one `{"rule", "document_id", "collection_id"}` per line.
     ///
     /// - Throws: ``LineageKitError`` when a file exists and `overwrite` is false, or on write errors;
     ///   then no file of this call is left half-written.
@@ -35,6 +40,17 @@ extension SampleNamespace {
         let objects = try AtomicFileWriter(path: directory + "/" + Self.fileNames.objects, overwrite: overwrite)
         let collections = try AtomicFileWriter(
             path: directory + "/" + Self.fileNames.collections, overwrite: overwrite)
+        var expected: AtomicFileWriter?
+        if options.defects > 0 {
+            do {
+                try FileManager.default.createDirectory(
+                    atPath: directory + "/expected", withIntermediateDirectories: true)
+            } catch {
+                throw LineageKitError(code: .writeFailed, message: "cannot create \(directory)/expected: \(error)")
+            }
+            expected = try AtomicFileWriter(
+                path: directory + "/" + Self.fileNames.expectedFindings, overwrite: overwrite)
+        }
         var summary = WriteSummary()
         var configs: [JSONValue] = []
         var line: [UInt8] = []
@@ -53,6 +69,11 @@ extension SampleNamespace {
                 line.append(0x0A)
                 try documents.write(line)
                 summary.documents += 1
+            case .expectedFinding(let value):
+                value.write(into: &line)
+                line.append(0x0A)
+                try expected?.write(line)
+                summary.expectedFindings += 1
             }
             summary.bytes += line.count
         }
@@ -63,6 +84,7 @@ extension SampleNamespace {
         try documents.commit()
         try objects.commit()
         try collections.commit()
+        try expected?.commit()
         return summary
     }
 }

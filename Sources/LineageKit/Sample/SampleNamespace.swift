@@ -27,13 +27,18 @@ public struct SampleNamespace: Sendable {
         public var seed: UInt64
         /// The document shape.
         public var shape: ShapeChoice
+        /// How many instances of each audit rule's defect to inject (see ``SampleDefect``).
+        public var defects: Int
 
         /// Creates options.
-        public init(videos: Int = 3, articles: Int = 2, seed: UInt64 = 1, shape: ShapeChoice = .current) {
+        public init(
+            videos: Int = 3, articles: Int = 2, seed: UInt64 = 1, shape: ShapeChoice = .current, defects: Int = 0
+        ) {
             self.videos = videos
             self.articles = articles
             self.seed = seed
             self.shape = shape
+            self.defects = defects
         }
     }
 
@@ -45,6 +50,9 @@ public struct SampleNamespace: Sendable {
         case collection(JSONValue)
         /// A document.
         case document(JSONValue)
+        /// A finding the audit must report because of an injected defect:
+        /// `{"rule": R, "document_id": D, "collection_id": C}`.
+        case expectedFinding(JSONValue)
     }
 
     /// The options in force.
@@ -65,18 +73,43 @@ public struct SampleNamespace: Sendable {
         SampleCollection.all.map(\.config)
     }
 
-    /// Generates every record in order: collections, then per root object the object and its documents.
-    public func generate(_ sink: (Record) throws -> Void) rethrows {
+    /// Generates every record in order: collections, then per root object the object and its
+    /// documents, then (with defects) the findings the audit must report.
+    ///
+    /// - Throws: ``LineageKitError`` (`invalidArgument`) when there are too few documents to inject
+    ///   the defects asked for; errors `sink` throws.
+    public func generate(_ sink: (Record) throws -> Void) throws {
         var random = SampleRandom(seed: options.seed)
         for config in collectionConfigs {
             try sink(.collection(config))
         }
         var writer = SampleDocumentWriter(shape: options.shape, random: SampleRandom(seed: options.seed ^ 0xD0C5))
+        guard options.defects > 0 else {
+            for index in 0..<options.videos {
+                try generateVideo(index, random: &random, writer: &writer, sink: sink)
+            }
+            for index in 0..<options.articles {
+                try generateArticle(index, random: &random, writer: &writer, sink: sink)
+            }
+            return
+        }
+        var planner = SampleDefectPlanner(
+            perRule: options.defects, videos: options.videos, articles: options.articles,
+            random: SampleRandom(seed: options.seed ^ 0xDEFEC7))
         for index in 0..<options.videos {
-            try generateVideo(index, random: &random, writer: &writer, sink: sink)
+            var tree: [Record] = []
+            generateVideo(index, random: &random, writer: &writer) { tree.append($0) }
+            planner.inject(into: &tree, treeKind: .video)
+            for record in tree { try sink(record) }
         }
         for index in 0..<options.articles {
-            try generateArticle(index, random: &random, writer: &writer, sink: sink)
+            var tree: [Record] = []
+            generateArticle(index, random: &random, writer: &writer) { tree.append($0) }
+            planner.inject(into: &tree, treeKind: .article)
+            for record in tree { try sink(record) }
+        }
+        for finding in try planner.expectedFindings() {
+            try sink(.expectedFinding(finding))
         }
     }
 

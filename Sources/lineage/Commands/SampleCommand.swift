@@ -15,6 +15,7 @@ struct SampleCommand: ParsableCommand {
             Examples:
               lineage sample --out /tmp/ns
               lineage sample --out /tmp/big --videos 11000 --articles 2000 --shape mixed --seed 7
+              lineage sample --out /tmp/broken --videos 6 --articles 6 --defects 2
             """
     )
 
@@ -33,19 +34,30 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Document shape: \(SampleNamespace.ShapeChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
     var shape: SampleNamespace.ShapeChoice = .current
 
+    @Option(
+        help: """
+            Inject this many instances of each audit rule's defect, and write the findings the audit \
+            must report to expected/findings.jsonl.
+            """)
+    var defects = 0
+
     @Flag(help: "Replace files that already exist in the directory.")
     var force = false
 
     func validate() throws {
-        guard videos >= 0, articles >= 0 else { throw ValidationError("--videos and --articles cannot be negative.") }
+        guard videos >= 0, articles >= 0, defects >= 0 else {
+            throw ValidationError("--videos, --articles and --defects cannot be negative.")
+        }
     }
 
     func run() throws {
-        let sample = SampleNamespace(options: .init(videos: videos, articles: articles, seed: seed, shape: shape))
+        let sample = SampleNamespace(
+            options: .init(videos: videos, articles: articles, seed: seed, shape: shape, defects: defects))
         let summary = try sample.write(to: out, overwrite: force)
-        StandardOutput.write(
-            "Wrote \(summary.documents) documents, \(summary.objects) objects and \(summary.collections) collections "
-                + "(\(summary.bytes) bytes) to \(out)\n")
+        var text =
+            "Wrote \(summary.documents) documents, \(summary.objects) objects and \(summary.collections) collections"
+        if defects > 0 { text += ", with \(summary.expectedFindings) expected findings," }
+        StandardOutput.write(text + " (\(summary.bytes) bytes) to \(out)\n")
     }
 }
 

@@ -5,7 +5,7 @@ import LineageKit
 struct InputOptions: ParsableArguments {
     @Argument(
         help: ArgumentHelp(
-            "Files or directories to read (every .json and .jsonl file in a directory); '-' for standard input.",
+            "Files or directories to read (the .json and .jsonl files directly in a directory); '-' for standard input.",
             valueName: "input"))
     var inputs: [String]
 

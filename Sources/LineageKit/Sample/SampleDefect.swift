@@ -1,0 +1,167 @@
+/// A defect `lineage sample --defects N` injects, one kind per audit rule, each into documents
+/// chosen so that the audit must report exactly the listed findings and nothing on any other
+/// document: every defect is made on a leaf document (no document is derived from it), and
+/// changes every place that states the fact it breaks, unless disagreement between places is
+/// the defect.
+public enum SampleDefect: String, Sendable, CaseIterable {
+    /// A caption whose source document (in every place, chain included) does not exist.
+    case missingParent = "orphan.missing-parent"
+    /// A chunk whose root object (and source object) does not exist.
+    case missingRoot = "orphan.missing-root"
+    /// A face with every lineage field removed.
+    case noLineage = "orphan.no-lineage"
+    /// A face whose less authoritative place names another root object.
+    case mismatchRoot = "mismatch.root"
+    /// A chunk (bucket source) that also names a source document.
+    case mismatchSource = "mismatch.source"
+    /// A caption whose chain and path end in another collection than its own.
+    case mismatchCollection = "mismatch.collection"
+    /// A face whose path has an extra collection.
+    case mismatchPath = "mismatch.path"
+    /// A caption whose chain (and path) starts with another collection than its scene's chain.
+    case mismatchParent = "mismatch.parent"
+    /// A chunk that says it comes from the video bucket.
+    case mismatchPipeline = "mismatch.pipeline"
+    /// A caption whose last chain step is an hour before the step before it.
+    case mismatchTimestamp = "mismatch.timestamp"
+    /// Two captions of one video naming each other as source (also `mismatch.parent` on both:
+    /// each one's source is a caption, not a scene).
+    case cycle = "cycle"
+    /// A face whose passthrough `campaign_id` was changed (even instances) or removed (odd ones).
+    case drift = "drift.metadata"
+    /// A face whose ingestion status is `PROCESSING`.
+    case ingestion = "ingestion.incomplete"
+
+    /// The rule the defect must trigger.
+    public var rule: String { rawValue }
+
+    /// The collection whose documents receive the defect.
+    var collection: SampleCollection {
+        switch self {
+        case .missingParent, .mismatchCollection, .mismatchParent, .mismatchTimestamp, .cycle: .captions
+        case .missingRoot, .mismatchSource, .mismatchPipeline: .chunks
+        case .noLineage, .mismatchRoot, .mismatchPath, .drift, .ingestion: .faces
+        }
+    }
+
+    /// How many documents one instance changes.
+    var documentsPerInstance: Int { self == .cycle ? 2 : 1 }
+}
+
+/// Chooses documents for defects tree by tree, applies them, and remembers the findings due.
+struct SampleDefectPlanner {
+    enum TreeKind { case video, article }
+
+    private var remaining: [SampleDefect: Int]
+    private var treesLeft: [TreeKind: Int]
+    private var random: SampleRandom
+    private var expected: [JSONValue] = []
+    private var instance: [SampleDefect: Int] = [:]
+    private let perRule: Int
+
+    init(perRule: Int, videos: Int, articles: Int, random: SampleRandom) {
+        self.perRule = perRule
+        self.remaining = Dictionary(uniqueKeysWithValues: SampleDefect.allCases.map { ($0, perRule) })
+        self.treesLeft = [.video: videos, .article: articles]
+        self.random = random
+    }
+
+    /// Applies this tree's share of each defect to unused leaf documents of the tree.
+    mutating func inject(into tree: inout [SampleNamespace.Record], treeKind: TreeKind) {
+        let trees = max(1, treesLeft[treeKind] ?? 1)
+        treesLeft[treeKind] = trees - 1
+        var used: Set<Int> = []
+        for defect in SampleDefect.allCases where (defect.collection == .chunks) == (treeKind == .article) {
+            let left = remaining[defect] ?? 0
+            let share = (left + trees - 1) / trees
+            for _ in 0..<share {
+                var candidates = tree.indices.filter { index in
+                    guard !used.contains(index), case .document(let value) = tree[index] else { return false }
+                    return value["collection_id"]?.stringValue == defect.collection.id
+                }
+                guard candidates.count >= defect.documentsPerInstance else { break }
+                var chosen: [Int] = []
+                for _ in 0..<defect.documentsPerInstance {
+                    let pick = random.int(0...(candidates.count - 1))
+                    chosen.append(candidates.remove(at: pick))
+                }
+                used.formUnion(chosen)
+                apply(defect, to: chosen, in: &tree)
+                remaining[defect, default: 0] -= 1
+            }
+        }
+    }
+
+    /// The findings due; fails when some defect could not be placed.
+    func expectedFindings() throws -> [JSONValue] {
+        let short = remaining.filter { $0.value > 0 }.map(\.key.rule).sorted()
+        guard short.isEmpty else {
+            throw LineageKitError(
+                code: .invalidArgument,
+                message: "too few documents to inject \(perRule) defect(s) of \(short.joined(separator: ", ")); "
+                    + "generate more videos or articles")
+        }
+        return expected
+    }
+
+    private mutating func expect(_ rule: String, _ document: SampleDocumentEditor) {
+        expected.append(
+            ["rule": .string(rule), "document_id": .string(document.id), "collection_id": .string(document.collection)])
+    }
+
+    private mutating func apply(_ defect: SampleDefect, to indices: [Int], in tree: inout [SampleNamespace.Record]) {
+        var documents = indices.map { index -> SampleDocumentEditor in
+            guard case .document(let value) = tree[index] else { preconditionFailure("chosen records are documents") }
+            return SampleDocumentEditor(value)
+        }
+        let number = instance[defect, default: 0]
+        instance[defect] = number + 1
+        switch defect {
+        case .missingParent:
+            let missing = "doc_missing_parent_\(number)"
+            documents[0].setFact("source_document_id", missing)
+            documents[0].editChains { chain in chain[chain.count - 2]["document_id"] = .string(missing) }
+        case .missingRoot:
+            let missing = "obj_missing_root_\(number)"
+            documents[0].setFact("root_object_id", missing)
+            documents[0].setFact("source_object_id", missing)
+        case .noLineage:
+            documents[0].removeLineage()
+        case .mismatchRoot:
+            documents[0].setFactInSecondaryPlace("root_object_id", "obj_elsewhere_\(number)")
+        case .mismatchSource:
+            documents[0].setFactInPrimaryPlace("source_document_id", "doc_stray_\(number)")
+        case .mismatchCollection:
+            documents[0].editChains { chain in chain[chain.count - 1]["collection_id"] = "col_elsewhere" }
+            documents[0].editPaths { segments in segments[segments.count - 1] = "col_elsewhere" }
+        case .mismatchPath:
+            documents[0].editPaths(addingWhenAbsent: true) { segments in segments.insert("col_extra", at: 1) }
+        case .mismatchParent:
+            documents[0].editChains { chain in chain[0]["collection_id"] = "col_elsewhere" }
+            documents[0].editPaths { segments in segments[1] = "col_elsewhere" }
+        case .mismatchPipeline:
+            documents[0].setFact("root_bucket_id", SampleNamespace.videoBucket)
+            documents[0].editPaths { segments in segments[0] = SampleNamespace.videoBucket }
+        case .mismatchTimestamp:
+            documents[0].editChains { chain in
+                let previous = chain[chain.count - 2]["timestamp"]?.stringValue.flatMap(ISOTimestamp.seconds) ?? 0
+                chain[chain.count - 1]["timestamp"] = .string(isoTimestamp(Int(previous) - 3600))
+            }
+        case .cycle:
+            for (index, other) in [(0, 1), (1, 0)] {
+                let target = documents[other].id
+                documents[index].setFact("source_document_id", target)
+                documents[index].editChains { chain in chain[chain.count - 2]["document_id"] = .string(target) }
+            }
+        case .drift:
+            documents[0].setUserField("campaign_id", number % 2 == 0 ? "drifted_campaign" : nil)
+        case .ingestion:
+            documents[0].setIngestionStatus("PROCESSING")
+        }
+        for (position, index) in indices.enumerated() {
+            tree[index] = .document(documents[position].value)
+            expect(defect.rule, documents[position])
+            if defect == .cycle { expect(SampleDefect.mismatchParent.rule, documents[position]) }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+/// Edits a sample document's lineage in whatever shape it was written, for defect injection.
+///
+/// Lineage lives in up to three places: `_internal.lineage` (chain `chain`, path `path`), the
+/// nested `lineage` object (chain `lineage_chain`, no path) and the root (chain `lineage_chain`,
+/// path `lineage_path`).
+struct SampleDocumentEditor {
+    private(set) var document: JSONObject
+    private static let flatFields = [
+        "root_object_id", "root_bucket_id", "source_type", "source_object_id", "source_document_id",
+        "source_collection_id",
+    ]
+
+    init(_ value: JSONValue) {
+        document = value.objectValue ?? JSONObject()
+    }
+
+    var value: JSONValue { .object(document) }
+    var id: String { document["document_id"]?.stringValue ?? "" }
+    var collection: String { document["collection_id"]?.stringValue ?? "" }
+
+    private enum Place: CaseIterable {
+        case internalLineage, nested, root
+    }
+
+    private var hasInternal: Bool { document["_internal"]?["lineage"]?.objectValue != nil }
+    private var hasNested: Bool { document["lineage"]?.objectValue != nil }
+    private var hasRootFacts: Bool {
+        Self.flatFields.contains { document[$0] != nil } || document["lineage_path"] != nil
+    }
+
+    /// The places present, most authoritative first (as `ResolvedLineage` ranks them).
+    private var places: [Place] {
+        var result: [Place] = []
+        if hasInternal { result.append(.internalLineage) }
+        let version = document["document_schema_version"]?.stringValue
+        let nestedFirst = version == "v1" || (version == nil && hasNested)
+        if nestedFirst && hasNested { result.append(.nested) }
+        if hasRootFacts { result.append(.root) }
+        if !nestedFirst && hasNested { result.append(.nested) }
+        return result
+    }
+
+    private func object(_ place: Place) -> JSONObject {
+        switch place {
+        case .internalLineage: document["_internal"]?["lineage"]?.objectValue ?? JSONObject()
+        case .nested: document["lineage"]?.objectValue ?? JSONObject()
+        case .root: document
+        }
+    }
+
+    private mutating func setObject(_ object: JSONObject, _ place: Place) {
+        switch place {
+        case .internalLineage:
+            var internalPayload = document["_internal"]?.objectValue ?? JSONObject()
+            internalPayload["lineage"] = .object(object)
+            document["_internal"] = .object(internalPayload)
+        case .nested: document["lineage"] = .object(object)
+        case .root: document = object
+        }
+    }
+
+    private func chainKey(_ place: Place) -> String { place == .internalLineage ? "chain" : "lineage_chain" }
+    private func pathKey(_ place: Place) -> String? {
+        switch place {
+        case .internalLineage: "path"
+        case .root: "lineage_path"
+        case .nested: nil
+        }
+    }
+
+    /// Sets `field` in every place stating it (in the primary place when none does).
+    mutating func setFact(_ field: String, _ value: String) {
+        let stating = places.filter { object($0)[field] != nil }
+        for place in stating.isEmpty ? Array(places.prefix(1)) : stating {
+            var target = object(place)
+            target[field] = .string(value)
+            setObject(target, place)
+        }
+    }
+
+    /// Sets `field` in the most authoritative place only.
+    mutating func setFactInPrimaryPlace(_ field: String, _ value: String) {
+        guard let place = places.first else { return }
+        var target = object(place)
+        target[field] = .string(value)
+        setObject(target, place)
+    }
+
+    /// Sets `field` in a less authoritative place (adding one when the document has a single
+    /// place), so that the resolved value stays right and the places disagree.
+    mutating func setFactInSecondaryPlace(_ field: String, _ value: String) {
+        let present = places
+        if present.count > 1, let place = present.last {
+            var target = object(place)
+            target[field] = .string(value)
+            setObject(target, place)
+        } else if present.first == .root {
+            // 2025-11: flat fields only. Declaring schema v2 keeps the root authoritative and makes
+            // the nested object a second, less authoritative place.
+            document["document_schema_version"] = "v2"
+            document["lineage"] = [field: .string(value)]
+        } else {
+            document[field] = .string(value)
+        }
+    }
+
+    /// Applies `edit` to the chain of every place stating one.
+    mutating func editChains(_ edit: (inout [JSONObject]) -> Void) {
+        for place in places {
+            var target = object(place)
+            guard let chain = target[chainKey(place)]?.arrayValue else { continue }
+            var steps = chain.map { $0.objectValue ?? JSONObject() }
+            edit(&steps)
+            target[chainKey(place)] = .array(steps.map(JSONValue.object))
+            setObject(target, place)
+        }
+    }
+
+    /// Applies `edit` to the segments of every path; with `addingWhenAbsent`, a document without a
+    /// path gets a root `lineage_path` built from its root bucket and chain first.
+    mutating func editPaths(addingWhenAbsent: Bool = false, _ edit: (inout [String]) -> Void) {
+        var edited = false
+        for place in places {
+            guard let key = pathKey(place) else { continue }
+            var target = object(place)
+            guard let path = target[key]?.stringValue else { continue }
+            var segments = path.split(separator: "/").map(String.init)
+            edit(&segments)
+            target[key] = .string(segments.joined(separator: "/"))
+            setObject(target, place)
+            edited = true
+        }
+        guard !edited, addingWhenAbsent, let place = places.first else { return }
+        let source = object(place)
+        let bucket = source["root_bucket_id"]?.stringValue ?? ""
+        let chain = source[chainKey(place)]?.arrayValue ?? []
+        var segments = [bucket] + chain.compactMap { $0["collection_id"]?.stringValue }
+        edit(&segments)
+        document["lineage_path"] = .string(segments.joined(separator: "/"))
+    }
+
+    /// Removes every lineage field in every place.
+    mutating func removeLineage() {
+        if var internalPayload = document["_internal"]?.objectValue {
+            internalPayload["lineage"] = nil
+            document["_internal"] = .object(internalPayload)
+        }
+        document["lineage"] = nil
+        for field in Self.flatFields + ["lineage_chain", "lineage_path"] {
+            document[field] = nil
+        }
+    }
+
+    /// Sets (or, with `nil`, removes) a user field, at the root or in `metadata` as the shape has it.
+    mutating func setUserField(_ field: String, _ value: String?) {
+        if document["_internal"] != nil {
+            document[field] = value.map(JSONValue.string)
+        } else {
+            var metadata = document["metadata"]?.objectValue ?? JSONObject()
+            metadata[field] = value.map(JSONValue.string)
+            document["metadata"] = .object(metadata)
+        }
+    }
+
+    /// Sets the ingestion status where the shape keeps it.
+    mutating func setIngestionStatus(_ status: String) {
+        if var internalPayload = document["_internal"]?.objectValue {
+            var metadata = internalPayload["metadata"]?.objectValue ?? JSONObject()
+            metadata["ingestion_status"] = .string(status)
+            internalPayload["metadata"] = .object(metadata)
+            document["_internal"] = .object(internalPayload)
+        } else {
+            var metadata = document["internal_metadata"]?.objectValue ?? JSONObject()
+            metadata["ingestion_status"] = .string(status)
+            document["internal_metadata"] = .object(metadata)
+        }
+    }
+}

@@ -184,6 +184,15 @@ struct ReaderTests {
         #expect(error.description.contains("first at test.jsonl:1"))
     }
 
+    @Test("files LineageKit wrote (baselines, plans, manifests) are recognised, not read as records")
+    func lineageFiles() throws {
+        let snapshot = try Fixtures.read(
+            #"{"lineage_baseline":1,"findings":[{"rule":"cycle"}]}"#, name: "baseline.json")
+        #expect(snapshot.documents.isEmpty)
+        #expect(snapshot.report.lineageFiles == ["baseline.json"])
+        #expect(snapshot.report.skippedRecords == 0)
+    }
+
     @Test("an unreadable path is a clear error")
     func missingPath() throws {
         let error = try #require(throws: LineageKitError.self) {

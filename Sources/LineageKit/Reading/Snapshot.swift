@@ -33,6 +33,9 @@ public struct ReadReport: Sendable {
     public var problems: [LineageKitError] = []
     /// Records that repeated an earlier record's id with the same content, and were merged.
     public var identicalDuplicates: Int = 0
+    /// Files LineageKit itself wrote (baselines, plans, snapshot manifests), recognised by their
+    /// marker key and not read as records.
+    public var lineageFiles: [String] = []
 
     /// Creates an empty report.
     public init() {}

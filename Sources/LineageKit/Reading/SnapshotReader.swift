@@ -120,7 +120,9 @@ public struct SnapshotReader: Sendable {
         collector.noteFile(origin.name, bytes: bytes.count)
         var reader = WholeFileReader(bytes: bytes, origin: origin, keepGoing: options.keepGoing)
         reader.maximumReportedProblems = options.maximumReportedProblems
-        try collector.add(reader.read(), lineOffset: 0)
+        let chunk = reader.read()
+        if chunk.isLineageFile { collector.noteLineageFile(origin.name) }
+        try collector.add(chunk, lineOffset: 0)
     }
 }
 
@@ -133,6 +135,8 @@ struct RecordChunk: Sendable {
     var skipped = 0
     /// Lines in this chunk, for turning chunk-relative lines into file lines.
     var lineCount = 0
+    /// The input is a file LineageKit wrote (a baseline, a plan, a manifest), not records.
+    var isLineageFile = false
 
     mutating func append(_ record: Record) {
         switch record {
@@ -153,6 +157,10 @@ struct RecordCollector {
 
     init(options: SnapshotReader.Options) {
         self.options = options
+    }
+
+    mutating func noteLineageFile(_ name: String) {
+        report.lineageFiles.append(name)
     }
 
     mutating func reserve(documents count: Int) {

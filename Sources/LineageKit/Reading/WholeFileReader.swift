@@ -14,6 +14,9 @@ struct WholeFileReader {
             do {
                 switch scanner.peek() {
                 case nil: return
+                case UInt8(ascii: "{") where Self.isLineageFile(buffer, at: scanner.index):
+                    state.chunk.isLineageFile = true
+                    return
                 case UInt8(ascii: "["):
                     try scanner.readArray { scanner in try state.decodeNext(&scanner) }
                     scanner.skipWhitespace()
@@ -64,6 +67,20 @@ struct WholeFileReader {
     }
 
     private static let restSkipped = " (the rest of this input was not read)"
+
+    /// Keys that mark a file LineageKit itself wrote (a baseline, a plan, a snapshot manifest).
+    static let lineageFileKeys: [StaticString] = ["lineage_baseline", "lineage_plan", "lineage_snapshot"]
+
+    /// Whether the object at `offset` is a file LineageKit wrote rather than records.
+    private static func isLineageFile(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        var scanner = JSONScanner(bytes: buffer, start: offset)
+        var found = false
+        _ = try? scanner.readObjectRawKeys { scanner, key in
+            if lineageFileKeys.contains(where: { key == $0 }) { found = true }
+            try scanner.skipValue()
+        }
+        return found
+    }
 
     /// Whether the object at `offset` is a list response (`results` or `groups`) rather than a record.
     private static func isEnvelope(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Bool {

@@ -5,6 +5,9 @@ public struct CycleRule: AuditRule {
     public let severity = Severity.error
     public let summary = "following source documents leads back to this document"
 
+    /// How many members of a cycle a finding names.
+    static let shownSteps = 10
+
     /// Creates the rule.
     public init() {}
 
@@ -39,13 +42,25 @@ public struct CycleRule: AuditRule {
             let ids = members.map { graph.nodes[Int($0)].id.rawID }
             for (position, member) in members.enumerated() {
                 let node = graph.nodes[Int(member)]
-                // The cycle as seen from this member: itself, its source, …, back to itself.
-                let order = Array(ids[position...] + ids[..<position]) + [ids[position]]
+                // The cycle as seen from this member: itself, its source, …, back to itself; a long
+                // cycle is shown by its first steps and its length, so evidence stays small.
+                var order: [String] = []
+                for step in 0..<min(ids.count, Self.shownSteps) {
+                    order.append(ids[(position + step) % ids.count])
+                }
+                var evidence: JSONObject = ["cycle_length": .number(JSONNumber(ids.count))]
+                let text: String
+                if ids.count <= Self.shownSteps {
+                    order.append(ids[position])
+                    text = order.joined(separator: " → ")
+                } else {
+                    text = order.joined(separator: " → ") + " → … (\(ids.count) documents in the cycle)"
+                }
+                evidence["cycle"] = .array(order.map(JSONValue.string))
                 findings.append(
                     Finding(
                         rule: id, severity: severity, documentID: node.id.rawID, collectionID: node.collectionID,
-                        message: "following source documents leads back here: " + order.joined(separator: " → "),
-                        evidence: ["cycle": .array(order.map(JSONValue.string))]))
+                        message: "following source documents leads back here: " + text, evidence: evidence))
             }
         }
     }

@@ -1,8 +1,11 @@
 /// `cycle`: following source documents leads back to this document. Every member of the cycle
 /// gets the finding; documents below a cycle do not (their own source is fine).
 public struct CycleRule: AuditRule {
+    /// The stable rule id.
     public let id = "cycle"
+    /// The severity of this rule's findings.
     public let severity = Severity.error
+    /// When the rule fires, in one line.
     public let summary = "following source documents leads back to this document"
 
     /// How many members of a cycle a finding names.
@@ -11,6 +14,7 @@ public struct CycleRule: AuditRule {
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard document.lineage.sourceDocumentID == document.document.id else { return }
         findings.append(
@@ -19,6 +23,7 @@ public struct CycleRule: AuditRule {
                 evidence: ["cycle": [.string(document.document.id), .string(document.document.id)]]))
     }
 
+    /// Checks the namespace as a whole.
     public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
         let parents = graph.parentIndex

@@ -6,14 +6,18 @@
 /// when the root object is in the input (and has the field), otherwise the source document's.
 /// The evidence carries the expected values, which corrections turn into PATCH requests.
 public struct MetadataDriftRule: AuditRule {
+    /// The stable rule id.
     public let id = "drift.metadata"
+    /// The severity of this rule's findings.
     public let severity = Severity.warning
+    /// When the rule fires, in one line.
     public let summary =
         "a passthrough field's value differs from the root object's (or source document's), or is missing"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         let doc = document.document
         let root = context.rootObject(of: document)

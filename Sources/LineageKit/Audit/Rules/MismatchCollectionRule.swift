@@ -1,12 +1,16 @@
 /// `mismatch.collection`: the chain's last step names another collection than the document's own.
 public struct MismatchCollectionRule: AuditRule {
+    /// The stable rule id.
     public let id = "mismatch.collection"
+    /// The severity of this rule's findings.
     public let severity = Severity.error
+    /// When the rule fires, in one line.
     public let summary = "the chain's last step names another collection than the document's own"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         let doc = document.document
         var wrong: [JSONValue] = []

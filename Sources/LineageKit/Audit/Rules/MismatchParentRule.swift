@@ -2,13 +2,17 @@
 /// another collection than the stated source collection, or a chain whose collections are not
 /// this chain minus its last step.
 public struct MismatchParentRule: AuditRule {
+    /// The stable rule id.
     public let id = "mismatch.parent"
+    /// The severity of this rule's findings.
     public let severity = Severity.error
+    /// When the rule fires, in one line.
     public let summary = "the source document exists but disagrees on root, collection or chain"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let parent = context.sourceDocument(of: document) else { return }
         let doc = document.document

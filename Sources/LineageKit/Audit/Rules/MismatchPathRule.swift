@@ -1,13 +1,17 @@
 /// `mismatch.path`: the materialised path differs from the root bucket followed by the chain's
 /// collections.
 public struct MismatchPathRule: AuditRule {
+    /// The stable rule id.
     public let id = "mismatch.path"
+    /// The severity of this rule's findings.
     public let severity = Severity.error
+    /// When the rule fires, in one line.
     public let summary = "the materialised path differs from root bucket + the chain's collections"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         let doc = document.document
         for statement in doc.statements {

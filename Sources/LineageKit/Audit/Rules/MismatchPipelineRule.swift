@@ -1,13 +1,17 @@
 /// `mismatch.pipeline`: collection configurations are given, and the document's source (bucket,
 /// or source collection) is not the one its collection is configured with.
 public struct MismatchPipelineRule: AuditRule {
+    /// The stable rule id.
     public let id = "mismatch.pipeline"
+    /// The severity of this rule's findings.
     public let severity = Severity.error
+    /// When the rule fires, in one line.
     public let summary = "the document's source is not the one its collection's configuration names"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let config = context.configs[document.document.collectionID], let configured = config.sourceType else {
             return

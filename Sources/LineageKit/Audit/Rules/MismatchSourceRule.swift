@@ -5,14 +5,18 @@
 /// collection source, when there is no source document; and when the chain's second-to-last step
 /// names another document or collection than the source fields.
 public struct MismatchSourceRule: AuditRule {
+    /// The stable rule id.
     public let id = "mismatch.source"
+    /// The severity of this rule's findings.
     public let severity = Severity.error
+    /// When the rule fires, in one line.
     public let summary =
         "the document's source facts disagree (between places, with the source type, or with the chain)"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         let doc = document.document
         let lineage = document.lineage

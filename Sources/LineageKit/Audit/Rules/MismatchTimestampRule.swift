@@ -1,12 +1,16 @@
 /// `mismatch.timestamp`: a chain step's timestamp is earlier than the step before it.
 public struct MismatchTimestampRule: AuditRule {
+    /// The stable rule id.
     public let id = "mismatch.timestamp"
+    /// The severity of this rule's findings.
     public let severity = Severity.error
+    /// When the rule fires, in one line.
     public let summary = "a chain step's timestamp is earlier than the step before it"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         for statement in document.document.statements {
             guard let chain = statement.chain, chain.count > 1 else { continue }

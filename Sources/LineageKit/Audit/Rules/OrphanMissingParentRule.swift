@@ -1,14 +1,18 @@
 /// `orphan.missing-parent`: a collection-sourced document's source document is absent while the
 /// input does hold documents of that source collection (so the parent should have been there).
 public struct OrphanMissingParentRule: AuditRule {
+    /// The stable rule id.
     public let id = "orphan.missing-parent"
+    /// The severity of this rule's findings.
     public let severity = Severity.error
+    /// When the rule fires, in one line.
     public let summary =
         "a collection-sourced document's source document is absent while the input holds documents of that collection"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard document.lineage.effectiveSourceKind == .collection else { return }
         let parentIndex = context.graph.parentIndex[document.node.index]

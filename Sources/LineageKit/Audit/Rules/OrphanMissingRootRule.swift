@@ -1,13 +1,17 @@
 /// `orphan.missing-root`: the root object is absent while the input does hold objects of that
 /// root bucket.
 public struct OrphanMissingRootRule: AuditRule {
+    /// The stable rule id.
     public let id = "orphan.missing-root"
+    /// The severity of this rule's findings.
     public let severity = Severity.warning
+    /// When the rule fires, in one line.
     public let summary = "the root object is absent while the input holds objects of that root bucket"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let root = document.lineage.rootObjectID, context.graph.object(root) == nil,
             let bucket = document.lineage.rootBucketID, context.bucketsWithObjects.contains(bucket)

@@ -1,12 +1,16 @@
 /// `orphan.no-lineage`: the document states no lineage at all.
 public struct OrphanNoLineageRule: AuditRule {
+    /// The stable rule id.
     public let id = "orphan.no-lineage"
+    /// The severity of this rule's findings.
     public let severity = Severity.error
+    /// When the rule fires, in one line.
     public let summary = "the document states no lineage at all"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard document.document.statements.isEmpty else { return }
         findings.append(

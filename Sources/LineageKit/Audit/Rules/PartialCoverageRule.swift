@@ -4,13 +4,17 @@
 /// The source is the collection's configuration when given, else the source its documents state.
 /// For a bucket source, the root objects are the bucket's objects in the input (silent without them).
 public struct PartialCoverageRule: AuditRule {
+    /// The stable rule id.
     public let id = "coverage.partial"
+    /// The severity of this rule's findings.
     public let severity = Severity.info
+    /// When the rule fires, in one line.
     public let summary = "a collection reaches fewer root objects than its source"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks the namespace as a whole.
     public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
         var rootsByCollection: [String: Set<String>] = [:]

@@ -1,13 +1,17 @@
 /// `reference.unchecked` (info): documents name source collections or root buckets that are not
 /// in the input at all, so their parents or roots could not be checked.
 public struct UncheckedReferenceRule: AuditRule {
+    /// The stable rule id.
     public let id = "reference.unchecked"
+    /// The severity of this rule's findings.
     public let severity = Severity.info
+    /// When the rule fires, in one line.
     public let summary = "documents name source collections or root buckets not included in the input"
 
     /// Creates the rule.
     public init() {}
 
+    /// Checks the namespace as a whole.
     public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         var collections: [String: Int] = [:]
         var buckets: [String: Int] = [:]

@@ -1,11 +1,11 @@
-// Measures LineageKit end to end on a namespace directory: read + normalise + graph build
-// (and, for context, a Foundation JSONSerialization parse of the same documents).
+// Measures LineageKit end to end on a namespace directory: read + normalise + graph build, then
+// the audit with every rule (and, for context, a Foundation JSONSerialization parse of the same
+// documents).
 //
 // Usage: LineageBenchmark DIRECTORY [--repeat N] [--foundation-baseline]
 // Prints one JSON object per run; Benchmarks/run.sh turns them into docs/benchmarks.md.
 
 import Foundation
-import Glibc
 import LineageKit
 
 struct Measurement {
@@ -49,14 +49,13 @@ let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 
 let foundationBaseline = arguments.contains("--foundation-baseline")
 
 do {
+    let auditor = try Auditor()
     let residentAtStart = residentBytes("VmRSS:")
     for run in 1...repeats {
         let (snapshot, read) = try measure { try SnapshotReader().read(.path(directory)) }
         let residentAfterRead = residentBytes("VmRSS:")
-        if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_stats") {
-            unsafeBitCast(symbol, to: (@convention(c) () -> Void).self)()
-        }
         let (graph, build) = measure { DecompositionGraph(snapshot: snapshot) }
+        let (report, audit) = measure { auditor.audit(graph) }
         let bytes = Double(snapshot.report.bytes)
         let total = read.wallSeconds + build.wallSeconds
         let result: JSONValue = [
@@ -68,6 +67,9 @@ do {
             "read_seconds": .number(JSONNumber(read.wallSeconds)),
             "read_cpu_seconds": .number(JSONNumber(read.cpuSeconds)),
             "graph_seconds": .number(JSONNumber(build.wallSeconds)),
+            "audit_seconds": .number(JSONNumber(audit.wallSeconds)),
+            "audit_cpu_seconds": .number(JSONNumber(audit.cpuSeconds)),
+            "findings": .number(JSONNumber(report.findings.count)),
             "total_seconds": .number(JSONNumber(total)),
             "megabytes_per_second": .number(JSONNumber(bytes / 1e6 / total)),
             "documents_per_second": .number(JSONNumber(Double(graph.documents.count) / total)),

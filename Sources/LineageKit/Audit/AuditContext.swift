@@ -1,5 +1,8 @@
 /// What the rules share: the graph, and indices computed once per audit.
-public struct AuditContext: Sendable {
+///
+/// A class, so that handing it to every rule for every document passes one reference rather than
+/// copying (and retaining) each of the graph's arrays.
+public final class AuditContext: Sendable {
     /// The graph under audit.
     public let graph: DecompositionGraph
     /// Collection configurations by collection id.
@@ -8,6 +11,16 @@ public struct AuditContext: Sendable {
     public let bucketsWithObjects: Set<String>
     /// Collections holding at least one document of the input.
     public let collectionsWithDocuments: Set<String>
+    /// For each document node, the configuration of its collection (by the graph's collection
+    /// index), so per-document rules need no dictionary lookup.
+    private let configOfCollection: [CollectionConfig?]
+    /// Per collection index: its passthrough fields (document field, source path), when configured.
+    private let passthroughOfCollection: [[PassthroughPair]?]
+    /// Per collection index: its configured source kind and ids, when configured.
+    private let sourceOfCollection: [ConfiguredSource?]
+    private let collectionOfNode: [Int32]
+    /// For each document node, the position of its root object in ``DecompositionGraph/objects`` (-1: absent).
+    private let rootObjectOfNode: [Int32]
 
     /// Prepares a context for `graph`.
     public init(graph: DecompositionGraph) {
@@ -19,17 +32,87 @@ public struct AuditContext: Sendable {
         self.configs = configs
         self.bucketsWithObjects = Set(graph.objects.map(\.bucketID))
         self.collectionsWithDocuments = Set(graph.documentCollectionIDs)
+        self.configOfCollection = graph.collectionIDs.map { configs[$0] }
+        self.passthroughOfCollection = configOfCollection.map { config in
+            config.map {
+                $0.passthroughFields.map { PassthroughPair(field: $0.documentField, sourcePath: $0.sourcePath) }
+            }
+        }
+        self.sourceOfCollection = configOfCollection.map { config in
+            guard let config, let kind = config.sourceType else { return nil }
+            let sources =
+                kind == .bucket ? config.sourceBucketIDs : kind == .collection ? config.sourceCollectionIDs : []
+            return ConfiguredSource(kind: kind, sources: sources)
+        }
+        var collectionOfNode = [Int32](repeating: -1, count: graph.nodes.count)
+        for collection in graph.collectionIDs.indices {
+            for member in graph.documentsByCollection.members(of: collection) {
+                collectionOfNode[Int(member)] = Int32(collection)
+            }
+        }
+        self.collectionOfNode = collectionOfNode
+        var rootObjectOfNode = [Int32](repeating: -1, count: graph.nodes.count)
+        for node in graph.nodes where node.kind == .object {
+            let record = graph.recordIndex[node.index]
+            for member in graph.documentsByRoot.members(of: node.index) {
+                rootObjectOfNode[Int(member)] = record
+            }
+        }
+        self.rootObjectOfNode = rootObjectOfNode
+    }
+
+    /// The configuration of `document`'s collection, when one was given.
+    public func config(of document: DocumentUnderAudit) -> CollectionConfig? {
+        let collection = collectionOfNode[document.nodeIndex]
+        return collection >= 0 ? configOfCollection[Int(collection)] : nil
     }
 
     /// The document `document` was made from, when it is in the input.
     public func sourceDocument(of document: DocumentUnderAudit) -> Document? {
-        let parent = graph.parentIndex[document.node.index]
+        let parent = graph.parentIndex[document.nodeIndex]
         guard parent >= 0 else { return nil }
         return graph.document(at: graph.nodes[Int(parent)])
     }
 
+    /// A passthrough field: its name in the collection's documents and its path in the source.
+    public struct PassthroughPair: Sendable {
+        /// The field's name in the document.
+        public let field: String
+        /// The field's path in the source (root object metadata or source document).
+        public let sourcePath: String
+    }
+
+    /// What a collection's configuration says it reads.
+    public struct ConfiguredSource: Sendable {
+        /// `bucket` or `collection` (or another kind the API has).
+        public let kind: SourceKind
+        /// The bucket ids or collection ids.
+        public let sources: [String]
+    }
+
+    /// The passthrough fields of `document`'s collection, when its configuration was given.
+    public func passthroughFields(of document: DocumentUnderAudit) -> [PassthroughPair]? {
+        let collection = collectionOfNode[document.nodeIndex]
+        return collection >= 0 ? passthroughOfCollection[Int(collection)] : nil
+    }
+
+    /// The configured source of `document`'s collection, when its configuration was given.
+    public func configuredSource(of document: DocumentUnderAudit) -> ConfiguredSource? {
+        let collection = collectionOfNode[document.nodeIndex]
+        return collection >= 0 ? sourceOfCollection[Int(collection)] : nil
+    }
+
+    /// The id and metadata of the bucket object at the root of `document`'s tree, when it is in
+    /// the input (cheaper than the whole ``rootObject(of:)``).
+    public func rootMetadata(of document: DocumentUnderAudit) -> (id: String, metadata: JSONObject)? {
+        let position = rootObjectOfNode[document.nodeIndex]
+        guard position >= 0 else { return nil }
+        return graph.objects.withUnsafeBufferPointer { ($0[Int(position)].id, $0[Int(position)].metadata) }
+    }
+
     /// The bucket object at the root of `document`'s tree, when it is in the input.
     public func rootObject(of document: DocumentUnderAudit) -> BucketObject? {
-        document.lineage.rootObjectID.flatMap { graph.object($0) }
+        let position = rootObjectOfNode[document.nodeIndex]
+        return position >= 0 ? graph.objects[Int(position)] : nil
     }
 }

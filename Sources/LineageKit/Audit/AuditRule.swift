@@ -36,12 +36,12 @@ extension AuditRule {
 }
 
 /// A document as the rules see it: the document, its resolved lineage (computed once for all
-/// rules) and its node in the graph.
+/// rules) and the index of its node in the graph.
 public struct DocumentUnderAudit: Sendable {
     /// The document.
     public let document: Document
     /// Its resolved lineage.
     public let lineage: ResolvedLineage
-    /// Its node in the graph.
-    public let node: DecompositionGraph.Node
+    /// Its node's position in ``DecompositionGraph/nodes``.
+    public let nodeIndex: Int
 }

@@ -62,7 +62,13 @@ public struct Auditor: Sendable {
         let documentCount = graph.documents.count
         let pieces = max(1, min(configuration.concurrency * 4, documentCount / 2_000))
         let slots = FindingSlots(count: pieces)
-        let rules = self.rules
+        // Calling each rule through a closure made once avoids copying the rule's existential box
+        // for every document.
+        let checks = rules.map { rule in
+            { @Sendable (document: DocumentUnderAudit, findings: inout [Finding]) in
+                rule.check(document, in: context, into: &findings)
+            }
+        }
         DispatchQueue.concurrentPerform(iterations: pieces) { piece in
             var findings: [Finding] = []
             let range = (documentCount * piece / pieces)..<(documentCount * (piece + 1) / pieces)
@@ -70,10 +76,9 @@ public struct Auditor: Sendable {
                 let node = graph.documentNodeIndex[position]
                 guard node >= 0 else { continue }
                 let document = graph.documents[position]
-                let underAudit = DocumentUnderAudit(
-                    document: document, lineage: document.lineage, node: graph.nodes[Int(node)])
-                for rule in rules {
-                    rule.check(underAudit, in: context, into: &findings)
+                let underAudit = DocumentUnderAudit(document: document, lineage: document.lineage, nodeIndex: Int(node))
+                for check in checks {
+                    check(underAudit, &findings)
                 }
             }
             slots.store(findings, at: piece)

@@ -29,6 +29,21 @@ enum LineageFact: CaseIterable {
     /// The places of `document` that state this fact with different values, as evidence; `nil`
     /// when they agree (or fewer than two places state it).
     func disagreement(in document: Document) -> JSONObject? {
+        // Most documents agree with themselves: find out without allocating first.
+        var first: String?
+        var differs = false
+        for statement in document.statements {
+            guard let value = value(in: statement) else { continue }
+            if let first {
+                if value != first {
+                    differs = true
+                    break
+                }
+            } else {
+                first = value
+            }
+        }
+        guard differs else { return nil }
         var stated: [(path: String, value: String?)] = []
         var distinct: Set<String> = []
         for statement in document.statements {

@@ -186,6 +186,12 @@ public struct DecompositionGraph: Sendable {
         return documentsByCollection.members(of: Int(collection)).map { nodes[Int($0)] }
     }
 
+    /// How many documents a collection holds.
+    public func documentCount(inCollection collectionID: String) -> Int {
+        let collection = collectionIndex.value(for: collectionID)
+        return collection >= 0 ? documentsByCollection.range(of: Int(collection)).count : 0
+    }
+
     /// The root object ids documents state, sorted.
     public var rootObjectIDs: [String] {
         nodes.filter { documentsByRoot.range(of: $0.index).count > 0 }.map(\.id.rawID).sorted()

@@ -129,8 +129,10 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// The value of `key` (its last occurrence), or `nil`; setting `nil` removes every occurrence.
     public subscript(key: String) -> JSONValue? {
         get {
-            for member in members.reversed() where member.key == key {
-                return member.value
+            var index = members.count
+            while index > 0 {
+                index -= 1
+                if members[index].key == key { return members[index].value }
             }
             return nil
         }

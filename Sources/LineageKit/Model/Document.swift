@@ -70,6 +70,31 @@ public struct Document: Sendable {
         }
     }
 
+    /// One user field (a dotted path descends into objects), read without parsing the others.
+    public func userField(_ path: String) -> JSONValue? {
+        guard !userFieldsJSON.isEmpty else { return nil }
+        var path = path
+        return path.withUTF8 { pathBytes in
+            let nameLength = pathBytes.firstIndex(of: UInt8(ascii: ".")) ?? pathBytes.count
+            let name = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(pathBytes)[0..<nameLength])
+            let found: JSONValue? = userFieldsJSON.withUnsafeBytes { buffer in
+                var scanner = JSONScanner(bytes: buffer)
+                var value: JSONValue?
+                try? scanner.readObjectRawKeys { scanner, key in
+                    if value == nil, FastHash.equal(key.bytes, name) {
+                        value = try scanner.parseValue()
+                    } else {
+                        try scanner.skipValue()
+                    }
+                }
+                return value
+            }
+            guard let found, nameLength < pathBytes.count else { return found }
+            let rest = String(decoding: UnsafeBufferPointer(rebasing: pathBytes[(nameLength + 1)...]), as: UTF8.self)
+            return found.objectValue?.value(atPath: rest)
+        }
+    }
+
     /// Where the document was read from: file (or `<stdin>`), line and, for records inside a JSON
     /// array, column; `nil` for documents made in memory.
     public var location: SourceLocation? {

@@ -74,6 +74,14 @@ enum FastHash {
         return value ^ (value >> 29)
     }
 
+    /// Whether two byte ranges hold the same bytes.
+    @inline(__always)
+    static func equal(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+        guard left.count == right.count else { return false }
+        guard let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return true }
+        return memcmp(leftBase, rightBase, left.count) == 0
+    }
+
     /// Whether `string`'s UTF-8 bytes are `bytes`.
     @inline(__always)
     static func equal(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {

@@ -20,41 +20,43 @@ public struct MetadataDriftRule: AuditRule {
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         let doc = document.document
-        let root = context.rootObject(of: document)
-        let fields: [(field: String, sourcePath: String)]
-        if let config = context.configs[doc.collectionID] {
-            fields = config.passthroughFields.map { ($0.documentField, $0.sourcePath) }
+        let root = context.rootMetadata(of: document)
+        let fields: [AuditContext.PassthroughPair]
+        if let configured = context.passthroughFields(of: document) {
+            fields = configured
         } else if let root {
             let userFields = doc.userFields
-            fields = root.metadata.keys.filter { userFields[$0] != nil }.map { ($0, $0) }
+            fields = root.metadata.keys.filter { userFields[$0] != nil }.map { .init(field: $0, sourcePath: $0) }
         } else {
             return
         }
         guard !fields.isEmpty else { return }
-        let userFields = doc.userFields
         var source: Document?
         var sourceLooked = false
         var drifted: [JSONValue] = []
         var expectedValues = JSONObject()
-        for (field, sourcePath) in fields {
+        for pair in fields {
+            let field = pair.field
+            let sourcePath = pair.sourcePath
             var expected: JSONValue?
-            var origin = ""
+            var fromRoot = false
             if let root, let value = root.metadata.value(atPath: sourcePath) {
                 expected = value
-                origin = "root object \(root.id) metadata.\(sourcePath)"
+                fromRoot = true
             } else {
                 if !sourceLooked {
                     source = context.sourceDocument(of: document)
                     sourceLooked = true
                 }
-                if let source, let value = source.userFields.value(atPath: sourcePath) {
-                    expected = value
-                    origin = "source document \(source.id) \(sourcePath)"
-                }
+                expected = source?.userField(sourcePath)
             }
             guard let expected else { continue }
-            let actual = userFields.value(atPath: field)
+            let actual = doc.userField(field)
             guard actual != expected else { continue }
+            let origin =
+                fromRoot
+                ? "root object \(root?.id ?? "?") metadata.\(sourcePath)"
+                : "source document \(source?.id ?? "?") \(sourcePath)"
             var entry: JSONObject = [
                 "field": .string(field), "expected": expected, "expected_from": .string(origin),
                 "missing": .bool(actual == nil),

@@ -19,9 +19,8 @@ public struct MismatchPathRule: AuditRule {
                 let chain = statement.chain ?? document.lineage.chain, !chain.isEmpty
             else { continue }
             let collections = chain.compactMap(\.collectionID)
-            guard collections.count == chain.count else { continue }
+            guard collections.count == chain.count, !Self.path(path, is: bucket, collections) else { continue }
             let expected = ([bucket] + collections).joined(separator: "/")
-            guard path != expected else { continue }
             let chainPlace =
                 (statement.chain != nil ? statement.place : doc.statements.first { $0.chain != nil }?.place)
             findings.append(
@@ -34,6 +33,35 @@ public struct MismatchPathRule: AuditRule {
                         "chain": .string((chainPlace ?? .internal).fieldPath("chain")),
                     ]))
             return
+        }
+    }
+
+    /// Whether `path` is `bucket/collection/…`, compared byte by byte without building the
+    /// expected string (this runs for every document).
+    static func path(_ path: String, is bucket: String, _ collections: [String]) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in
+            var offset = 0
+            func consume(_ part: String) -> Bool {
+                var part = part
+                return part.withUTF8 { segment in
+                    guard offset + segment.count <= bytes.count,
+                        FastHash.equal(
+                            UnsafeRawBufferPointer(
+                                rebasing: UnsafeRawBufferPointer(bytes)[offset..<(offset + segment.count)]),
+                            UnsafeRawBufferPointer(segment))
+                    else { return false }
+                    offset += segment.count
+                    return true
+                }
+            }
+            guard consume(bucket) else { return false }
+            for collection in collections {
+                guard offset < bytes.count, bytes[offset] == UInt8(ascii: "/") else { return false }
+                offset += 1
+                guard consume(collection) else { return false }
+            }
+            return offset == bytes.count
         }
     }
 }

@@ -13,14 +13,12 @@ public struct MismatchPipelineRule: AuditRule {
 
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        guard let config = context.configs[document.document.collectionID], let configured = config.sourceType else {
-            return
-        }
+        guard let configuredSource = context.configuredSource(of: document) else { return }
+        let configured = configuredSource.kind
+        let configuredSources = configuredSource.sources
         let doc = document.document
         let lineage = document.lineage
-        let configuredSources =
-            configured == .bucket ? config.sourceBucketIDs : configured == .collection ? config.sourceCollectionIDs : []
-        let configuredText = "\(configured) \(configuredSources.joined(separator: ", "))"
+        var configuredText: String { "\(configured) \(configuredSources.joined(separator: ", "))" }
         switch (lineage.effectiveSourceKind, configured) {
         case (.bucket?, .bucket), (.bucket?, .collection):
             let objectBucket = (lineage.sourceObjectID ?? lineage.rootObjectID).flatMap { context.graph.object($0) }?

@@ -14,6 +14,8 @@ public struct MismatchTimestampRule: AuditRule {
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         for statement in document.document.statements {
             guard let chain = statement.chain, chain.count > 1 else { continue }
+            // The common case, one format throughout (`…Z`, same length), compares as text.
+            if Self.inOrderAsText(chain) { continue }
             var previous: (index: Int, text: String, seconds: Double)?
             var backwards: [JSONValue] = []
             for (index, step) in chain.enumerated() {
@@ -37,5 +39,20 @@ public struct MismatchTimestampRule: AuditRule {
                     evidence: ["steps_out_of_order": .array(backwards)]))
             return
         }
+    }
+
+    /// Whether every timestamp is UTC (`Z`) of one length and they never go backwards as text.
+    static func inOrderAsText(_ chain: [LineageStep]) -> Bool {
+        var previous: String?
+        for step in chain {
+            guard let text = step.timestamp else { continue }
+            guard text.utf8.last == UInt8(ascii: "Z") else { return false }
+            if let before = previous {
+                guard before.utf8.count == text.utf8.count else { return false }
+                if text.utf8.lexicographicallyPrecedes(before.utf8) { return false }
+            }
+            previous = text
+        }
+        return true
     }
 }

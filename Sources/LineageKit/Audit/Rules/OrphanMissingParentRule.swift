@@ -15,14 +15,14 @@ public struct OrphanMissingParentRule: AuditRule {
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard document.lineage.effectiveSourceKind == .collection else { return }
-        let parentIndex = context.graph.parentIndex[document.node.index]
+        let parentIndex = context.graph.parentIndex[document.nodeIndex]
         guard parentIndex >= 0 else { return }
         let parent = context.graph.nodes[Int(parentIndex)]
         guard parent.kind == .ghostDocument,
             let collection = document.lineage.sourceCollectionID ?? parent.collectionID,
             context.collectionsWithDocuments.contains(collection)
         else { return }
-        let held = context.graph.documentNodes(inCollection: collection).count
+        let held = context.graph.documentCount(inCollection: collection)
         let sourcePath =
             document.lineage.sourceDocumentID != nil
             ? LineageFact.sourceDocumentID.path(in: document.document)

@@ -17,43 +17,31 @@ public struct PartialCoverageRule: AuditRule {
     /// Checks the namespace as a whole.
     public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
-        var rootsByCollection: [String: Set<String>] = [:]
-        var statedSources: [String: [PipelineGraph.Node: Int]] = [:]
-        for document in graph.documents {
-            let lineage = document.lineage
-            if let root = lineage.rootObjectID {
-                rootsByCollection[document.collectionID, default: []].insert(root)
-            }
-            switch lineage.effectiveSourceKind {
-            case .bucket?:
-                if let bucket = lineage.rootBucketID {
-                    statedSources[document.collectionID, default: [:]][.bucket(bucket), default: 0] += 1
-                }
-            case .collection?:
-                if let collection = lineage.sourceCollectionID {
-                    statedSources[document.collectionID, default: [:]][.collection(collection), default: 0] += 1
-                }
-            default: break
+        let collections = graph.collectionIDs
+        // Root object nodes reached by each collection, from the graph's groups: no per-document
+        // string hashing.
+        var collectionOfNode = [Int32](repeating: -1, count: graph.nodes.count)
+        for collection in collections.indices {
+            for member in graph.documentsByCollection.members(of: collection) {
+                collectionOfNode[Int(member)] = Int32(collection)
             }
         }
-        var objectsByBucket: [String: Set<String>] = [:]
-        for object in graph.objects {
-            objectsByBucket[object.bucketID, default: []].insert(object.id)
-        }
-        for (collection, roots) in rootsByCollection.sorted(by: { $0.key < $1.key }) {
-            let sources: [PipelineGraph.Node]
-            if let config = context.configs[collection],
-                config.sourceType == .bucket || config.sourceType == .collection
-            {
-                sources =
-                    config.sourceBucketIDs.map(PipelineGraph.Node.bucket)
-                    + config.sourceCollectionIDs.map(PipelineGraph.Node.collection)
-            } else if let stated = statedSources[collection]?.max(by: { ($0.value, $1.key) < ($1.value, $0.key) }) {
-                sources = [stated.key]
-            } else {
-                continue
+        var reached = [Set<Int32>](repeating: [], count: collections.count)
+        var objectsByBucket: [String: Set<Int32>] = [:]
+        for node in graph.nodes where node.kind == .object || node.kind == .ghostObject {
+            if node.kind == .object, let bucket = node.bucketID {
+                objectsByBucket[bucket, default: []].insert(Int32(node.index))
             }
-            var sourceRoots: Set<String> = []
+            for member in graph.documentsByRoot.members(of: node.index) where collectionOfNode[Int(member)] >= 0 {
+                reached[Int(collectionOfNode[Int(member)])].insert(Int32(node.index))
+            }
+        }
+        let indexOfCollection = Dictionary(
+            collections.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+        for (position, collection) in collections.enumerated().sorted(by: { $0.element < $1.element }) {
+            let roots = reached[position]
+            guard !roots.isEmpty, let sources = Self.sources(of: position, collection, context) else { continue }
+            var sourceRoots: Set<Int32> = []
             var known = false
             for source in sources {
                 switch source {
@@ -63,8 +51,8 @@ public struct PartialCoverageRule: AuditRule {
                         known = true
                     }
                 case .collection(let sourceCollection):
-                    if let reached = rootsByCollection[sourceCollection] {
-                        sourceRoots.formUnion(reached)
+                    if let index = indexOfCollection[sourceCollection], !reached[index].isEmpty {
+                        sourceRoots.formUnion(reached[index])
                         known = true
                     }
                 }
@@ -72,6 +60,7 @@ public struct PartialCoverageRule: AuditRule {
             let missing = sourceRoots.subtracting(roots)
             guard known, !missing.isEmpty else { continue }
             let sourceNames = sources.map(\.id).joined(separator: ", ")
+            let examples = missing.map { graph.nodes[Int($0)].id.rawID }.sorted().prefix(5)
             findings.append(
                 Finding(
                     rule: id, severity: severity, documentID: nil, collectionID: collection,
@@ -82,8 +71,32 @@ public struct PartialCoverageRule: AuditRule {
                         "source": .array(sources.map { .string($0.id) }),
                         "source_root_objects": .number(JSONNumber(sourceRoots.count)),
                         "root_objects": .number(JSONNumber(sourceRoots.count - missing.count)),
-                        "missing_examples": .array(missing.sorted().prefix(5).map(JSONValue.string)),
+                        "missing_examples": .array(examples.map(JSONValue.string)),
                     ]))
         }
+    }
+
+    /// The collection's configured sources, else the source most of its documents state.
+    private static func sources(of position: Int, _ collection: String, _ context: AuditContext)
+        -> [PipelineGraph.Node]?
+    {
+        if let config = context.configs[collection], config.sourceType == .bucket || config.sourceType == .collection {
+            return config.sourceBucketIDs.map(PipelineGraph.Node.bucket)
+                + config.sourceCollectionIDs.map(PipelineGraph.Node.collection)
+        }
+        var stated: [PipelineGraph.Node: Int] = [:]
+        let graph = context.graph
+        for member in graph.documentsByCollection.members(of: position) {
+            guard let document = graph.document(at: graph.nodes[Int(member)]) else { continue }
+            let lineage = document.lineage
+            switch lineage.effectiveSourceKind {
+            case .bucket?:
+                if let bucket = lineage.rootBucketID { stated[.bucket(bucket), default: 0] += 1 }
+            case .collection?:
+                if let source = lineage.sourceCollectionID { stated[.collection(source), default: 0] += 1 }
+            default: break
+            }
+        }
+        return stated.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { [$0.key] }
     }
 }

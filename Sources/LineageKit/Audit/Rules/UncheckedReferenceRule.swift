@@ -15,15 +15,24 @@ public struct UncheckedReferenceRule: AuditRule {
     public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         var collections: [String: Int] = [:]
         var buckets: [String: Int] = [:]
+        // Documents repeat the same few collection and bucket ids: remember the last answer for each.
+        var lastCollection: (id: String, known: Bool)?
+        var lastBucket: (id: String, known: Bool)?
         for document in context.graph.documents {
-            let lineage = document.lineage
-            if let collection = lineage.sourceCollectionID, !context.collectionsWithDocuments.contains(collection),
-                context.configs[collection] == nil
-            {
-                collections[collection, default: 0] += 1
+            if let collection = document.statements.lazy.compactMap(\.sourceCollectionID).first {
+                if lastCollection?.id != collection {
+                    lastCollection = (
+                        collection,
+                        context.collectionsWithDocuments.contains(collection) || context.configs[collection] != nil
+                    )
+                }
+                if lastCollection?.known == false { collections[collection, default: 0] += 1 }
             }
-            if let bucket = lineage.rootBucketID, !context.bucketsWithObjects.contains(bucket) {
-                buckets[bucket, default: 0] += 1
+            if let bucket = document.statements.lazy.compactMap(\.rootBucketID).first {
+                if lastBucket?.id != bucket {
+                    lastBucket = (bucket, context.bucketsWithObjects.contains(bucket))
+                }
+                if lastBucket?.known == false { buckets[bucket, default: 0] += 1 }
             }
         }
         for (collection, count) in collections.sorted(by: { $0.key < $1.key }) {

@@ -60,10 +60,10 @@ swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).s
 out = []
 out.append(f"Measured {datetime.date.today()} on {cpu}, {cores} cores; {swift}; release build.")
 out.append("Each row is the median of the runs (each run a fresh process); MB/s counts input bytes over")
-out.append("read + graph wall time; peak RSS is the process's VmHWM.")
+out.append("read + graph wall time; peak RSS is the process's VmHWM; audit runs every rule on the graph.")
 out.append("")
-out.append("| namespace | documents | input | runs | read (s) | read CPU (s) | graph (s) | total (s) | MB/s | documents/s | peak RSS | peak RSS / input |")
-out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+out.append("| namespace | documents | input | runs | read (s) | read CPU (s) | graph (s) | read + graph (s) | MB/s | documents/s | peak RSS | peak RSS / input | audit (s) | audit / (read + graph) |")
+out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 by_dir = {}
 for r in runs:
     by_dir.setdefault(r["directory"], []).append(r)
@@ -74,7 +74,8 @@ for directory, rs in by_dir.items():
         f"| {directory.split('/')[-1]} | {rs[0]['documents']:,} | {size/1e6:,.0f} MB | {len(rs)} | "
         f"{med('read_seconds'):.2f} | {med('read_cpu_seconds'):.2f} | {med('graph_seconds'):.2f} | "
         f"{med('total_seconds'):.2f} | {med('megabytes_per_second'):.0f} | {med('documents_per_second'):,.0f} | "
-        f"{med('peak_rss_bytes')/1e6:,.0f} MB | {med('peak_rss_bytes')/size:.2f} |")
+        f"{med('peak_rss_bytes')/1e6:,.0f} MB | {med('peak_rss_bytes')/size:.2f} | "
+        f"{med('audit_seconds'):.2f} | {statistics.median(r['audit_seconds'] / r['total_seconds'] for r in rs):.0%} |")
 for b in baselines:
     out.append("")
     out.append(f"For scale, on the same 100k input: {b['baseline']}: {b['megabytes_per_second']:.0f} MB/s "

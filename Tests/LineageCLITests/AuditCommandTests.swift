@@ -19,7 +19,9 @@ struct AuditCommandTests {
 
     @Test("a clean namespace exits 0; findings at --fail-on exit 1")
     func exitCodes() throws {
-        let clean = try CommandRunner.run(["audit", "examples/data"])
+        let directory = try TemporaryDirectory()
+        #expect(try CommandRunner.run(["sample", "--out", directory.path]).status == 0)
+        let clean = try CommandRunner.run(["audit", directory.path])
         #expect(clean.status == 0, "\(clean.standardOutput)")
         #expect(clean.standardOutput.contains("No findings."))
         let broken = try Self.brokenSample()
@@ -29,6 +31,29 @@ struct AuditCommandTests {
         #expect(warningsOnly.status == 0, "drift is a warning")
         #expect(
             try CommandRunner.run(["audit", broken.path, "--rules", "drift.*", "--fail-on", "warning"]).status == 1)
+    }
+
+    @Test("the bundled example namespace reports exactly its expected findings")
+    func exampleData() throws {
+        let result = try CommandRunner.run(["audit", "examples/data", "--format", "json"])
+        #expect(result.status == 1, "it holds injected errors")
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let found = Set(
+            (json["findings"] as? [[String: Any]] ?? []).compactMap { finding -> String? in
+                guard let document = finding["document_id"] as? String else { return nil }
+                return "\(finding["rule"] ?? "") \(document)"
+            })
+        let expectedText = try String(
+            contentsOfFile: Fixtures.exampleData + "/expected/findings.jsonl", encoding: .utf8)
+        let expected = Set(
+            try expectedText.split(separator: "\n").map { line -> String in
+                let value = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+                return "\(value["rule"] ?? "") \(value["document_id"] ?? "")"
+            })
+        #expect(found == expected)
+        let lenient = try CommandRunner.run(["audit", "examples/data", "--fail-on", "never"])
+        #expect(lenient.status == 0)
     }
 
     @Test("JSON output follows the contract and matches the expected findings")

@@ -1,5 +1,5 @@
 // Walks the provenance of one document in a namespace: from a caption back to the video it
-// came from, printing each step and the passthrough fields it carries.
+// came from, printing each step and the fields it carries, then what the audit says of it.
 //
 // Run: swift run ProvenanceWalk [DIRECTORY]   (default: examples/data)
 
@@ -33,6 +33,14 @@ do {
             let metadata = graph.object(node.id.rawID)?.metadata.serialized() ?? "absent"
             print("  \(node.id.rawID)  in \(node.bucketID ?? "?")  metadata: \(metadata)")
         }
+    }
+
+    // What the audit says about it.
+    let report = try Auditor().audit(graph)
+    let findings = report.findings.filter { $0.documentID == deepest.id }
+    print("\nAudit findings on \(deepest.id): \(findings.isEmpty ? "none" : "")")
+    for finding in findings {
+        print("  \(finding.rule) (\(finding.severity.rawValue)): \(finding.message)")
     }
 
     // Every document derived from the same root object, per collection.

@@ -17,10 +17,16 @@ public struct MismatchRootRule: AuditRule {
             $0.disagreement(in: document.document)
         }
         guard !disagreements.isEmpty else { return }
-        let fields = disagreements.compactMap { $0["field"]?.stringValue }.joined(separator: " and ")
+        let described = disagreements.map { disagreement -> String in
+            let field = disagreement["field"]?.stringValue ?? "?"
+            let values = (disagreement["values"]?.arrayValue ?? []).map {
+                "\($0["value"]?.stringValue ?? "null") (\($0["path"]?.stringValue ?? "?"))"
+            }
+            return "\(field): " + values.joined(separator: " vs ")
+        }
         findings.append(
             finding(
-                document, "places disagree on \(fields)",
+                document, "places disagree on " + described.joined(separator: "; "),
                 evidence: ["disagreements": .array(disagreements.map(JSONValue.object))]))
     }
 }

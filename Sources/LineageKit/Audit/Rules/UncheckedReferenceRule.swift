@@ -13,26 +13,29 @@ public struct UncheckedReferenceRule: AuditRule {
 
     /// Checks the namespace as a whole.
     public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+        // Only references to absent records can point outside the input, and every such reference
+        // is a ghost node: walk the ghosts and their documents, not every document.
+        let graph = context.graph
         var collections: [String: Int] = [:]
         var buckets: [String: Int] = [:]
-        // Documents repeat the same few collection and bucket ids: remember the last answer for each.
-        var lastCollection: (id: String, known: Bool)?
-        var lastBucket: (id: String, known: Bool)?
-        for document in context.graph.documents {
-            if let collection = document.statements.lazy.compactMap(\.sourceCollectionID).first {
-                if lastCollection?.id != collection {
-                    lastCollection = (
-                        collection,
-                        context.collectionsWithDocuments.contains(collection) || context.configs[collection] != nil
-                    )
+        for node in graph.nodes where node.kind.isGhost {
+            switch node.kind {
+            case .ghostDocument:
+                for child in graph.children.members(of: node.index) {
+                    guard let document = graph.document(at: graph.nodes[Int(child)]),
+                        let collection = document.lineage.sourceCollectionID ?? node.collectionID,
+                        !context.collectionsWithDocuments.contains(collection), context.configs[collection] == nil
+                    else { continue }
+                    collections[collection, default: 0] += 1
                 }
-                if lastCollection?.known == false { collections[collection, default: 0] += 1 }
-            }
-            if let bucket = document.statements.lazy.compactMap(\.rootBucketID).first {
-                if lastBucket?.id != bucket {
-                    lastBucket = (bucket, context.bucketsWithObjects.contains(bucket))
+            case .ghostObject:
+                for member in graph.documentsByRoot.members(of: node.index) {
+                    guard let document = graph.document(at: graph.nodes[Int(member)]),
+                        let bucket = document.lineage.rootBucketID, !context.bucketsWithObjects.contains(bucket)
+                    else { continue }
+                    buckets[bucket, default: 0] += 1
                 }
-                if lastBucket?.known == false { buckets[bucket, default: 0] += 1 }
+            default: break
             }
         }
         for (collection, count) in collections.sorted(by: { $0.key < $1.key }) {

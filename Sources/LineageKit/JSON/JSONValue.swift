@@ -129,12 +129,14 @@ public struct JSONObject: Sendable, Hashable, Sequence {
     /// The value of `key` (its last occurrence), or `nil`; setting `nil` removes every occurrence.
     public subscript(key: String) -> JSONValue? {
         get {
-            var index = members.count
-            while index > 0 {
-                index -= 1
-                if members[index].key == key { return members[index].value }
+            members.withUnsafeBufferPointer { buffer in
+                var index = buffer.count
+                while index > 0 {
+                    index -= 1
+                    if buffer[index].key == key { return buffer[index].value }
+                }
+                return nil
             }
-            return nil
         }
         set {
             if let newValue {

@@ -35,9 +35,9 @@ public struct MetadataDriftRule: AuditRule {
         var sourceLooked = false
         var drifted: [JSONValue] = []
         var expectedValues = JSONObject()
-        for pair in fields {
-            let field = pair.field
-            let sourcePath = pair.sourcePath
+        for index in fields.indices {
+            let field = fields[index].field
+            let sourcePath = fields[index].sourcePath
             var expected: JSONValue?
             var fromRoot = false
             if let root, let value = root.metadata.value(atPath: sourcePath) {

@@ -15,44 +15,40 @@ struct IDTable: Sendable {
         values.reserveCapacity(capacity)
     }
 
-    /// The number of keys.
-    var count: Int { keys.count }
-
     /// The value stored for `key`, or -1.
     func value(for key: String) -> Int32 {
-        let hash = FastHash.hash(key)
-        let tag = hash & 0xFFFF_FFFF_0000_0000
-        let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while slots[slot] != 0 {
-            let entry = slots[slot]
-            if entry & 0xFFFF_FFFF_0000_0000 == tag, keys[Int(entry & 0xFFFF_FFFF) - 1] == key {
-                return values[Int(entry & 0xFFFF_FFFF) - 1]
-            }
-            slot = (slot + 1) & mask
-        }
-        return -1
+        let (_, _, found) = probe(key)
+        return found.map { values[$0] } ?? -1
     }
 
     /// Stores `value` for `key` unless the key is present; returns the value already stored, or -1.
     @discardableResult
     mutating func insert(_ key: String, value: Int32) -> Int32 {
+        let (slot, tag, found) = probe(key)
+        if let found { return values[found] }
+        keys.append(key)
+        values.append(value)
+        slots[slot] = tag | UInt64(keys.count)
+        if keys.count * 2 > slots.count { grow() }
+        return -1
+    }
+
+    /// The slot holding `key` (with its entry's position), or the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ key: String) -> (slot: Int, tag: UInt64, found: Int?) {
         let hash = FastHash.hash(key)
         let tag = hash & 0xFFFF_FFFF_0000_0000
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 {
             let entry = slots[slot]
-            if entry & 0xFFFF_FFFF_0000_0000 == tag, keys[Int(entry & 0xFFFF_FFFF) - 1] == key {
-                return values[Int(entry & 0xFFFF_FFFF) - 1]
+            let position = Int(entry & 0xFFFF_FFFF) - 1
+            if entry & 0xFFFF_FFFF_0000_0000 == tag, keys[position] == key {
+                return (slot, tag, position)
             }
             slot = (slot + 1) & mask
         }
-        keys.append(key)
-        values.append(value)
-        slots[slot] = tag | UInt64(keys.count)
-        if keys.count * 2 > slots.count { grow() }
-        return -1
+        return (slot, tag, nil)
     }
 
     private mutating func grow() {

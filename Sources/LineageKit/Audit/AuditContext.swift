@@ -52,9 +52,9 @@ public final class AuditContext: Sendable {
         }
         self.collectionOfNode = collectionOfNode
         var rootObjectOfNode = [Int32](repeating: -1, count: graph.nodes.count)
-        for node in graph.nodes where node.kind == .object {
-            let record = graph.recordIndex[node.index]
-            for member in graph.documentsByRoot.members(of: node.index) {
+        for index in graph.nodeKinds.indices where graph.nodeKinds[index] == .object {
+            let record = graph.recordIndex[index]
+            for member in graph.documentsByRoot.members(of: index) {
                 rootObjectOfNode[Int(member)] = record
             }
         }

@@ -57,6 +57,9 @@ public struct DecompositionGraph: Sendable {
 
     /// Every node: objects, then documents, then ghosts, each in input order.
     public let nodes: [Node]
+    /// The kind of every node, apart from ``nodes`` so that scans over a million nodes read one
+    /// byte each instead of copying (and retaining the strings of) each ``Node``.
+    public let nodeKinds: [NodeKind]
     /// The documents of the input, in input order.
     public let documents: [Document]
     /// The bucket objects of the input, in input order.
@@ -116,6 +119,7 @@ public struct DecompositionGraph: Sendable {
         self.objects = objects
         self.collections = collections
         self.nodes = builder.nodes
+        self.nodeKinds = builder.nodes.map(\.kind)
         self.objectIndex = builder.objectIndex
         self.documentIndex = builder.documentIndex
         self.parentIndex = builder.parentIndex
@@ -125,7 +129,7 @@ public struct DecompositionGraph: Sendable {
         self.collectionIDs = builder.collectionIDs
         self.collectionIndex = builder.collectionIndex
         var documentCollections = builder.collectionOfNode
-        for (index, node) in builder.nodes.enumerated() where node.kind != .document {
+        for index in nodeKinds.indices where nodeKinds[index] != .document {
             documentCollections[index] = -1
         }
         self.documentsByCollection = NodeGroups(groupOf: documentCollections, groupCount: builder.collectionIDs.count)

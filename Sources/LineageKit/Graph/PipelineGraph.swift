@@ -61,8 +61,7 @@ public struct PipelineGraph: Sendable, Hashable {
     public init(graph: DecompositionGraph) {
         var counts: [Node: Int] = [:]
         var edgeCounts: [PairKey: Int] = [:]
-        for node in graph.nodes where node.kind == .document {
-            guard let document = graph.document(at: node) else { continue }
+        for (position, document) in graph.documents.enumerated() where graph.documentNodeIndex[position] >= 0 {
             let target = Node.collection(document.collectionID)
             counts[target, default: 0] += 1
             let lineage = document.lineage
@@ -73,7 +72,8 @@ public struct PipelineGraph: Sendable, Hashable {
                     .flatMap { graph.node(.object($0))?.bucketID }
                 source = (lineage.rootBucketID ?? objectBucket).map(Node.bucket)
             case .collection?, .other?:
-                let parentCollection = graph.parents(of: .document(document.id)).first?.collectionID
+                let parent = graph.parentIndex[Int(graph.documentNodeIndex[position])]
+                let parentCollection = parent >= 0 ? graph.nodes[Int(parent)].collectionID : nil
                 source = (lineage.sourceCollectionID ?? parentCollection).map(Node.collection)
             case nil:
                 source = nil

@@ -47,9 +47,9 @@ public struct NamespaceStatistics: Sendable {
         let tiers = graph.allTiers()
         var ghostObjectCount = 0
         var ghostDocumentCount = 0
-        for node in graph.nodes {
-            switch node.kind {
-            case .document: perTier[Int(tiers[node.index]), default: 0] += 1
+        for (index, kind) in graph.nodeKinds.enumerated() {
+            switch kind {
+            case .document: perTier[Int(tiers[index]), default: 0] += 1
             case .ghostObject: ghostObjectCount += 1
             case .ghostDocument: ghostDocumentCount += 1
             case .object: break

@@ -31,7 +31,7 @@ public struct CycleRule: AuditRule {
         var walkOf = [Int32](repeating: 0, count: parents.count)
         var path: [Int32] = []
         var walk: Int32 = 0
-        for start in 0..<parents.count where walkOf[start] == 0 && graph.nodes[start].kind == .document {
+        for start in 0..<parents.count where walkOf[start] == 0 && graph.nodeKinds[start] == .document {
             walk += 1
             path.removeAll(keepingCapacity: true)
             var current = Int32(start)

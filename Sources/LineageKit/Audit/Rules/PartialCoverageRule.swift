@@ -28,12 +28,14 @@ public struct PartialCoverageRule: AuditRule {
         }
         var reached = [Set<Int32>](repeating: [], count: collections.count)
         var objectsByBucket: [String: Set<Int32>] = [:]
-        for node in graph.nodes where node.kind == .object || node.kind == .ghostObject {
-            if node.kind == .object, let bucket = node.bucketID {
-                objectsByBucket[bucket, default: []].insert(Int32(node.index))
+        for index in graph.nodeKinds.indices {
+            let kind = graph.nodeKinds[index]
+            guard kind == .object || kind == .ghostObject else { continue }
+            if kind == .object, let bucket = graph.nodes[index].bucketID {
+                objectsByBucket[bucket, default: []].insert(Int32(index))
             }
-            for member in graph.documentsByRoot.members(of: node.index) where collectionOfNode[Int(member)] >= 0 {
-                reached[Int(collectionOfNode[Int(member)])].insert(Int32(node.index))
+            for member in graph.documentsByRoot.members(of: index) where collectionOfNode[Int(member)] >= 0 {
+                reached[Int(collectionOfNode[Int(member)])].insert(Int32(index))
             }
         }
         let indexOfCollection = Dictionary(

@@ -18,7 +18,8 @@ public struct UncheckedReferenceRule: AuditRule {
         let graph = context.graph
         var collections: [String: Int] = [:]
         var buckets: [String: Int] = [:]
-        for node in graph.nodes where node.kind.isGhost {
+        for index in graph.nodeKinds.indices where graph.nodeKinds[index].isGhost {
+            let node = graph.nodes[index]
             switch node.kind {
             case .ghostDocument:
                 for child in graph.children.members(of: node.index) {

@@ -10,9 +10,16 @@ public struct IngestionIncompleteRule: AuditRule {
     /// Creates the rule.
     public init() {}
 
+    /// `COMPLETED` in any case, compared without making an uppercased copy for every document.
+    static func isCompleted(_ status: String) -> Bool {
+        let completed = "COMPLETED".utf8
+        return status.utf8.count == completed.count
+            && zip(status.utf8, completed).allSatisfy { $0 == $1 || $0 == $1 | 0x20 }
+    }
+
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        guard let status = document.document.ingestionStatus, status.uppercased() != "COMPLETED" else { return }
+        guard let status = document.document.ingestionStatus, !Self.isCompleted(status) else { return }
         let path =
             document.document.shape == .current
             ? "_internal.metadata.ingestion_status" : "internal_metadata.ingestion_status"

@@ -15,9 +15,10 @@ public struct MismatchCollectionRule: AuditRule {
         let doc = document.document
         var wrong: [JSONValue] = []
         for statement in doc.statements {
-            guard let chain = statement.chain, let last = chain.last?.collectionID, last != doc.collectionID else {
-                continue
-            }
+            // Index into the chain rather than `last`, which would copy the whole step.
+            guard let chain = statement.chain, !chain.isEmpty, let last = chain[chain.count - 1].collectionID,
+                last != doc.collectionID
+            else { continue }
             wrong.append(
                 Evidence.stated(statement.place.fieldPath("chain") + "[\(chain.count - 1)].collection_id", last))
         }

@@ -12,6 +12,16 @@ public struct MismatchParentRule: AuditRule {
     /// Creates the rule.
     public init() {}
 
+    /// Whether two chains name the same collections, step by step (compared in place).
+    static func sameCollections(_ left: [LineageStep], _ right: ArraySlice<LineageStep>) -> Bool {
+        guard left.count == right.count else { return false }
+        for (leftIndex, rightIndex) in zip(left.indices, right.indices)
+        where left[leftIndex].collectionID != right[rightIndex].collectionID {
+            return false
+        }
+        return true
+    }
+
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let parent = context.sourceDocument(of: document) else { return }
@@ -42,27 +52,27 @@ public struct MismatchParentRule: AuditRule {
                     ],
                 ])
         }
-        if let chain = lineage.chain, let parentChain = parentLineage.chain, !chain.isEmpty {
+        if let chain = lineage.chain, let parentChain = parentLineage.chain, !chain.isEmpty,
+            !Self.sameCollections(parentChain, chain.dropLast())
+        {
             let expected = chain.dropLast().map { $0.collectionID ?? "?" }
             let actual = parentChain.map { $0.collectionID ?? "?" }
-            if expected != actual {
-                problems.append(
-                    "its chain is \(actual.joined(separator: " > ")), not \(expected.joined(separator: " > "))")
-                evidence.append(
-                    [
-                        "field": "chain",
-                        "values": [
-                            [
-                                "path": .string(doc.chainPath + " without its last step"),
-                                "value": .array(expected.map(JSONValue.string)),
-                            ],
-                            [
-                                "path": .string("\(parent.id): " + parent.chainPath),
-                                "value": .array(actual.map(JSONValue.string)),
-                            ],
+            problems.append(
+                "its chain is \(actual.joined(separator: " > ")), not \(expected.joined(separator: " > "))")
+            evidence.append(
+                [
+                    "field": "chain",
+                    "values": [
+                        [
+                            "path": .string(doc.chainPath + " without its last step"),
+                            "value": .array(expected.map(JSONValue.string)),
                         ],
-                    ])
-            }
+                        [
+                            "path": .string("\(parent.id): " + parent.chainPath),
+                            "value": .array(actual.map(JSONValue.string)),
+                        ],
+                    ],
+                ])
         }
         guard !problems.isEmpty else { return }
         findings.append(

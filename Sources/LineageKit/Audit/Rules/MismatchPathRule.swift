@@ -18,9 +18,11 @@ public struct MismatchPathRule: AuditRule {
             guard let path = statement.path, let bucket = statement.rootBucketID ?? document.lineage.rootBucketID,
                 let chain = statement.chain ?? document.lineage.chain, !chain.isEmpty
             else { continue }
-            let collections = chain.compactMap(\.collectionID)
-            guard collections.count == chain.count, !Self.path(path, is: bucket, collections) else { continue }
-            let expected = ([bucket] + collections).joined(separator: "/")
+            guard chain.indices.allSatisfy({ chain[$0].collectionID != nil }), !Self.path(path, is: bucket, chain)
+            else {
+                continue
+            }
+            let expected = ([bucket] + chain.compactMap(\.collectionID)).joined(separator: "/")
             let chainPlace =
                 (statement.chain != nil ? statement.place : doc.statements.first { $0.chain != nil }?.place)
             findings.append(
@@ -38,7 +40,7 @@ public struct MismatchPathRule: AuditRule {
 
     /// Whether `path` is `bucket/collection/…`, compared byte by byte without building the
     /// expected string (this runs for every document).
-    static func path(_ path: String, is bucket: String, _ collections: [String]) -> Bool {
+    static func path(_ path: String, is bucket: String, _ chain: [LineageStep]) -> Bool {
         var path = path
         return path.withUTF8 { bytes in
             var offset = 0
@@ -56,8 +58,10 @@ public struct MismatchPathRule: AuditRule {
                 }
             }
             guard consume(bucket) else { return false }
-            for collection in collections {
-                guard offset < bytes.count, bytes[offset] == UInt8(ascii: "/") else { return false }
+            for index in chain.indices {
+                guard offset < bytes.count, bytes[offset] == UInt8(ascii: "/"),
+                    let collection = chain[index].collectionID
+                else { return false }
                 offset += 1
                 guard consume(collection) else { return false }
             }

@@ -65,9 +65,9 @@ public struct MismatchSourceRule: AuditRule {
         default: break
         }
         if let chain = lineage.chain, chain.count >= 2 {
-            let step = chain[chain.count - 2]
-            let stepPath = "\(doc.chainPath)[\(chain.count - 2)]"
-            if let stepDocument = step.documentID, let sourceDocument = lineage.sourceDocumentID,
+            let previous = chain.count - 2
+            var stepPath: String { "\(doc.chainPath)[\(previous)]" }
+            if let stepDocument = chain[previous].documentID, let sourceDocument = lineage.sourceDocumentID,
                 stepDocument != sourceDocument
             {
                 problems.append(
@@ -81,7 +81,7 @@ public struct MismatchSourceRule: AuditRule {
                         ],
                     ])
             }
-            if let stepCollection = step.collectionID, let sourceCollection = lineage.sourceCollectionID,
+            if let stepCollection = chain[previous].collectionID, let sourceCollection = lineage.sourceCollectionID,
                 stepCollection != sourceCollection
             {
                 problems.append(

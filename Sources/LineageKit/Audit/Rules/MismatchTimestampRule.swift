@@ -44,8 +44,8 @@ public struct MismatchTimestampRule: AuditRule {
     /// Whether every timestamp is UTC (`Z`) of one length and they never go backwards as text.
     static func inOrderAsText(_ chain: [LineageStep]) -> Bool {
         var previous: String?
-        for step in chain {
-            guard let text = step.timestamp else { continue }
+        for index in chain.indices {
+            guard let text = chain[index].timestamp else { continue }
             guard text.utf8.last == UInt8(ascii: "Z") else { return false }
             if let before = previous {
                 guard before.utf8.count == text.utf8.count else { return false }

@@ -64,6 +64,15 @@ struct SampleTests {
         #expect(leftovers.isEmpty, "no temporary file is left behind")
     }
 
+    @Test("too few documents for the defects asked for is an error that leaves no file behind")
+    func tooFewDocuments() throws {
+        let directory = try TemporaryDirectory()
+        let sample = SampleNamespace(options: .init(videos: 1, articles: 1, defects: 5))
+        let error = try #require(throws: LineageKitError.self) { try sample.write(to: directory.path) }
+        #expect(error.message.contains("too few documents"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+
     @Test("ISO timestamps are formatted without Foundation")
     func timestamps() {
         #expect(isoTimestamp(1_761_904_800) == "2025-10-31T10:00:00Z")

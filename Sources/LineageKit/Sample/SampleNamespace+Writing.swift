@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 extension SampleNamespace {
     /// How many records ``write(to:overwrite:)`` wrote.
     public struct WriteSummary: Sendable, Hashable {
@@ -54,28 +60,37 @@ extension SampleNamespace {
         var summary = WriteSummary()
         var configs: [JSONValue] = []
         var line: [UInt8] = []
-        try generate { record in
-            line.removeAll(keepingCapacity: true)
-            switch record {
-            case .collection(let value):
-                configs.append(value)
-            case .object(let value):
-                value.write(into: &line)
-                line.append(0x0A)
-                try objects.write(line)
-                summary.objects += 1
-            case .document(let value):
-                value.write(into: &line)
-                line.append(0x0A)
-                try documents.write(line)
-                summary.documents += 1
-            case .expectedFinding(let value):
-                value.write(into: &line)
-                line.append(0x0A)
-                try expected?.write(line)
-                summary.expectedFindings += 1
+        do {
+            try generate { record in
+                line.removeAll(keepingCapacity: true)
+                switch record {
+                case .collection(let value):
+                    configs.append(value)
+                case .object(let value):
+                    value.write(into: &line)
+                    line.append(0x0A)
+                    try objects.write(line)
+                    summary.objects += 1
+                case .document(let value):
+                    value.write(into: &line)
+                    line.append(0x0A)
+                    try documents.write(line)
+                    summary.documents += 1
+                case .expectedFinding(let value):
+                    value.write(into: &line)
+                    line.append(0x0A)
+                    try expected?.write(line)
+                    summary.expectedFindings += 1
+                }
+                summary.bytes += line.count
             }
-            summary.bytes += line.count
+        } catch {
+            // Leave nothing behind: writers dropped uncommitted remove their temporary files, and
+            // the `expected` directory is removed if this left it empty (`rmdir` removes only
+            // empty directories).
+            expected = nil
+            if options.defects > 0 { rmdir(directory + "/expected") }
+            throw error
         }
         let configText = JSONValue.array(configs).serialized(.pretty) + "\n"
         try collections.write(configText)

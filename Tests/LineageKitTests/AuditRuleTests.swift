@@ -179,7 +179,14 @@ struct AuditRuleTests {
             #"{"document_id":"doc_p","collection_id":"c","internal_metadata":{"ingestion_status":"processing"}}"#
         let completed =
             #"{"document_id":"doc_c","collection_id":"c","internal_metadata":{"ingestion_status":"Completed"}}"#
-        #expect(try Self.fired([processing, completed], rule: "ingestion.incomplete").map(\.documentID) == ["doc_p"])
+        let findings = try Self.fired([processing, completed], rule: "ingestion.incomplete")
+        #expect(findings.map(\.documentID) == ["doc_p"])
+        #expect(findings.first?.evidence["ingestion_status"]?["path"] == "internal_metadata.ingestion_status")
+        let migrated =
+            #"{"document_id":"doc_m","collection_id":"c","_internal":{"lineage":{}},"#
+            + #""internal_metadata":{"ingestion_status":"FAILED"}}"#
+        let stale = try Self.fired([migrated], rule: "ingestion.incomplete")
+        #expect(stale.first?.evidence["ingestion_status"]?["path"] == "internal_metadata.ingestion_status")
     }
 
     @Test("reference.unchecked and coverage.partial report what could not be checked or is missing")

@@ -22,6 +22,8 @@ public struct Document: Sendable {
     /// The user fields as compact JSON object text, parsed on demand: a parsed object costs
     /// several times the memory of its text, and most documents' fields are never looked at.
     var userFieldsJSON: [UInt8]
+    /// Whether ``ingestionStatus`` came from `_internal.metadata` (else `internal_metadata`).
+    var ingestionStatusIsInternal = false
     /// The 1-based line and column the record starts at in ``raw``'s input (0 when unknown).
     var line: Int32 = 0
     var column: Int32 = 0
@@ -93,6 +95,11 @@ public struct Document: Sendable {
             let rest = String(decoding: UnsafeBufferPointer(rebasing: pathBytes[(nameLength + 1)...]), as: UTF8.self)
             return found.objectValue?.value(atPath: rest)
         }
+    }
+
+    /// The field path ``ingestionStatus`` was read from.
+    public var ingestionStatusPath: String {
+        ingestionStatusIsInternal ? "_internal.metadata.ingestion_status" : "internal_metadata.ingestion_status"
     }
 
     /// Where the document was read from: file (or `<stdin>`), line and, for records inside a JSON

@@ -382,11 +382,13 @@ struct RecordDecoder {
                     message: "`metadata` must be an object or null, found \(fieldScanner.peekTypeName())", recordID: id)
             }
         }
-        return Document(
+        var document = Document(
             id: id, collectionID: collectionID, shape: shape, schemaVersion: fields.schemaVersion,
             statements: statements, userFieldsJSON: userFields,
             ingestionStatus: fields.internalStatus ?? fields.legacyStatus, raw: raw(), line: Int32(location.line),
             column: Int32(location.column ?? 0))
+        document.ingestionStatusIsInternal = fields.internalStatus != nil
+        return document
     }
 
     /// Adds the record's `document_id` (or object or collection id) to an error, when one can be found.

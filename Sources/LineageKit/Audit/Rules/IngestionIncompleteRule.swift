@@ -20,12 +20,9 @@ public struct IngestionIncompleteRule: AuditRule {
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let status = document.document.ingestionStatus, !Self.isCompleted(status) else { return }
-        let path =
-            document.document.shape == .current
-            ? "_internal.metadata.ingestion_status" : "internal_metadata.ingestion_status"
         findings.append(
             finding(
                 document, "ingestion status is \(status)",
-                evidence: ["ingestion_status": Evidence.stated(path, status)]))
+                evidence: ["ingestion_status": Evidence.stated(document.document.ingestionStatusPath, status)]))
     }
 }

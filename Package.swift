@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "LineageKit", targets: ["LineageKit"]),
+        .library(name: "LineageRender", targets: ["LineageRender"]),
         .executable(name: "lineage", targets: ["lineage"]),
     ],
     dependencies: [
@@ -18,6 +19,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "LineageKit", swiftSettings: strictSettings),
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"]), .brew(["graphviz"])]
+        ),
+        .target(name: "LineageRender", dependencies: ["LineageKit", "CGraphviz"], swiftSettings: strictSettings),
         .executableTarget(
             name: "lineage",
             dependencies: [
@@ -35,6 +42,11 @@ let package = Package(
         .testTarget(
             name: "LineageKitTests",
             dependencies: ["LineageKit", "LineageTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LineageRenderTests",
+            dependencies: ["LineageRender", "LineageKit", "LineageTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,107 @@
+import Foundation
+import LineageKit
+import LineageRender
+import LineageTestSupport
+import Testing
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// Rendering through the real libgvc: structure, not pixels (Graphviz versions lay out differently).
+@Suite("Graphviz rendering")
+struct RenderTests {
+    static func exampleGraph() throws -> DecompositionGraph {
+        DecompositionGraph(snapshot: try SnapshotReader().read(.path(Fixtures.exampleData)))
+    }
+
+    /// Parses `bytes` as XML and returns the `id` attributes of its elements.
+    static func xmlIDs(_ bytes: [UInt8]) throws -> Set<String> {
+        final class Collector: NSObject, XMLParserDelegate {
+            var ids: Set<String> = []
+            func parser(
+                _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                qualifiedName: String?, attributes: [String: String] = [:]
+            ) {
+                if let id = attributes["id"] { ids.insert(id) }
+            }
+        }
+        let parser = XMLParser(data: Data(bytes))
+        let collector = Collector()
+        parser.delegate = collector
+        #expect(parser.parse(), "well-formed XML: \(parser.parserError.map { "\($0)" } ?? "")")
+        return collector.ids
+    }
+
+    @Test("a root object's tree renders to well-formed SVG whose elements carry the document ids")
+    func svgTree() throws {
+        let graph = try Self.exampleGraph()
+        let root = try #require(graph.rootObjectIDs.first)
+        let tree = graph.tree(ofRootObject: root)
+        let report = try Auditor().audit(graph)
+        let dot = DOTWriter().dot(of: graph, nodes: tree, findings: report.findings)
+        let svg = try GraphvizRenderer.render(dot: dot, format: .svg)
+        let ids = try Self.xmlIDs(svg)
+        for node in tree.prefix(20) {
+            #expect(ids.contains(node.id.rawID), "\(node.id.rawID)")
+        }
+        let text = String(decoding: svg, as: UTF8.self)
+        #expect(text.contains("stroke-dasharray") == tree.contains { $0.kind.isGhost })
+    }
+
+    @Test("PNG and PDF come back with their magic numbers and real content")
+    func bitmapAndPDF() throws {
+        let dot = "digraph { a -> b; b -> c; }"
+        let png = try GraphvizRenderer.render(dot: dot, format: .png)
+        #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
+        #expect(png.count > 500)
+        let pdf = try GraphvizRenderer.render(dot: dot, format: .pdf)
+        #expect(String(decoding: pdf.prefix(5), as: UTF8.self) == "%PDF-")
+        #expect(pdf.count > 500)
+    }
+
+    @Test("invalid DOT is an error carrying Graphviz's message, not a crash or stderr noise")
+    func invalidDOT() throws {
+        let error = try #require(throws: LineageRenderError.self) {
+            try GraphvizRenderer.render(dot: "digraph { a -> ; ", format: .svg)
+        }
+        #expect(error.code == .invalidDOT)
+        #expect(!error.message.isEmpty)
+    }
+
+    @Test("hostile ids and labels are escaped: the DOT parses and the SVG is well-formed")
+    func hostileInput() throws {
+        let hostile = [
+            #"doc_"]; node [shape=box"#, "doc_<script>alert(1)</script>", "doc_{braces}", "doc_back\\slash\\",
+            "doc_new\nline\u{1}\u{7F}", "42doc", "doc_ünïcødé_😀",
+        ]
+        let documents = hostile.map { id in
+            Document(
+                id: id, collectionID: "col_\"quoted\"", shape: .current,
+                statements: [LineageStatement(place: .internal, rootObjectID: "obj_<b>", sourceType: .bucket)],
+                raw: RawJSON(bytes: []))
+        }
+        let graph = DecompositionGraph(documents: documents)
+        let dot = DOTWriter().dot(of: graph)
+        let svg = try GraphvizRenderer.render(dot: dot, format: .svg)
+        let ids = try Self.xmlIDs(svg)
+        #expect(ids.contains("doc_<script>alert(1)</script>"))
+        #expect(ids.contains("42doc"))
+        #expect(!String(decoding: svg, as: UTF8.self).contains("<script>"))
+        #expect(DOTWriter.quote("a\"b\\c\nd\u{0}") == #""a\"b\\c\nd""#)
+    }
+
+    @Test("concurrent renders are serialised and all succeed")
+    func concurrency() async throws {
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<8 {
+                group.addTask {
+                    try GraphvizRenderer.render(dot: "digraph { n\(index) -> m\(index); }", format: .svg).count
+                }
+            }
+            for try await size in group {
+                #expect(size > 100)
+            }
+        }
+    }
+}

@@ -29,6 +29,7 @@ let package = Package(
             name: "lineage",
             dependencies: [
                 "LineageKit",
+                "LineageRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

@@ -15,7 +15,7 @@ struct Lineage: AsyncParsableCommand {
             Exit codes: 0 success, 1 findings at or above --fail-on (audit), 2 usage or input errors.
             """,
         version: "0.1.0",
-        subcommands: [StatsCommand.self, AuditCommand.self, SampleCommand.self]
+        subcommands: [StatsCommand.self, AuditCommand.self, GraphCommand.self, SampleCommand.self]
     )
 
     /// Runs the command and maps every failure to the documented exit codes: usage and input

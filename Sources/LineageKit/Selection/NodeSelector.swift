@@ -111,7 +111,8 @@ public struct NodeSelector: Sendable, CustomStringConvertible {
         case .collection(let name):
             base = graph.documentNodes(inCollection: name)
             guard !base.isEmpty else {
-                throw LineageKitError(code: .invalidArgument, message: "selection names collection \(name), which has no documents here")
+                throw LineageKitError(
+                    code: .invalidArgument, message: "selection names collection \(name), which has no documents here")
             }
         case .rule(let pattern):
             let ids = Set(findings.filter { Glob.matches(pattern, $0.rule) }.compactMap(\.documentID))

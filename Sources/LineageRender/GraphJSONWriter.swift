@@ -1,0 +1,34 @@
+import LineageKit
+
+/// Writes a decomposition graph (or part of it) as a JSON node and edge list.
+public struct GraphJSONWriter: Sendable {
+    /// Creates a writer.
+    public init() {}
+
+    /// `{"nodes": [{"id", "kind", "collection_id", "bucket_id", "findings"}], "edges": [{"from", "to"}]}`.
+    public func json(
+        of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]? = nil, findings: [Finding] = []
+    ) -> JSONValue {
+        let nodes = selection ?? graph.nodes
+        let included = Set(nodes.map(\.index))
+        var rules: [String: [String]] = [:]
+        for finding in findings {
+            if let document = finding.documentID { rules[document, default: []].append(finding.rule) }
+        }
+        let nodeValues: [JSONValue] = nodes.map { node in
+            [
+                "id": .string(node.id.rawID), "kind": .string(node.kind.rawValue),
+                "collection_id": node.collectionID.map(JSONValue.string) ?? .null,
+                "bucket_id": node.bucketID.map(JSONValue.string) ?? .null,
+                "findings": .array((rules[node.id.rawID] ?? []).map(JSONValue.string)),
+            ]
+        }
+        var edges: [JSONValue] = []
+        for node in nodes {
+            for parent in graph.parents(of: node.id) where included.contains(parent.index) {
+                edges.append(["from": .string(parent.id.rawID), "to": .string(node.id.rawID)])
+            }
+        }
+        return ["nodes": .array(nodeValues), "edges": .array(edges)]
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import LineageKit
+import LineageRender
+
+/// `lineage graph`: draws part of a namespace's decomposition graph.
+struct GraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "graph",
+        abstract: "Draw decomposition trees: DOT or Mermaid text, or SVG, PNG and PDF through Graphviz.",
+        discussion: """
+            --select picks what to draw (docs/cli.md): DOC, +DOC (with ancestors), DOC+ (with \
+            descendants), 2+DOC+1 (depth-limited), @DOC (its whole tree), obj_… (a root object's \
+            tree), collection:NAME, rule:GLOB (documents with findings); terms separated by spaces \
+            or commas are united, terms joined by & intersected. The format follows the -o \
+            extension; without -o, DOT (or Mermaid) text goes to standard output.
+
+            Examples:
+              lineage graph examples/data --select obj_59e6bef262237ddb301f -o tree.svg
+              lineage graph examples/data --select 'rule:mismatch.*' --format mermaid
+              lineage graph examples/data --select '+doc_20877f154fef3f4a728a' -o path.png
+            """
+    )
+
+    /// What `lineage graph` can write.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case dot, mermaid, json, svg, png, pdf
+    }
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "What to draw (see the discussion); everything when absent.")
+    var select: String?
+
+    @Option(help: "Output format; by default from the -o extension, else dot.")
+    var format: Format?
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The file to write.", valueName: "file"))
+    var output: String?
+
+    @Option(help: "Layout engine for svg, png and pdf.")
+    var engine: GraphvizRenderer.Engine = .dot
+
+    @Option(help: "Above this many nodes, lay out with sfdp instead of dot (dot is superlinear), and say so.")
+    var maxNodes = 5_000
+
+    @Flag(help: "Do not run the audit, and draw no finding styles.")
+    var noFindings = false
+
+    @Flag(help: "Replace the output file if it exists.")
+    var force = false
+
+    func validate() throws {
+        if output == nil, let format, [.png, .pdf].contains(format) {
+            throw ValidationError("--format \(format.rawValue) writes binary data: give a file with -o.")
+        }
+    }
+
+    func run() throws {
+        let snapshot = try input.readSnapshot()
+        let graph = DecompositionGraph(snapshot: snapshot)
+        let findings = noFindings ? [] : try Auditor().audit(graph).findings
+        let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? graph.nodes
+        let chosen = try resolvedFormat()
+        let bytes: [UInt8]
+        switch chosen {
+        case .dot: bytes = Array(DOTWriter().dot(of: graph, nodes: nodes, findings: findings).utf8)
+        case .mermaid: bytes = Array(MermaidWriter().mermaid(of: graph, nodes: nodes, findings: findings).utf8)
+        case .json:
+            bytes = Array(
+                (GraphJSONWriter().json(of: graph, nodes: nodes, findings: findings).serialized(.pretty) + "\n").utf8)
+        case .svg, .png, .pdf:
+            var layout = engine
+            if nodes.count > maxNodes && layout == .dot {
+                layout = .sfdp
+                StandardError.print(
+                    "lineage: \(nodes.count) nodes is over --max-nodes \(maxNodes); laying out with sfdp instead of dot "
+                        + "(narrow the picture with --select, or raise --max-nodes)")
+            }
+            let dot = DOTWriter().dot(of: graph, nodes: nodes, findings: findings)
+            let format = GraphvizRenderer.Format(rawValue: chosen.rawValue) ?? .svg
+            bytes = try GraphvizRenderer.render(dot: dot, format: format, engine: layout)
+        }
+        if let output {
+            let writer = try AtomicFileWriter(path: output, overwrite: force)
+            try writer.write(bytes)
+            try writer.commit()
+            StandardError.print("lineage: wrote \(nodes.count) node(s) as \(chosen.rawValue) to \(output)")
+        } else {
+            FileHandle.standardOutput.write(Data(bytes))
+        }
+    }
+
+    private func resolvedFormat() throws -> Format {
+        if let format { return format }
+        guard let output else { return .dot }
+        let suffix = (output as NSString).pathExtension.lowercased()
+        switch suffix {
+        case "gv": return .dot
+        case "mmd": return .mermaid
+        default:
+            guard let format = Format(rawValue: suffix) else {
+                throw ValidationError("Cannot tell the format from '\(output)'; give --format.")
+            }
+            return format
+        }
+    }
+}
+
+extension GraphvizRenderer.Engine: ExpressibleByArgument {}

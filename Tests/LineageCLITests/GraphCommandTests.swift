@@ -1,0 +1,42 @@
+import Foundation
+import LineageTestSupport
+import Testing
+
+/// End-to-end tests of `lineage graph`, run as a user would.
+@Suite("lineage graph")
+struct GraphCommandTests {
+    @Test("DOT to standard output by default, Mermaid and JSON on request")
+    func textFormats() throws {
+        let dot = try CommandRunner.run(["graph", "examples/data", "--select", "collection:col_scenes"])
+        #expect(dot.status == 0, "\(dot.standardError)")
+        #expect(dot.standardOutput.hasPrefix("digraph lineage {"))
+        let mermaid = try CommandRunner.run(["graph", "examples/data", "--select", "rule:cycle", "--format", "mermaid"])
+        #expect(mermaid.standardOutput.hasPrefix("flowchart TD"))
+        #expect(mermaid.standardOutput.contains(":::error"))
+        let json = try CommandRunner.run(["graph", "examples/data", "--select", "rule:cycle", "--format", "json"])
+        let value = try #require(
+            try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        #expect((value["nodes"] as? [Any])?.count == 2)
+        #expect((value["edges"] as? [Any])?.count == 2, "the two captions point at each other")
+    }
+
+    @Test("SVG and PNG files by extension, atomically, never replacing without --force")
+    func files() throws {
+        let directory = try TemporaryDirectory()
+        let svg = directory.file("tree.svg")
+        let first = try CommandRunner.run([
+            "graph", "examples/data", "--select", "@doc_20877f154fef3f4a728a", "-o", svg,
+        ])
+        #expect(first.status == 0, "\(first.standardError)")
+        let text = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(text.contains("<svg") && text.contains("doc_20877f154fef3f4a728a"))
+        let again = try CommandRunner.run(["graph", "examples/data", "-o", svg])
+        #expect(again.status == 2)
+        let png = directory.file("tree.png")
+        #expect(try CommandRunner.run(["graph", "examples/data", "--select", "rule:cycle", "-o", png]).status == 0)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: png))
+        #expect(bytes.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+        let binary = try CommandRunner.run(["graph", "examples/data", "--format", "png"])
+        #expect(binary.status == 2, "binary output needs -o")
+    }
+}

@@ -13,11 +13,15 @@ public struct DOTWriter: Sendable {
         public var maximumLabelLength: Int
         /// Whether to draw rankdir left-to-right instead of top-to-bottom.
         public var leftToRight: Bool
+        /// Leaf siblings of one parent in one collection, without findings, are drawn as one
+        /// summary node ("col_frames ×120") when there are more than this many; `nil` never collapses.
+        public var collapseThreshold: Int?
 
         /// Creates options.
-        public init(maximumLabelLength: Int = 40, leftToRight: Bool = false) {
+        public init(maximumLabelLength: Int = 40, leftToRight: Bool = false, collapseThreshold: Int? = 12) {
             self.maximumLabelLength = maximumLabelLength
             self.leftToRight = leftToRight
+            self.collapseThreshold = collapseThreshold
         }
     }
 
@@ -49,11 +53,12 @@ public struct DOTWriter: Sendable {
         for (position, collection) in collections.enumerated() {
             colour[collection] = Self.palette[position % Self.palette.count]
         }
+        let collapsed = collapse(nodes, of: graph, included: included, findings: findingsByDocument)
         var out = "digraph lineage {\n"
         out += "  graph [rankdir=\(options.leftToRight ? "LR" : "TB"), fontname=\"Helvetica\"];\n"
         out += "  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
         out += "  edge [color=\"#666666\", arrowsize=0.6];\n"
-        for node in nodes {
+        for node in nodes where !collapsed.hidden.contains(node.index) {
             var attributes: [(String, String)] = [("id", node.id.rawID)]
             let short = String(node.id.rawID.prefix(12))
             switch node.kind {
@@ -85,13 +90,61 @@ public struct DOTWriter: Sendable {
                 + attributes.map { "\($0.0)=\(Self.quote($0.1))" }
                 .joined(separator: ", ") + "];\n"
         }
-        for node in nodes {
+        for node in nodes where !collapsed.hidden.contains(node.index) {
             for parent in graph.parents(of: node.id) where included.contains(parent.index) {
                 out += "  " + Self.quote(parent.id.rawID) + " -> " + Self.quote(node.id.rawID) + ";\n"
             }
         }
+        for summary in collapsed.summaries {
+            let id = "collapsed:\(summary.parent.id.rawID):\(summary.collection)"
+            let attributes = [
+                ("id", id), ("shape", "folder"), ("label", truncate("\(summary.collection) ×\(summary.count)")),
+                ("fillcolor", colour[summary.collection] ?? "#ffffff"), ("class", "collapsed"),
+                ("tooltip", "\(summary.count) documents of \(summary.collection) without findings or children"),
+            ]
+            out +=
+                "  " + Self.quote(id) + " ["
+                + attributes.map { "\($0.0)=\(Self.quote($0.1))" }
+                .joined(separator: ", ") + "];\n"
+            out += "  " + Self.quote(summary.parent.id.rawID) + " -> " + Self.quote(id) + ";\n"
+        }
         out += "}\n"
         return out
+    }
+
+    /// Leaf siblings folded into one summary node per parent and collection.
+    private struct Collapsed {
+        struct Summary {
+            let parent: DecompositionGraph.Node
+            let collection: String
+            let count: Int
+        }
+
+        var hidden: Set<Int> = []
+        var summaries: [Summary] = []
+    }
+
+    private func collapse(
+        _ nodes: [DecompositionGraph.Node], of graph: DecompositionGraph, included: Set<Int>,
+        findings: [String: [Finding]]
+    ) -> Collapsed {
+        var result = Collapsed()
+        guard let threshold = options.collapseThreshold else { return result }
+        for parent in nodes {
+            var groups: [String: [DecompositionGraph.Node]] = [:]
+            for child in graph.children(of: parent.id) where included.contains(child.index) {
+                let isLeaf = !graph.children(of: child.id).contains { included.contains($0.index) }
+                guard child.kind == .document, isLeaf, findings[child.id.rawID] == nil,
+                    let collection = child.collectionID
+                else { continue }
+                groups[collection, default: []].append(child)
+            }
+            for (collection, members) in groups.sorted(by: { $0.key < $1.key }) where members.count > threshold {
+                result.hidden.formUnion(members.map(\.index))
+                result.summaries.append(.init(parent: parent, collection: collection, count: members.count))
+            }
+        }
+        return result
     }
 
     private func truncate(_ text: String) -> String {

@@ -91,6 +91,24 @@ struct RenderTests {
         #expect(DOTWriter.quote("a\"b\\c\nd\u{0}") == #""a\"b\\c\nd""#)
     }
 
+    @Test("wide leaf fan-outs collapse into a summary node; documents with findings stay visible")
+    func collapse() throws {
+        let graph = try Self.exampleGraph()
+        let findings = try Auditor().audit(graph).findings
+        let root = try #require(graph.nodes.first { $0.kind == .object && graph.children(of: $0.id).count > 20 })
+        let tree = graph.tree(ofRootObject: root.id.rawID)
+        let collapsed = DOTWriter().dot(of: graph, nodes: tree, findings: findings)
+        let full = DOTWriter(options: .init(collapseThreshold: nil)).dot(of: graph, nodes: tree, findings: findings)
+        #expect(collapsed.contains("col_frames ×"))
+        #expect(!full.contains("×"))
+        #expect(collapsed.count < full.count)
+        for finding in findings where tree.contains(where: { $0.id.rawID == finding.documentID }) {
+            #expect(collapsed.contains(DOTWriter.quote(finding.documentID ?? "")), "\(finding.rule) stays visible")
+        }
+        let svg = try GraphvizRenderer.render(dot: collapsed, format: .svg)
+        #expect(try Self.xmlIDs(svg).contains { $0.hasPrefix("collapsed:") })
+    }
+
     @Test("concurrent renders are serialised and all succeed")
     func concurrency() async throws {
         try await withThrowingTaskGroup(of: Int.self) { group in

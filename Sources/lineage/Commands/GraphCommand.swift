@@ -44,6 +44,9 @@ struct GraphCommand: ParsableCommand {
     @Option(help: "Above this many nodes, lay out with sfdp instead of dot (dot is superlinear), and say so.")
     var maxNodes = 5_000
 
+    @Option(help: "Draw more than this many leaf siblings of one collection, without findings, as one node; 0 never.")
+    var collapse = 12
+
     @Flag(help: "Do not run the audit, and draw no finding styles.")
     var noFindings = false
 
@@ -51,6 +54,7 @@ struct GraphCommand: ParsableCommand {
     var force = false
 
     func validate() throws {
+        if collapse < 0 { throw ValidationError("--collapse cannot be negative.") }
         if output == nil, let format, [.png, .pdf].contains(format) {
             throw ValidationError("--format \(format.rawValue) writes binary data: give a file with -o.")
         }
@@ -62,9 +66,10 @@ struct GraphCommand: ParsableCommand {
         let findings = noFindings ? [] : try Auditor().audit(graph).findings
         let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? graph.nodes
         let chosen = try resolvedFormat()
+        let writer = DOTWriter(options: .init(collapseThreshold: collapse > 0 ? collapse : nil))
         let bytes: [UInt8]
         switch chosen {
-        case .dot: bytes = Array(DOTWriter().dot(of: graph, nodes: nodes, findings: findings).utf8)
+        case .dot: bytes = Array(writer.dot(of: graph, nodes: nodes, findings: findings).utf8)
         case .mermaid: bytes = Array(MermaidWriter().mermaid(of: graph, nodes: nodes, findings: findings).utf8)
         case .json:
             bytes = Array(
@@ -77,7 +82,7 @@ struct GraphCommand: ParsableCommand {
                     "lineage: \(nodes.count) nodes is over --max-nodes \(maxNodes); laying out with sfdp instead of dot "
                         + "(narrow the picture with --select, or raise --max-nodes)")
             }
-            let dot = DOTWriter().dot(of: graph, nodes: nodes, findings: findings)
+            let dot = writer.dot(of: graph, nodes: nodes, findings: findings)
             let format = GraphvizRenderer.Format(rawValue: chosen.rawValue) ?? .svg
             bytes = try GraphvizRenderer.render(dot: dot, format: format, engine: layout)
         }

@@ -20,6 +20,23 @@ struct GraphCommandTests {
         #expect((value["edges"] as? [Any])?.count == 2, "the two captions point at each other")
     }
 
+    @Test("the collection level draws the pipeline with document and finding counts")
+    func pipeline() throws {
+        let dot = try CommandRunner.run(["graph", "examples/data", "--level", "collections"])
+        #expect(dot.status == 0, "\(dot.standardError)")
+        #expect(dot.standardOutput.hasPrefix("digraph pipeline {"))
+        #expect(dot.standardOutput.contains(#""bucket:bkt_videos" -> "collection:col_frames""#))
+        #expect(dot.standardOutput.contains("errors,"))
+        let directory = try TemporaryDirectory()
+        let svg = try CommandRunner.run([
+            "graph", "examples/data", "--level", "collections", "-o", directory.file("p.svg"),
+        ])
+        #expect(svg.status == 0, "\(svg.standardError)")
+        #expect(try String(contentsOfFile: directory.file("p.svg"), encoding: .utf8).contains("collection:col_scenes"))
+        #expect(
+            try CommandRunner.run(["graph", "examples/data", "--level", "collections", "--select", "x"]).status == 2)
+    }
+
     @Test("SVG and PNG files by extension, atomically, never replacing without --force")
     func files() throws {
         let directory = try TemporaryDirectory()

@@ -29,8 +29,16 @@ struct GraphCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
+    /// What one picture shows.
+    enum Level: String, ExpressibleByArgument, CaseIterable {
+        case documents, collections
+    }
+
     @Option(help: "What to draw (see the discussion); everything when absent.")
     var select: String?
+
+    @Option(help: "documents: the decomposition trees; collections: the pipeline with counts.")
+    var level: Level = .documents
 
     @Option(help: "Output format; by default from the -o extension, else dot.")
     var format: Format?
@@ -55,6 +63,12 @@ struct GraphCommand: ParsableCommand {
 
     func validate() throws {
         if collapse < 0 { throw ValidationError("--collapse cannot be negative.") }
+        if level == .collections, select != nil {
+            throw ValidationError("--select picks documents; the collection level always shows the whole pipeline.")
+        }
+        if level == .collections, let format, [.mermaid, .json].contains(format) {
+            throw ValidationError("--level collections draws dot, svg, png or pdf.")
+        }
         if output == nil, let format, [.png, .pdf].contains(format) {
             throw ValidationError("--format \(format.rawValue) writes binary data: give a file with -o.")
         }
@@ -67,6 +81,17 @@ struct GraphCommand: ParsableCommand {
         let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? graph.nodes
         let chosen = try resolvedFormat()
         let writer = DOTWriter(options: .init(collapseThreshold: collapse > 0 ? collapse : nil))
+        if level == .collections {
+            let dot = PipelineDOTWriter().dot(
+                of: PipelineGraph(graph: graph), findings: findings, configured: !graph.collections.isEmpty)
+            let bytes =
+                chosen == .dot
+                ? Array(dot.utf8)
+                : try GraphvizRenderer.render(
+                    dot: dot, format: GraphvizRenderer.Format(rawValue: chosen.rawValue) ?? .svg, engine: engine)
+            try emit(bytes, description: "the pipeline as \(chosen.rawValue)")
+            return
+        }
         let bytes: [UInt8]
         switch chosen {
         case .dot: bytes = Array(writer.dot(of: graph, nodes: nodes, findings: findings).utf8)
@@ -86,14 +111,19 @@ struct GraphCommand: ParsableCommand {
             let format = GraphvizRenderer.Format(rawValue: chosen.rawValue) ?? .svg
             bytes = try GraphvizRenderer.render(dot: dot, format: format, engine: layout)
         }
-        if let output {
-            let writer = try AtomicFileWriter(path: output, overwrite: force)
-            try writer.write(bytes)
-            try writer.commit()
-            StandardError.print("lineage: wrote \(nodes.count) node(s) as \(chosen.rawValue) to \(output)")
-        } else {
+        try emit(bytes, description: "\(nodes.count) node(s) as \(chosen.rawValue)")
+    }
+
+    /// Writes to -o atomically (never replacing without --force), else to standard output.
+    private func emit(_ bytes: [UInt8], description: String) throws {
+        guard let output else {
             FileHandle.standardOutput.write(Data(bytes))
+            return
         }
+        let file = try AtomicFileWriter(path: output, overwrite: force)
+        try file.write(bytes)
+        try file.commit()
+        StandardError.print("lineage: wrote \(description) to \(output)")
     }
 
     private func resolvedFormat() throws -> Format {

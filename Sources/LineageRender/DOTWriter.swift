@@ -16,13 +16,27 @@ public struct DOTWriter: Sendable {
         /// Leaf siblings of one parent in one collection, without findings, are drawn as one
         /// summary node ("col_frames ×120") when there are more than this many; `nil` never collapses.
         public var collapseThreshold: Int?
+        /// Boxes drawn around the documents of one collection or of one root object's tree.
+        public var clusters: Clusters?
 
         /// Creates options.
-        public init(maximumLabelLength: Int = 40, leftToRight: Bool = false, collapseThreshold: Int? = 12) {
+        public init(
+            maximumLabelLength: Int = 40, leftToRight: Bool = false, collapseThreshold: Int? = 12,
+            clusters: Clusters? = nil
+        ) {
             self.maximumLabelLength = maximumLabelLength
             self.leftToRight = leftToRight
             self.collapseThreshold = collapseThreshold
+            self.clusters = clusters
         }
+    }
+
+    /// How nodes are grouped into boxes.
+    public enum Clusters: String, Sendable, CaseIterable {
+        /// One box per collection.
+        case collection
+        /// One box per root object's tree.
+        case root
     }
 
     /// The options in force.
@@ -58,6 +72,7 @@ public struct DOTWriter: Sendable {
         out += "  graph [rankdir=\(options.leftToRight ? "LR" : "TB"), fontname=\"Helvetica\"];\n"
         out += "  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
         out += "  edge [color=\"#666666\", arrowsize=0.6];\n"
+        var clustered: [String: [String]] = [:]
         for node in nodes where !collapsed.hidden.contains(node.index) {
             var attributes: [(String, String)] = [("id", node.id.rawID)]
             let short = String(node.id.rawID.prefix(12))
@@ -85,10 +100,20 @@ public struct DOTWriter: Sendable {
                 tooltip += "\n" + found.map(\.rule).joined(separator: ", ")
             }
             attributes.append(("tooltip", tooltip))
-            out +=
+            let line =
                 "  " + Self.quote(node.id.rawID) + " ["
-                + attributes.map { "\($0.0)=\(Self.quote($0.1))" }
-                .joined(separator: ", ") + "];\n"
+                + attributes.map { "\($0.0)=\(Self.quote($0.1))" }.joined(separator: ", ") + "];\n"
+            if let key = clusterKey(of: node, in: graph) {
+                clustered[key, default: []].append(line)
+            } else {
+                out += line
+            }
+        }
+        for (position, key) in clustered.keys.sorted().enumerated() {
+            out += "  subgraph \(Self.quote("cluster_\(position)")) {\n"
+            out += "    label=\(Self.quote(key)); style=\"rounded,dashed\"; color=\"#999999\";\n"
+            for line in clustered[key] ?? [] { out += "  " + line }
+            out += "  }\n"
         }
         for node in nodes where !collapsed.hidden.contains(node.index) {
             for parent in graph.parents(of: node.id) where included.contains(parent.index) {
@@ -110,6 +135,17 @@ public struct DOTWriter: Sendable {
         }
         out += "}\n"
         return out
+    }
+
+    /// The box a node goes in, by the options' clustering.
+    private func clusterKey(of node: DecompositionGraph.Node, in graph: DecompositionGraph) -> String? {
+        switch options.clusters {
+        case nil: return nil
+        case .collection?: return node.collectionID
+        case .root?:
+            if node.kind == .object || node.kind == .ghostObject { return node.id.rawID }
+            return graph.document(at: node)?.lineage.rootObjectID
+        }
     }
 
     /// Leaf siblings folded into one summary node per parent and collection.

@@ -109,6 +109,18 @@ struct RenderTests {
         #expect(try Self.xmlIDs(svg).contains { $0.hasPrefix("collapsed:") })
     }
 
+    @Test("clusters by collection or root wrap nodes in cluster subgraphs that Graphviz accepts")
+    func clusters() throws {
+        let graph = try Self.exampleGraph()
+        for clusters in DOTWriter.Clusters.allCases {
+            let dot = DOTWriter(options: .init(clusters: clusters)).dot(of: graph)
+            #expect(dot.contains("subgraph \"cluster_0\""))
+            #expect(try GraphvizRenderer.render(dot: dot, format: .svg).count > 1000)
+        }
+        let byCollection = DOTWriter(options: .init(clusters: .collection)).dot(of: graph)
+        #expect(byCollection.contains(#"label="col_frames""#))
+    }
+
     @Test("concurrent renders are serialised and all succeed")
     func concurrency() async throws {
         try await withThrowingTaskGroup(of: Int.self) { group in

@@ -55,6 +55,9 @@ struct GraphCommand: ParsableCommand {
     @Option(help: "Draw more than this many leaf siblings of one collection, without findings, as one node; 0 never.")
     var collapse = 12
 
+    @Option(help: "Draw a box around each collection's or each root object's documents.")
+    var cluster: DOTWriter.Clusters?
+
     @Flag(help: "Do not run the audit, and draw no finding styles.")
     var noFindings = false
 
@@ -80,7 +83,7 @@ struct GraphCommand: ParsableCommand {
         let findings = noFindings ? [] : try Auditor().audit(graph).findings
         let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? graph.nodes
         let chosen = try resolvedFormat()
-        let writer = DOTWriter(options: .init(collapseThreshold: collapse > 0 ? collapse : nil))
+        let writer = DOTWriter(options: .init(collapseThreshold: collapse > 0 ? collapse : nil, clusters: cluster))
         if level == .collections {
             let dot = PipelineDOTWriter().dot(
                 of: PipelineGraph(graph: graph), findings: findings, configured: !graph.collections.isEmpty)
@@ -143,3 +146,4 @@ struct GraphCommand: ParsableCommand {
 }
 
 extension GraphvizRenderer.Engine: ExpressibleByArgument {}
+extension DOTWriter.Clusters: ExpressibleByArgument {}

@@ -115,10 +115,8 @@ public struct DOTWriter: Sendable {
             for line in clustered[key] ?? [] { out += "  " + line }
             out += "  }\n"
         }
-        for node in nodes where !collapsed.hidden.contains(node.index) {
-            for parent in graph.parents(of: node.id) where included.contains(parent.index) {
-                out += "  " + Self.quote(parent.id.rawID) + " -> " + Self.quote(node.id.rawID) + ";\n"
-            }
+        for edge in graph.edges(among: nodes) where !collapsed.hidden.contains(edge.derived.index) {
+            out += "  " + Self.quote(edge.source.id.rawID) + " -> " + Self.quote(edge.derived.id.rawID) + ";\n"
         }
         for summary in collapsed.summaries {
             let id = "collapsed:\(summary.parent.id.rawID):\(summary.collection)"

@@ -10,7 +10,6 @@ public struct GraphJSONWriter: Sendable {
         of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]? = nil, findings: [Finding] = []
     ) -> JSONValue {
         let nodes = selection ?? graph.nodes
-        let included = Set(nodes.map(\.index))
         var rules: [String: [String]] = [:]
         for finding in findings {
             if let document = finding.documentID { rules[document, default: []].append(finding.rule) }
@@ -23,11 +22,8 @@ public struct GraphJSONWriter: Sendable {
                 "findings": .array((rules[node.id.rawID] ?? []).map(JSONValue.string)),
             ]
         }
-        var edges: [JSONValue] = []
-        for node in nodes {
-            for parent in graph.parents(of: node.id) where included.contains(parent.index) {
-                edges.append(["from": .string(parent.id.rawID), "to": .string(node.id.rawID)])
-            }
+        let edges: [JSONValue] = graph.edges(among: nodes).map {
+            ["from": .string($0.source.id.rawID), "to": .string($0.derived.id.rawID)]
         }
         return ["nodes": .array(nodeValues), "edges": .array(edges)]
     }

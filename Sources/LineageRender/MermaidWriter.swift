@@ -14,7 +14,6 @@ public struct MermaidWriter: Sendable {
         of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]? = nil, findings: [Finding] = []
     ) -> String {
         let nodes = selection ?? graph.nodes
-        let included = Set(nodes.map(\.index))
         var worst: [String: Severity] = [:]
         for finding in findings {
             guard let document = finding.documentID else { continue }
@@ -33,10 +32,8 @@ public struct MermaidWriter: Sendable {
             }
             lines.append(line)
         }
-        for node in nodes {
-            for parent in graph.parents(of: node.id) where included.contains(parent.index) {
-                lines.append("  n\(parent.index) --> n\(node.index)")
-            }
+        for edge in graph.edges(among: nodes) {
+            lines.append("  n\(edge.source.index) --> n\(edge.derived.index)")
         }
         lines.append("  classDef ghost stroke-dasharray: 5 5")
         lines.append("  classDef error stroke:#d62728,stroke-width:3px")

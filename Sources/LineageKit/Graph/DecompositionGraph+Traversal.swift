@@ -53,6 +53,20 @@ extension DecompositionGraph {
         return tier(ofIndex: index)
     }
 
+    /// The "derived from" edges whose both ends are among `nodes`, as (source, derived) pairs in
+    /// the order of `nodes`: what a picture of that selection draws.
+    public func edges(among nodes: [Node]) -> [(source: Node, derived: Node)] {
+        let included = Set(nodes.map(\.index))
+        var result: [(source: Node, derived: Node)] = []
+        for node in nodes {
+            let parent = parentIndex[node.index]
+            if parent >= 0, included.contains(Int(parent)) {
+                result.append((self.nodes[Int(parent)], node))
+            }
+        }
+        return result
+    }
+
     /// The node and its ancestors up to the top of its ancestry, nearest first.
     public func pathToRoot(from id: NodeID) -> [Node] {
         guard let start = node(id) else { return [] }

@@ -63,7 +63,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LineageBenchmark",
-            dependencies: ["LineageKit"],
+            dependencies: ["LineageKit", "LineageRender"],
             path: "Benchmarks/LineageBenchmark",
             swiftSettings: strictSettings
         ),

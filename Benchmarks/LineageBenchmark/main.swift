@@ -7,6 +7,7 @@
 
 import Foundation
 import LineageKit
+import LineageRender
 
 struct Measurement {
     var wallSeconds: Double
@@ -46,7 +47,35 @@ guard let directory = arguments.first else {
     exit(2)
 }
 let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 1
+let renderMode = arguments.contains("--render")
 let foundationBaseline = arguments.contains("--foundation-baseline")
+
+if renderMode {
+    // Rendering: one root object's tree, then the whole forest, through libgvc in process.
+    do {
+        let graph = DecompositionGraph(snapshot: try SnapshotReader().read(.path(directory)))
+        let findings = try Auditor().audit(graph).findings
+        let root = graph.nodes.first { $0.kind == .object }.map { graph.tree(ofRootObject: $0.id.rawID) } ?? []
+        for (name, nodes, engine) in [
+            ("one root object's tree", root, GraphvizRenderer.Engine.dot),
+            ("whole forest", graph.nodes, .dot), ("whole forest", graph.nodes, .sfdp),
+        ] {
+            let writer = DOTWriter(options: .init(collapseThreshold: nil))
+            let (dot, generation) = measure { writer.dot(of: graph, nodes: nodes, findings: findings) }
+            let (svg, render) = try measure { try GraphvizRenderer.render(dot: dot, format: .svg, engine: engine) }
+            let result: JSONValue = [
+                "render": .string(name), "engine": .string(engine.rawValue), "nodes": .number(JSONNumber(nodes.count)),
+                "dot_seconds": .number(JSONNumber(generation.wallSeconds)),
+                "render_seconds": .number(JSONNumber(render.wallSeconds)), "svg_bytes": .number(JSONNumber(svg.count)),
+            ]
+            print(result.serialized())
+        }
+    } catch {
+        FileHandle.standardError.write(Data("LineageBenchmark: \(error)\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
 
 do {
     let auditor = try Auditor()

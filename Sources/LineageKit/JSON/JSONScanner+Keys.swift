@@ -22,7 +22,7 @@ struct RawKey {
 }
 
 extension JSONScanner {
-    /// Reads an object member by member like ``readObject(_:)``, handing over each key as bytes.
+    /// Reads an object member by member: `body` gets each key, as bytes, and must consume its value.
     mutating func readObjectRawKeys(_ body: (inout JSONScanner, RawKey) throws -> Void) throws {
         try expect(UInt8(ascii: "{"), "'{'")
         try enterObject()
@@ -51,7 +51,7 @@ extension JSONScanner {
             if plain && cursor < end {
                 let key = RawKey(bytes: UnsafeRawBufferPointer(rebasing: bytes[keyStart..<cursor]))
                 advance(to: cursor + 1)
-                try expect(UInt8(ascii: ":"), "':' after a key")
+                try expect(UInt8(ascii: ":"), "':' after key \"\(key.string)\"")
                 skipWhitespace()
                 try body(&self, key)
             } else {

@@ -74,36 +74,6 @@ struct JSONScanner {
 
     // MARK: - Structure
 
-    /// Reads an object member by member: `body` gets each key and must consume its value.
-    mutating func readObject(_ body: (inout JSONScanner, String) throws -> Void) throws {
-        try expect(UInt8(ascii: "{"), "'{'")
-        try enterNesting()
-        defer { depth -= 1 }
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
-        while true {
-            skipWhitespace()
-            guard index < end, bytes[index] == UInt8(ascii: "\"") else {
-                throw error("expected a quoted key, found \(describeByte(at: index))")
-            }
-            let key = try parseString()
-            try expect(UInt8(ascii: ":"), "':' after key \"\(key)\"")
-            skipWhitespace()
-            try body(&self, key)
-            skipWhitespace()
-            guard index < end else { throw error("unterminated object: expected ',' or '}'") }
-            switch bytes[index] {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"):
-                index += 1
-                return
-            default: throw error("expected ',' or '}' in object, found \(describeByte(at: index))")
-            }
-        }
-    }
-
     /// Validates and passes over an object without making strings of its keys.
     private mutating func skipObject() throws {
         index += 1
@@ -173,8 +143,8 @@ struct JSONScanner {
         switch bytes[index] {
         case UInt8(ascii: "{"):
             var members: [(key: String, value: JSONValue)] = []
-            try readObject { scanner, key in
-                members.append((key, try scanner.parseValue()))
+            try readObjectRawKeys { scanner, key in
+                members.append((key.string, try scanner.parseValue()))
             }
             return .object(JSONObject(members))
         case UInt8(ascii: "["):

@@ -18,7 +18,6 @@ public final class AuditContext: Sendable {
     private let passthroughOfCollection: [[PassthroughPair]?]
     /// Per collection index: its configured source kind and ids, when configured.
     private let sourceOfCollection: [ConfiguredSource?]
-    private let collectionOfNode: [Int32]
     /// For each document node, the position of its root object in ``DecompositionGraph/objects`` (-1: absent).
     private let rootObjectOfNode: [Int32]
 
@@ -44,13 +43,6 @@ public final class AuditContext: Sendable {
                 kind == .bucket ? config.sourceBucketIDs : kind == .collection ? config.sourceCollectionIDs : []
             return ConfiguredSource(kind: kind, sources: sources)
         }
-        var collectionOfNode = [Int32](repeating: -1, count: graph.nodes.count)
-        for collection in graph.collectionIDs.indices {
-            for member in graph.documentsByCollection.members(of: collection) {
-                collectionOfNode[Int(member)] = Int32(collection)
-            }
-        }
-        self.collectionOfNode = collectionOfNode
         var rootObjectOfNode = [Int32](repeating: -1, count: graph.nodes.count)
         for index in graph.nodeKinds.indices where graph.nodeKinds[index] == .object {
             let record = graph.recordIndex[index]
@@ -63,7 +55,7 @@ public final class AuditContext: Sendable {
 
     /// The configuration of `document`'s collection, when one was given.
     public func config(of document: DocumentUnderAudit) -> CollectionConfig? {
-        let collection = collectionOfNode[document.nodeIndex]
+        let collection = graph.collectionOfNode[document.nodeIndex]
         return collection >= 0 ? configOfCollection[Int(collection)] : nil
     }
 
@@ -92,13 +84,13 @@ public final class AuditContext: Sendable {
 
     /// The passthrough fields of `document`'s collection, when its configuration was given.
     public func passthroughFields(of document: DocumentUnderAudit) -> [PassthroughPair]? {
-        let collection = collectionOfNode[document.nodeIndex]
+        let collection = graph.collectionOfNode[document.nodeIndex]
         return collection >= 0 ? passthroughOfCollection[Int(collection)] : nil
     }
 
     /// The configured source of `document`'s collection, when its configuration was given.
     public func configuredSource(of document: DocumentUnderAudit) -> ConfiguredSource? {
-        let collection = collectionOfNode[document.nodeIndex]
+        let collection = graph.collectionOfNode[document.nodeIndex]
         return collection >= 0 ? sourceOfCollection[Int(collection)] : nil
     }
 

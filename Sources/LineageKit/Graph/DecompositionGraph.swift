@@ -83,6 +83,8 @@ public struct DecompositionGraph: Sendable {
     let collectionIDs: [String]
     let collectionIndex: IDTable
     let documentsByCollection: NodeGroups
+    /// For each node, its collection's position in ``collectionIDs`` (documents only; -1 otherwise).
+    let collectionOfNode: [Int32]
 
     /// Builds the graph of a snapshot.
     public init(snapshot: Snapshot) {
@@ -133,6 +135,7 @@ public struct DecompositionGraph: Sendable {
             documentCollections[index] = -1
         }
         self.documentsByCollection = NodeGroups(groupOf: documentCollections, groupCount: builder.collectionIDs.count)
+        self.collectionOfNode = documentCollections
     }
 
     /// The index of the node with this id.

@@ -20,12 +20,7 @@ public struct PartialCoverageRule: AuditRule {
         let collections = graph.collectionIDs
         // Root object nodes reached by each collection, from the graph's groups: no per-document
         // string hashing.
-        var collectionOfNode = [Int32](repeating: -1, count: graph.nodes.count)
-        for collection in collections.indices {
-            for member in graph.documentsByCollection.members(of: collection) {
-                collectionOfNode[Int(member)] = Int32(collection)
-            }
-        }
+        let collectionOfNode = graph.collectionOfNode
         var reached = [Set<Int32>](repeating: [], count: collections.count)
         var objectsByBucket: [String: Set<Int32>] = [:]
         for index in graph.nodeKinds.indices {

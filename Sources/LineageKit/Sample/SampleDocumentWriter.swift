@@ -92,10 +92,6 @@ struct SampleDocumentWriter {
             nested["lineage_chain"] = .array(chain)
             document["document_schema_version"] = "v1"
             document["lineage"] = .object(nested)
-            document["internal_metadata"] = ["ingestion_status": "COMPLETED"]
-            document["metadata"] = .object(JSONObject(fields))
-            document["source_blobs"] = sourceBlobs
-            document["document_blobs"] = .array(documentBlobs)
         case .flatV2:
             document["document_schema_version"] = "v2"
             for (key, value) in lineage { document[key] = value }
@@ -103,18 +99,10 @@ struct SampleDocumentWriter {
             var nested = lineage
             nested["lineage_chain"] = .array(chain)
             document["lineage"] = .object(nested)
-            document["internal_metadata"] = ["ingestion_status": "COMPLETED"]
-            document["metadata"] = .object(JSONObject(fields))
-            document["source_blobs"] = sourceBlobs
-            document["document_blobs"] = .array(documentBlobs)
         case .flat2025:
             for (key, value) in lineage { document[key] = value }
             document["lineage_chain"] = .array(chain)
             document["lineage_path"] = .string(path)
-            document["internal_metadata"] = ["ingestion_status": "COMPLETED"]
-            document["metadata"] = .object(JSONObject(fields))
-            document["source_blobs"] = sourceBlobs
-            document["document_blobs"] = .array(documentBlobs)
         case .current, .migrated:
             var internalLineage = lineage
             internalLineage["path"] = .string(path)
@@ -137,6 +125,13 @@ struct SampleDocumentWriter {
                 document["lineage_path"] = .string(path)
             }
             for (key, value) in fields { document[key] = value }
+        }
+        if concrete != .current && concrete != .migrated {
+            // The 2025 shapes keep system fields at the root and user fields under `metadata`.
+            document["internal_metadata"] = ["ingestion_status": "COMPLETED"]
+            document["metadata"] = .object(JSONObject(fields))
+            document["source_blobs"] = sourceBlobs
+            document["document_blobs"] = .array(documentBlobs)
         }
         return .object(document)
     }

@@ -176,17 +176,13 @@ extension NamespaceStatistics {
             value /= 1024
             unit += 1
         }
-        return String(Int((value * 10).rounded())).inserting(decimalBeforeLast: 1) + " " + units[unit]
+        let tenths = Int((value * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) \(units[unit])"
     }
 }
 
 extension String {
     fileprivate func padding(to width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
-    }
-
-    fileprivate func inserting(decimalBeforeLast digits: Int) -> String {
-        let padded = count <= digits ? String(repeating: "0", count: digits - count + 1) + self : self
-        return String(padded.dropLast(digits)) + "." + String(padded.suffix(digits))
     }
 }

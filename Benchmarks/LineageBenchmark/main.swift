@@ -2,7 +2,7 @@
 // the audit with every rule (and, for context, a Foundation JSONSerialization parse of the same
 // documents).
 //
-// Usage: LineageBenchmark DIRECTORY [--repeat N] [--foundation-baseline]
+// Usage: LineageBenchmark DIRECTORY [--repeat N] [--foundation-baseline] | DIRECTORY --render [--write-dot DIR]
 // Prints one JSON object per run; Benchmarks/run.sh turns them into docs/benchmarks.md.
 
 import Foundation
@@ -51,22 +51,30 @@ let renderMode = arguments.contains("--render")
 let foundationBaseline = arguments.contains("--foundation-baseline")
 
 if renderMode {
-    // Rendering: one root object's tree, then the whole forest, through libgvc in process.
+    // Rendering through libgvc in process: the namespace's largest root object's tree, then the
+    // whole forest laid out piece by piece and packed. With --write-dot DIR, the same DOT text
+    // goes to DIR/tree.gv and DIR/forest.gv so Benchmarks/run.sh can time the dot CLI on it.
+    let dotDirectory = arguments.firstIndex(of: "--write-dot").map { arguments[$0 + 1] }
     do {
         let graph = DecompositionGraph(snapshot: try SnapshotReader().read(.path(directory)))
         let findings = try Auditor().audit(graph).findings
-        let root = graph.nodes.first { $0.kind == .object }.map { graph.tree(ofRootObject: $0.id.rawID) } ?? []
-        for (name, nodes, engine) in [
-            ("one root object's tree", root, GraphvizRenderer.Engine.dot),
-            ("whole forest", graph.nodes, .dot), ("whole forest", graph.nodes, .sfdp),
-        ] {
-            let writer = DOTWriter(options: .init(collapseThreshold: nil))
-            let (dot, generation) = measure { writer.dot(of: graph, nodes: nodes, findings: findings) }
-            let (svg, render) = try measure { try GraphvizRenderer.render(dot: dot, format: .svg, engine: engine) }
+        let largestTree =
+            graph.rootObjectIDs.map { graph.tree(ofRootObject: $0) }.max { $0.count < $1.count } ?? []
+        let writer = DOTWriter(options: .init(collapseThreshold: nil))
+        for (name, nodes) in [("largest root object's tree", largestTree), ("whole forest", graph.nodes)] {
+            let (pieces, generation) = measure { writer.components(of: graph, nodes: nodes, findings: findings) }
+            let (svg, render) = try measure { try GraphvizRenderer.render(components: pieces, format: .svg) }
+            if let dotDirectory {
+                let file = dotDirectory + (name == "whole forest" ? "/forest.gv" : "/tree.gv")
+                try AtomicFileWriter.write(
+                    writer.dot(of: graph, nodes: nodes, findings: findings), to: file, overwrite: true)
+            }
             let result: JSONValue = [
-                "render": .string(name), "engine": .string(engine.rawValue), "nodes": .number(JSONNumber(nodes.count)),
+                "render": .string(name), "nodes": .number(JSONNumber(nodes.count)),
+                "pieces": .number(JSONNumber(pieces.count)),
                 "dot_seconds": .number(JSONNumber(generation.wallSeconds)),
                 "render_seconds": .number(JSONNumber(render.wallSeconds)), "svg_bytes": .number(JSONNumber(svg.count)),
+                "peak_rss_bytes": .number(JSONNumber(residentBytes())),
             ]
             print(result.serialized())
         }

@@ -18,16 +18,28 @@ public struct DOTWriter: Sendable {
         public var collapseThreshold: Int?
         /// Boxes drawn around the documents of one collection or of one root object's tree.
         public var clusters: Clusters?
+        /// Top-level user fields shown under a document's id when it has them (at most two), in
+        /// this order.
+        public var labelFields: [String]
+        /// Whether to draw a legend of collection colours and styles.
+        public var legend: Bool
+
+        /// The user fields that usually tell sibling documents apart.
+        public static let defaultLabelFields = [
+            "frame_index", "scene_index", "scene_type", "chunk_index", "face_index", "page", "timestamp_s",
+        ]
 
         /// Creates options.
         public init(
             maximumLabelLength: Int = 40, leftToRight: Bool = false, collapseThreshold: Int? = 12,
-            clusters: Clusters? = nil
+            clusters: Clusters? = nil, labelFields: [String] = defaultLabelFields, legend: Bool = true
         ) {
             self.maximumLabelLength = maximumLabelLength
             self.leftToRight = leftToRight
             self.collapseThreshold = collapseThreshold
             self.clusters = clusters
+            self.labelFields = labelFields
+            self.legend = legend
         }
     }
 
@@ -56,83 +68,286 @@ public struct DOTWriter: Sendable {
     public func dot(
         of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]? = nil, findings: [Finding] = []
     ) -> String {
-        let nodes = selection ?? graph.nodes
-        let included = Set(nodes.map(\.index))
-        var findingsByDocument: [String: [Finding]] = [:]
-        for finding in findings {
-            if let document = finding.documentID { findingsByDocument[document, default: []].append(finding) }
+        let drawing = Drawing(writer: self, graph: graph, nodes: selection ?? graph.nodes, findings: findings)
+        var out = drawing.header
+        if let legend = drawing.legend { out += legend }
+        out += drawing.body(of: Array(drawing.vertices.indices))
+        return out + "}\n"
+    }
+
+    /// The same picture cut into its connected pieces (a root object's tree, usually), each a
+    /// complete DOT graph to lay out on its own, the legend first; see
+    /// ``GraphvizRenderer/render(components:format:)``. Nodes in one cluster stay in one piece.
+    public func components(
+        of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]? = nil, findings: [Finding] = []
+    ) -> [LayoutComponent] {
+        let drawing = Drawing(writer: self, graph: graph, nodes: selection ?? graph.nodes, findings: findings)
+        var pieces: [LayoutComponent] = []
+        if let legend = drawing.legend {
+            pieces.append(
+                LayoutComponent(
+                    dot: drawing.header + "  graph [id=\"piece_legend\"];\n" + legend + "}\n",
+                    nodeCount: drawing.legendCount))
         }
-        let collections = Array(Set(nodes.compactMap(\.collectionID))).sorted()
-        var colour: [String: String] = [:]
-        for (position, collection) in collections.enumerated() {
-            colour[collection] = Self.palette[position % Self.palette.count]
+        for (number, members) in drawing.connectedPieces().enumerated() {
+            let id = "  graph [id=\"piece_\(number)\"];\n"
+            pieces.append(
+                LayoutComponent(dot: drawing.header + id + drawing.body(of: members) + "}\n", nodeCount: members.count))
         }
-        let collapsed = collapse(nodes, of: graph, included: included, findings: findingsByDocument)
-        var out = "digraph lineage {\n"
-        out += "  graph [rankdir=\(options.leftToRight ? "LR" : "TB"), fontname=\"Helvetica\"];\n"
-        out += "  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
-        out += "  edge [color=\"#666666\", arrowsize=0.6];\n"
-        var clustered: [String: [String]] = [:]
-        for node in nodes where !collapsed.hidden.contains(node.index) {
-            var attributes: [(String, String)] = [("id", node.id.rawID)]
-            let short = String(node.id.rawID.prefix(12))
-            switch node.kind {
-            case .object, .ghostObject:
-                attributes.append(("shape", "box"))
-                attributes.append(("label", truncate((node.bucketID ?? "bucket ?") + "\n" + short)))
-                attributes.append(("fillcolor", "#eeeeee"))
-                attributes.append(("class", node.kind == .object ? "object" : "object ghost"))
-            case .document, .ghostDocument:
-                attributes.append(("shape", "ellipse"))
-                attributes.append(("label", truncate((node.collectionID ?? "collection ?") + "\n" + short)))
-                attributes.append(("fillcolor", node.collectionID.flatMap { colour[$0] } ?? "#ffffff"))
-                attributes.append(("class", node.kind == .document ? "document" : "document ghost"))
+        return pieces
+    }
+
+    /// One node statement of the picture, before it is placed in a graph or a cluster.
+    private struct Vertex {
+        let name: String
+        let statement: String
+        let cluster: String?
+    }
+
+    /// Everything one picture draws: node statements, edges between them, clusters and legend.
+    private struct Drawing {
+        var header = ""
+        var legend: String?
+        var legendCount = 0
+        var vertices: [Vertex] = []
+        /// Edges as positions in ``vertices``, by source.
+        var derived: [[Int]] = []
+        var clusterNames: [String: String] = [:]
+
+        init(writer: DOTWriter, graph: DecompositionGraph, nodes: [DecompositionGraph.Node], findings: [Finding]) {
+            let included = Set(nodes.map(\.index))
+            var findingsByDocument: [String: [Finding]] = [:]
+            for finding in findings {
+                if let document = finding.documentID { findingsByDocument[document, default: []].append(finding) }
             }
-            var tooltip = node.id.rawID
-            if node.kind.isGhost {
-                attributes.append(("style", "filled,dashed"))
-                tooltip += " (not in the input)"
+            let collections = Array(Set(nodes.compactMap(\.collectionID))).sorted()
+            var colour: [String: String] = [:]
+            for (position, collection) in collections.enumerated() {
+                colour[collection] = DOTWriter.palette[position % DOTWriter.palette.count]
             }
-            if let found = findingsByDocument[node.id.rawID], !found.isEmpty {
-                let worst = found.map(\.severity).max() ?? .info
-                attributes.append(("color", worst == .error ? "#d62728" : worst == .warning ? "#ff7f0e" : "#1f77b4"))
-                attributes.append(("penwidth", "2.5"))
-                tooltip += "\n" + found.map(\.rule).joined(separator: ", ")
+            let collapsed = writer.collapse(nodes, of: graph, included: included, findings: findingsByDocument)
+            header = "digraph lineage {\n"
+            header += "  graph [rankdir=\(writer.options.leftToRight ? "LR" : "TB"), fontname=\"Helvetica\"];\n"
+            header += "  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
+            header += "  edge [color=\"#666666\", arrowsize=0.6];\n"
+            var position: [Int: Int] = [:]
+            var edges: [(source: Int, derived: Int)] = []
+            var severities: Set<Severity> = []
+            for node in nodes where !collapsed.hidden.contains(node.index) {
+                let found = findingsByDocument[node.id.rawID] ?? []
+                severities.formUnion(found.map(\.severity))
+                position[node.index] = vertices.count
+                vertices.append(
+                    Vertex(
+                        name: node.id.rawID,
+                        statement: writer.statement(of: node, in: graph, colour: colour, findings: found),
+                        cluster: writer.clusterKey(of: node, in: graph)))
             }
-            attributes.append(("tooltip", tooltip))
-            let line =
-                "  " + Self.quote(node.id.rawID) + " ["
-                + attributes.map { "\($0.0)=\(Self.quote($0.1))" }.joined(separator: ", ") + "];\n"
-            if let key = clusterKey(of: node, in: graph) {
-                clustered[key, default: []].append(line)
-            } else {
-                out += line
+            for edge in graph.edges(among: nodes) {
+                guard let source = position[edge.source.index], let derived = position[edge.derived.index] else {
+                    continue
+                }
+                edges.append((source, derived))
+            }
+            for summary in collapsed.summaries {
+                guard let parent = position[summary.parent.index] else {
+                    continue
+                }
+                let id = "collapsed:\(summary.parent.id.rawID):\(summary.collection)"
+                let attributes = [
+                    ("id", id), ("shape", "folder"),
+                    ("label", writer.truncate("\(summary.collection) ×\(summary.count)")),
+                    ("fillcolor", colour[summary.collection] ?? "#ffffff"), ("class", "collapsed"),
+                    ("tooltip", "\(summary.count) documents of \(summary.collection) without findings or children"),
+                ]
+                edges.append((parent, vertices.count))
+                vertices.append(
+                    Vertex(
+                        name: id, statement: DOTWriter.statement(named: id, attributes),
+                        cluster: vertices[parent].cluster))
+            }
+            derived = Array(repeating: [], count: vertices.count)
+            for edge in edges { derived[edge.source].append(edge.derived) }
+            for (number, key) in Set(vertices.compactMap(\.cluster)).sorted().enumerated() {
+                clusterNames[key] = "cluster_\(number)"
+            }
+            if writer.options.legend, !collections.isEmpty {
+                (legend, legendCount) = DOTWriter.legend(
+                    colours: colour, severities: severities,
+                    ghosts: nodes.contains { $0.kind.isGhost })
             }
         }
-        for (position, key) in clustered.keys.sorted().enumerated() {
-            out += "  subgraph \(Self.quote("cluster_\(position)")) {\n"
-            out += "    label=\(Self.quote(key)); style=\"rounded,dashed\"; color=\"#999999\";\n"
-            for line in clustered[key] ?? [] { out += "  " + line }
-            out += "  }\n"
+
+        /// The node statements (grouped into their clusters) and edges of `members`.
+        func body(of members: [Int]) -> String {
+            var out = ""
+            var clustered: [String: [Int]] = [:]
+            for member in members {
+                if let key = vertices[member].cluster {
+                    clustered[key, default: []].append(member)
+                } else {
+                    out += "  " + vertices[member].statement
+                }
+            }
+            for key in clustered.keys.sorted() {
+                out += "  subgraph \(DOTWriter.quote(clusterNames[key] ?? "cluster")) {\n"
+                out += "    label=\(DOTWriter.quote(key)); style=\"rounded,dashed\"; color=\"#999999\";\n"
+                for member in clustered[key] ?? [] { out += "    " + vertices[member].statement }
+                out += "  }\n"
+            }
+            for source in members {
+                for target in derived[source] {
+                    out += "  "
+                    DOTWriter.appendQuoted(vertices[source].name, to: &out)
+                    out += " -> "
+                    DOTWriter.appendQuoted(vertices[target].name, to: &out)
+                    out += ";\n"
+                }
+            }
+            return out
         }
-        for edge in graph.edges(among: nodes) where !collapsed.hidden.contains(edge.derived.index) {
-            out += "  " + Self.quote(edge.source.id.rawID) + " -> " + Self.quote(edge.derived.id.rawID) + ";\n"
+
+        /// Positions in ``vertices`` grouped by connection (edges, and shared clusters), in the
+        /// order their first member was drawn.
+        func connectedPieces() -> [[Int]] {
+            var parent = Array(vertices.indices)
+            func root(_ vertex: Int) -> Int {
+                var vertex = vertex
+                while parent[vertex] != vertex {
+                    parent[vertex] = parent[parent[vertex]]
+                    vertex = parent[vertex]
+                }
+                return vertex
+            }
+            func join(_ first: Int, _ second: Int) {
+                let (a, b) = (root(first), root(second))
+                if a != b { parent[max(a, b)] = min(a, b) }
+            }
+            for (source, targets) in derived.enumerated() {
+                for target in targets { join(source, target) }
+            }
+            var firstInCluster: [String: Int] = [:]
+            for (index, vertex) in vertices.enumerated() {
+                guard let key = vertex.cluster else { continue }
+                if let first = firstInCluster[key] { join(first, index) } else { firstInCluster[key] = index }
+            }
+            var pieceOfRoot: [Int: Int] = [:]
+            var pieces: [[Int]] = []
+            for index in vertices.indices {
+                let top = root(index)
+                if let piece = pieceOfRoot[top] {
+                    pieces[piece].append(index)
+                } else {
+                    pieceOfRoot[top] = pieces.count
+                    pieces.append([index])
+                }
+            }
+            return pieces
         }
-        for summary in collapsed.summaries {
-            let id = "collapsed:\(summary.parent.id.rawID):\(summary.collection)"
-            let attributes = [
-                ("id", id), ("shape", "folder"), ("label", truncate("\(summary.collection) ×\(summary.count)")),
-                ("fillcolor", colour[summary.collection] ?? "#ffffff"), ("class", "collapsed"),
-                ("tooltip", "\(summary.count) documents of \(summary.collection) without findings or children"),
-            ]
-            out +=
-                "  " + Self.quote(id) + " ["
-                + attributes.map { "\($0.0)=\(Self.quote($0.1))" }
-                .joined(separator: ", ") + "];\n"
-            out += "  " + Self.quote(summary.parent.id.rawID) + " -> " + Self.quote(id) + ";\n"
+    }
+
+    /// One node's DOT statement: shape, label, colours, finding outline, tooltip.
+    private func statement(
+        of node: DecompositionGraph.Node, in graph: DecompositionGraph, colour: [String: String], findings: [Finding]
+    ) -> String {
+        var attributes: [(String, String)] = [("id", node.id.rawID)]
+        let short = String(node.id.rawID.prefix(12))
+        switch node.kind {
+        case .object, .ghostObject:
+            attributes.append(("shape", "box"))
+            attributes.append(("label", truncate((node.bucketID ?? "bucket ?") + "\n" + short)))
+            attributes.append(("fillcolor", "#eeeeee"))
+            attributes.append(("class", node.kind == .object ? "object" : "object ghost"))
+        case .document, .ghostDocument:
+            var label = truncate((node.collectionID ?? "collection ?") + "\n" + short)
+            if let document = graph.document(at: node) {
+                for line in tellingFields(of: document) { label += "\n" + truncate(line) }
+            }
+            attributes.append(("shape", "ellipse"))
+            attributes.append(("label", label))
+            attributes.append(("fillcolor", node.collectionID.flatMap { colour[$0] } ?? "#ffffff"))
+            attributes.append(("class", node.kind == .document ? "document" : "document ghost"))
         }
-        out += "}\n"
+        var tooltip = node.id.rawID
+        if node.kind.isGhost {
+            attributes.append(("style", "filled,dashed"))
+            tooltip += " (not in the input)"
+        }
+        if !findings.isEmpty {
+            let worst = findings.map(\.severity).max() ?? .info
+            attributes.append(("color", Self.outline(worst)))
+            attributes.append(("penwidth", "2.5"))
+            tooltip += "\n" + findings.map(\.rule).joined(separator: ", ")
+        }
+        attributes.append(("tooltip", tooltip))
+        return Self.statement(named: node.id.rawID, attributes)
+    }
+
+    /// `"name" [key="value", ...];` and a newline, every part quoted.
+    private static func statement(named name: String, _ attributes: [(String, String)]) -> String {
+        var out = ""
+        out.reserveCapacity(64 + name.utf8.count * 3 + attributes.reduce(0) { $0 + $1.1.utf8.count + 12 })
+        appendQuoted(name, to: &out)
+        out += " ["
+        for (position, (key, value)) in attributes.enumerated() {
+            if position > 0 { out += ", " }
+            out += key
+            out += "="
+            appendQuoted(value, to: &out)
+        }
+        out += "];\n"
         return out
+    }
+
+    private static func outline(_ severity: Severity) -> String {
+        severity == .error ? "#d62728" : severity == .warning ? "#ff7f0e" : "#1f77b4"
+    }
+
+    /// Up to two of the options' label fields the document has, as `field=value`.
+    private func tellingFields(of document: Document) -> [String] {
+        guard !options.labelFields.isEmpty else { return [] }
+        var lines: [String] = []
+        let fields = document.userFields(named: options.labelFields)
+        for field in options.labelFields where lines.count < 2 {
+            guard let value = fields[field] else { continue }
+            switch value {
+            case .string(let text): lines.append("\(field)=\(text)")
+            case .number(let number): lines.append("\(field)=\(number.text)")
+            case .bool(let flag): lines.append("\(field)=\(flag)")
+            default: continue
+            }
+        }
+        return lines
+    }
+
+    /// A cluster naming each collection's colour and, when drawn, the ghost and finding styles.
+    private static func legend(colours: [String: String], severities: Set<Severity>, ghosts: Bool) -> (String, Int) {
+        var entries: [(String, [(String, String)])] = []
+        for (collection, fill) in colours.sorted(by: { $0.key < $1.key }) {
+            entries.append(("legend:\(collection)", [("label", collection), ("fillcolor", fill)]))
+        }
+        if ghosts {
+            entries.append(
+                ("legend:ghost", [("label", "not in the input"), ("fillcolor", "#ffffff"), ("style", "filled,dashed")]))
+        }
+        for severity in [Severity.error, .warning, .info] where severities.contains(severity) {
+            entries.append(
+                (
+                    "legend:\(severity.rawValue)",
+                    [
+                        ("label", "\(severity.rawValue) finding"), ("fillcolor", "#ffffff"),
+                        ("color", outline(severity)), ("penwidth", "2.5"),
+                    ]
+                ))
+        }
+        var out = "  subgraph \"cluster_legend\" {\n"
+        out += "    label=\"legend\"; style=\"rounded\"; color=\"#999999\"; id=\"legend\";\n"
+        for (name, attributes) in entries {
+            out +=
+                "    " + statement(named: name, [("id", name), ("shape", "ellipse"), ("class", "legend")] + attributes)
+        }
+        out += "  }\n"
+        return (out, entries.count)
     }
 
     /// The box a node goes in, by the options' clustering.
@@ -182,13 +397,30 @@ public struct DOTWriter: Sendable {
     }
 
     private func truncate(_ text: String) -> String {
-        text.count <= options.maximumLabelLength ? text : String(text.prefix(options.maximumLabelLength - 1)) + "…"
+        // A string of no more bytes than the limit has no more characters either.
+        if text.utf8.count <= options.maximumLabelLength || text.count <= options.maximumLabelLength { return text }
+        return String(text.prefix(options.maximumLabelLength - 1)) + "…"
     }
 
     /// A DOT double-quoted string: quotes and backslashes escaped, newlines as `\n`, and other
     /// control characters dropped, so no input can end the string or inject attributes.
     public static func quote(_ text: String) -> String {
-        var out = "\""
+        var out = ""
+        appendQuoted(text, to: &out)
+        return out
+    }
+
+    /// Appends ``quote(_:)`` of `text` to `out`, copying it whole when nothing needs escaping.
+    static func appendQuoted(_ text: String, to out: inout String) {
+        out += "\""
+        let plain = text.utf8.allSatisfy {
+            $0 >= 0x20 && $0 != 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\")
+        }
+        if plain {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -200,6 +432,6 @@ public struct DOTWriter: Sendable {
                 out.unicodeScalars.append(scalar)
             }
         }
-        return out + "\""
+        out += "\""
     }
 }

@@ -39,6 +39,20 @@ public enum GraphvizRenderer {
     ///
     /// - Throws: ``LineageRenderError`` with Graphviz's own message.
     public static func render(dot: String, format: Format, engine: Engine = .dot) throws -> [UInt8] {
+        try render(components: [LayoutComponent(dot: dot, nodeCount: 0, engine: engine)], format: format)
+    }
+
+    /// Lays out each piece on its own with its engine, packs the pieces in rows (in the given
+    /// order, 16 points apart) and renders the whole as `format`. SVG nests each piece's own
+    /// `<svg>` in one document; PNG and PDF copy the laid-out pieces into one graph first.
+    ///
+    /// This is how a forest should be drawn: dot's time grows faster than linearly with the
+    /// graph, so laying out a thousand small trees one by one is far faster than laying out one
+    /// graph of all of them. One piece is laid out and rendered as it is.
+    ///
+    /// - Throws: ``LineageRenderError``; a piece that does not parse or lay out is named by its
+    ///   position.
+    public static func render(components: [LayoutComponent], format: Format) throws -> [UInt8] {
         lock.lock()
         defer { lock.unlock() }
         lineage_silence_messages()
@@ -46,14 +60,24 @@ public enum GraphvizRenderer {
             throw LineageRenderError(code: .noContext, message: "gvContext() returned no context")
         }
         defer { gvFreeContext(context) }
-        guard let graph = dot.withCString({ lineage_read_graph($0) }) else {
-            throw LineageRenderError(code: .invalidDOT, message: lastMessage(or: "the DOT text does not parse"))
+        if components.count > 1, format == .svg {
+            return try PackedSVG.render(components: components, context: context)
+        }
+        let graph: UnsafeMutablePointer<Agraph_t>
+        let engine: String
+        if components.count == 1, let only = components.first {
+            guard let single = only.dot.withCString({ lineage_read_graph($0) }) else {
+                throw LineageRenderError(code: .invalidDOT, message: lastMessage(or: "the DOT text does not parse"))
+            }
+            (graph, engine) = (single, only.engine.rawValue)
+        } else {
+            (graph, engine) = (try PackedGraph(components: components, context: context).graph, "nop2")
         }
         defer { agclose(graph) }
-        guard gvLayout(context, graph, engine.rawValue) == 0 else {
+        guard gvLayout(context, graph, engine) == 0 else {
             throw LineageRenderError(
                 code: .layoutFailed,
-                message: lastMessage(or: "layout with \(engine.rawValue) failed (is Graphviz's config6a installed?)"))
+                message: lastMessage(or: "layout with \(engine) failed (is Graphviz's config6a installed?)"))
         }
         defer { gvFreeLayout(context, graph) }
         var result: UnsafeMutablePointer<CChar>?
@@ -68,7 +92,8 @@ public enum GraphvizRenderer {
         }
     }
 
-    private static func lastMessage(or fallback: String) -> String {
+    /// Graphviz's last error message (freed here), or `fallback`.
+    static func lastMessage(or fallback: String) -> String {
         guard let message = aglasterr() else { return fallback }
         defer { free(message) }
         let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -97,6 +97,24 @@ public struct Document: Sendable {
         }
     }
 
+    /// The top-level user fields among `names`, read in one pass without parsing the others
+    /// (escaped keys are compared in their raw form).
+    public func userFields(named names: [String]) -> JSONObject {
+        var found = JSONObject()
+        guard !userFieldsJSON.isEmpty, !names.isEmpty else { return found }
+        userFieldsJSON.withUnsafeBytes { buffer in
+            var scanner = JSONScanner(bytes: buffer)
+            try? scanner.readObjectRawKeys { scanner, key in
+                if let name = names.first(where: { FastHash.equal($0, key.bytes) }) {
+                    found[name] = try scanner.parseValue()
+                } else {
+                    try scanner.skipValue()
+                }
+            }
+        }
+        return found
+    }
+
     /// The field path ``ingestionStatus`` was read from.
     public var ingestionStatusPath: String {
         ingestionStatusIsInternal ? "_internal.metadata.ingestion_status" : "internal_metadata.ingestion_status"

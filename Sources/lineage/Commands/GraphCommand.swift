@@ -49,8 +49,12 @@ struct GraphCommand: ParsableCommand {
     @Option(help: "Layout engine for svg, png and pdf.")
     var engine: GraphvizRenderer.Engine = .dot
 
-    @Option(help: "Above this many nodes, lay out with sfdp instead of dot (dot is superlinear), and say so.")
-    var maxNodes = 5_000
+    @Option(help: "Above this many nodes, draw the collection level instead, and say so.")
+    var maxNodes = 200_000
+
+    /// Above this many nodes, one connected piece is laid out with sfdp: dot's time grows faster
+    /// than linearly (docs/benchmarks.md).
+    static let largestDotPiece = 5_000
 
     @Option(help: "Draw more than this many leaf siblings of one collection, without findings, as one node; 0 never.")
     var collapse = 12
@@ -103,16 +107,27 @@ struct GraphCommand: ParsableCommand {
             bytes = Array(
                 (GraphJSONWriter().json(of: graph, nodes: nodes, findings: findings).serialized(.pretty) + "\n").utf8)
         case .svg, .png, .pdf:
-            var layout = engine
-            if nodes.count > maxNodes && layout == .dot {
-                layout = .sfdp
-                StandardError.print(
-                    "lineage: \(nodes.count) nodes is over --max-nodes \(maxNodes); laying out with sfdp instead of dot "
-                        + "(narrow the picture with --select, or raise --max-nodes)")
-            }
-            let dot = writer.dot(of: graph, nodes: nodes, findings: findings)
             let format = GraphvizRenderer.Format(rawValue: chosen.rawValue) ?? .svg
-            bytes = try GraphvizRenderer.render(dot: dot, format: format, engine: layout)
+            if nodes.count > maxNodes {
+                StandardError.print(
+                    "lineage: \(nodes.count) nodes is over --max-nodes \(maxNodes); drawing the collection level instead "
+                        + "(narrow the picture with --select, or raise --max-nodes)")
+                let dot = PipelineDOTWriter().dot(
+                    of: PipelineGraph(graph: graph), findings: findings, configured: !graph.collections.isEmpty)
+                bytes = try GraphvizRenderer.render(dot: dot, format: format)
+                break
+            }
+            var pieces = writer.components(of: graph, nodes: nodes, findings: findings)
+            for index in pieces.indices {
+                pieces[index].engine = engine
+                if engine == .dot, pieces[index].nodeCount > Self.largestDotPiece {
+                    pieces[index].engine = .sfdp
+                    StandardError.print(
+                        "lineage: one connected piece has \(pieces[index].nodeCount) nodes; laying it out with sfdp "
+                            + "(dot slows down sharply above \(Self.largestDotPiece))")
+                }
+            }
+            bytes = try GraphvizRenderer.render(components: pieces, format: format)
         }
         try emit(bytes, description: "\(nodes.count) node(s) as \(chosen.rawValue)")
     }

@@ -63,6 +63,56 @@ public enum GraphvizRenderer {
         if components.count > 1, format == .svg {
             return try PackedSVG.render(components: components, context: context)
         }
+        return try withLaidOutGraph(components, context: context) { graph in
+            var result: UnsafeMutablePointer<CChar>?
+            var length = 0
+            guard lineage_render_data(context, graph, format.rawValue, &result, &length) == 0, let result else {
+                throw LineageRenderError(
+                    code: .renderFailed, message: lastMessage(or: "rendering \(format.rawValue) failed"))
+            }
+            defer { gvFreeRenderData(result) }
+            return result.withMemoryRebound(to: UInt8.self, capacity: length) {
+                Array(UnsafeBufferPointer(start: $0, count: length))
+            }
+        }
+    }
+
+    /// Where each node of the packed picture lies, by node name, as ``render(components:format:)``
+    /// would draw it (before the renderer's margin).
+    ///
+    /// - Throws: ``LineageRenderError``.
+    public static func positions(of components: [LayoutComponent]) throws -> [String: NodePosition] {
+        lock.lock()
+        defer { lock.unlock() }
+        lineage_silence_messages()
+        guard let context = gvContext() else {
+            throw LineageRenderError(code: .noContext, message: "gvContext() returned no context")
+        }
+        defer { gvFreeContext(context) }
+        return try withLaidOutGraph(components, context: context) { graph in
+            lineage_attach_positions(graph)
+            var positions: [String: NodePosition] = [:]
+            var node = agfstnode(graph)
+            while let current = node {
+                let center = PackedGraph.numbers(in: PackedGraph.attribute(of: current, "pos") ?? "")
+                let width = Double(PackedGraph.attribute(of: current, "width") ?? "") ?? 0
+                let height = Double(PackedGraph.attribute(of: current, "height") ?? "") ?? 0
+                if center.count >= 2 {
+                    positions[String(cString: agnameof(current))] = NodePosition(
+                        x: center[0], y: center[1], width: width * 72, height: height * 72)
+                }
+                node = agnxtnode(graph, current)
+            }
+            return positions
+        }
+    }
+
+    /// Reads and lays out one piece with its engine, or packs several (``PackedGraph``), hands
+    /// the laid-out graph to `body`, then frees layout and graph.
+    private static func withLaidOutGraph<T>(
+        _ components: [LayoutComponent], context: OpaquePointer,
+        _ body: (UnsafeMutablePointer<Agraph_t>) throws -> T
+    ) throws -> T {
         let graph: UnsafeMutablePointer<Agraph_t>
         let engine: String
         if components.count == 1, let only = components.first {
@@ -80,16 +130,7 @@ public enum GraphvizRenderer {
                 message: lastMessage(or: "layout with \(engine) failed (is Graphviz's config6a installed?)"))
         }
         defer { gvFreeLayout(context, graph) }
-        var result: UnsafeMutablePointer<CChar>?
-        var length = 0
-        guard lineage_render_data(context, graph, format.rawValue, &result, &length) == 0, let result else {
-            throw LineageRenderError(
-                code: .renderFailed, message: lastMessage(or: "rendering \(format.rawValue) failed"))
-        }
-        defer { gvFreeRenderData(result) }
-        return result.withMemoryRebound(to: UInt8.self, capacity: length) {
-            Array(UnsafeBufferPointer(start: $0, count: length))
-        }
+        return try body(graph)
     }
 
     /// Graphviz's last error message (freed here), or `fallback`.

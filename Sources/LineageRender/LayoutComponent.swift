@@ -14,3 +14,23 @@ public struct LayoutComponent: Sendable, Hashable {
         self.engine = engine
     }
 }
+
+/// Where Graphviz placed a node: its centre and size, in points, with y growing upwards.
+public struct NodePosition: Sendable, Hashable {
+    /// The centre's x.
+    public var x: Double
+    /// The centre's y (upwards, as in DOT's `pos`).
+    public var y: Double
+    /// The node's width.
+    public var width: Double
+    /// The node's height.
+    public var height: Double
+
+    /// Creates a position.
+    public init(x: Double, y: Double, width: Double, height: Double) {
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
+    }
+}

@@ -56,4 +56,36 @@ struct GraphCommandTests {
         let binary = try CommandRunner.run(["graph", "examples/data", "--format", "png"])
         #expect(binary.status == 2, "binary output needs -o")
     }
+
+    @Test("JSON with --positions gives every node a laid-out position; pieces never share a spot")
+    func positions() throws {
+        let run = try CommandRunner.run(["graph", "examples/data", "--format", "json", "--positions"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let value = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any])
+        let nodes = try #require(value["nodes"] as? [[String: Any]])
+        #expect(nodes.count > 200)
+        var centres: Set<String> = []
+        for node in nodes {
+            let position = try #require(node["position"] as? [String: Double], "\(node["id"] ?? "?") has a position")
+            #expect((position["width"] ?? 0) > 0 && (position["height"] ?? 0) > 0)
+            centres.insert("\(position["x"] ?? 0),\(position["y"] ?? 0)")
+        }
+        #expect(centres.count == nodes.count, "no two nodes at one centre")
+        let wrong = try CommandRunner.run(["graph", "examples/data", "--format", "dot", "--positions"])
+        #expect(wrong.status == 2)
+    }
+
+    @Test("over --max-nodes the picture becomes the collection level, and stderr says so")
+    func sizeGuard() throws {
+        let directory = try TemporaryDirectory()
+        let run = try CommandRunner.run([
+            "graph", "examples/data", "--max-nodes", "50", "-o", directory.file("big.svg"),
+        ])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardError.contains("over --max-nodes 50; drawing the collection level"))
+        let svg = try String(contentsOfFile: directory.file("big.svg"), encoding: .utf8)
+        #expect(svg.contains("collection:col_frames"))
+        #expect(!svg.contains("doc_20877f154fef3f4a728a"))
+    }
 }

@@ -26,6 +26,20 @@ public enum Fixtures {
     /// The bundled example namespace.
     public static let exampleData = repositoryRoot + "/examples/data"
 
+    /// Expected outputs compared byte for byte (rewritten with `LINEAGE_UPDATE_GOLDEN=1`).
+    public static let goldenDirectory = repositoryRoot + "/Tests/Fixtures/golden"
+
+    /// Compares `actual` with the golden file `name`; with `LINEAGE_UPDATE_GOLDEN=1` in the
+    /// environment it rewrites the file instead. Returns the golden text, or `nil` when missing.
+    public static func golden(_ name: String, actual: String) throws -> String? {
+        let path = goldenDirectory + "/" + name
+        if ProcessInfo.processInfo.environment["LINEAGE_UPDATE_GOLDEN"] == "1" {
+            try FileManager.default.createDirectory(atPath: goldenDirectory, withIntermediateDirectories: true)
+            try AtomicFileWriter.write(actual, to: path, overwrite: true)
+        }
+        return try? String(contentsOfFile: path, encoding: .utf8)
+    }
+
     /// Reads `text` as if it were a file called `name`.
     public static func read(_ text: String, name: String = "test.jsonl", keepGoing: Bool = false) throws -> Snapshot {
         try SnapshotReader(options: .init(keepGoing: keepGoing)).read(.bytes(Array(text.utf8), name: name))

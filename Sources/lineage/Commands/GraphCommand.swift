@@ -65,6 +65,9 @@ struct GraphCommand: ParsableCommand {
     @Flag(help: "Do not run the audit, and draw no finding styles.")
     var noFindings = false
 
+    @Flag(help: "With --format json, lay the picture out and give each node its position and size, in points.")
+    var positions = false
+
     @Flag(help: "Replace the output file if it exists.")
     var force = false
 
@@ -75,6 +78,9 @@ struct GraphCommand: ParsableCommand {
         }
         if level == .collections, let format, [.mermaid, .json].contains(format) {
             throw ValidationError("--level collections draws dot, svg, png or pdf.")
+        }
+        if positions, format != .json, !(output ?? "").lowercased().hasSuffix(".json") {
+            throw ValidationError("--positions adds layout positions to --format json.")
         }
         if output == nil, let format, [.png, .pdf].contains(format) {
             throw ValidationError("--format \(format.rawValue) writes binary data: give a file with -o.")
@@ -104,8 +110,15 @@ struct GraphCommand: ParsableCommand {
         case .dot: bytes = Array(writer.dot(of: graph, nodes: nodes, findings: findings).utf8)
         case .mermaid: bytes = Array(MermaidWriter().mermaid(of: graph, nodes: nodes, findings: findings).utf8)
         case .json:
-            bytes = Array(
-                (GraphJSONWriter().json(of: graph, nodes: nodes, findings: findings).serialized(.pretty) + "\n").utf8)
+            var positions: [String: NodePosition]?
+            if self.positions {
+                var uncollapsed = writer
+                uncollapsed.options.collapseThreshold = nil
+                positions = try GraphvizRenderer.positions(
+                    of: guardedPieces(uncollapsed.components(of: graph, nodes: nodes, findings: findings)))
+            }
+            let json = GraphJSONWriter().json(of: graph, nodes: nodes, findings: findings, positions: positions)
+            bytes = Array((json.serialized(.pretty) + "\n").utf8)
         case .svg, .png, .pdf:
             let format = GraphvizRenderer.Format(rawValue: chosen.rawValue) ?? .svg
             if nodes.count > maxNodes {
@@ -117,19 +130,25 @@ struct GraphCommand: ParsableCommand {
                 bytes = try GraphvizRenderer.render(dot: dot, format: format)
                 break
             }
-            var pieces = writer.components(of: graph, nodes: nodes, findings: findings)
-            for index in pieces.indices {
-                pieces[index].engine = engine
-                if engine == .dot, pieces[index].nodeCount > Self.largestDotPiece {
-                    pieces[index].engine = .sfdp
-                    StandardError.print(
-                        "lineage: one connected piece has \(pieces[index].nodeCount) nodes; laying it out with sfdp "
-                            + "(dot slows down sharply above \(Self.largestDotPiece))")
-                }
-            }
+            let pieces = guardedPieces(writer.components(of: graph, nodes: nodes, findings: findings))
             bytes = try GraphvizRenderer.render(components: pieces, format: format)
         }
         try emit(bytes, description: "\(nodes.count) node(s) as \(chosen.rawValue)")
+    }
+
+    /// The pieces with --engine, except that a piece too big for dot is laid out with sfdp.
+    private func guardedPieces(_ pieces: [LayoutComponent]) -> [LayoutComponent] {
+        pieces.map { piece in
+            var piece = piece
+            piece.engine = engine
+            if engine == .dot, piece.nodeCount > Self.largestDotPiece {
+                piece.engine = .sfdp
+                StandardError.print(
+                    "lineage: one connected piece has \(piece.nodeCount) nodes; laying it out with sfdp "
+                        + "(dot slows down sharply above \(Self.largestDotPiece))")
+            }
+            return piece
+        }
     }
 
     /// Writes to -o atomically (never replacing without --force), else to standard output.

@@ -83,8 +83,8 @@ public struct SnapshotReader: Sendable {
         let found = names.filter { name in
             guard name.hasSuffix(".json") || name.hasSuffix(".jsonl"), !name.hasPrefix(".") else { return false }
             var isSubdirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isSubdirectory)
-            return !isSubdirectory.boolValue
+            return FileManager.default.fileExists(atPath: path + "/" + name, isDirectory: &isSubdirectory)
+                && !isSubdirectory.boolValue
         }
         guard !found.isEmpty else {
             throw LineageKitError(

@@ -3,19 +3,28 @@
 # measures read + normalise + graph build on them; rewrites the generated section of
 # docs/benchmarks.md with the results.
 #
-# Usage: Benchmarks/run.sh [--sizes "100k 1m"] [--repeat N]
+# With --render, measures drawing instead: the largest root object's tree and the whole forest to
+# SVG through libgvc in process, beside the dot CLI on the same DOT when Graphviz's command-line
+# tools are installed (apt install graphviz), and rewrites the rendering section.
+#
+# Usage: Benchmarks/run.sh [--sizes "100k 1m"] [--repeat N] [--render]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sizes="100k 1m"
+sizes=""
 repeat=3
+render=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) sizes="$2"; shift 2 ;;
         --repeat) repeat="$2"; shift 2 ;;
-        *) echo "usage: $0 [--sizes \"100k 1m\"] [--repeat N]" >&2; exit 2 ;;
+        --render) render=1; shift ;;
+        *) echo "usage: $0 [--sizes \"100k 1m\"] [--repeat N] [--render]" >&2; exit 2 ;;
     esac
 done
+if [ -z "$sizes" ]; then
+    if [ "$render" -eq 1 ]; then sizes="10k 100k"; else sizes="100k 1m"; fi
+fi
 
 swift build -c release --product lineage --product LineageBenchmark >/dev/null
 bin=.build/release
@@ -34,6 +43,25 @@ for size in $sizes; do
     if [ ! -f "$dir/documents.jsonl" ]; then
         "$bin/lineage" sample --out "$dir" --videos "$objects" --articles "$objects" --seed 12 --shape mixed >&2
     fi
+    if [ "$render" -eq 1 ]; then
+        dots=$(mktemp -d)
+        for _ in $(seq "$repeat"); do
+            "$bin/LineageBenchmark" "$dir" --render --write-dot "$dots" | sed "s/^{/{\"size\":\"$size\",/" >>"$results"
+        done
+        if command -v dot >/dev/null 2>&1; then
+            seconds() { /usr/bin/time -f "%e" "$@" 2>&1 >/dev/null | tail -1; }
+            tree=$(seconds dot -Tsvg "$dots/tree.gv")
+            packed=$(seconds sh -c "ccomps -x '$dots/forest.gv' | dot | gvpack -array_u 2>/dev/null | neato -n2 -Tsvg")
+            whole=null
+            if [ "$size" = "10k" ]; then
+                whole=$(seconds timeout 300 dot -Tsvg "$dots/forest.gv" || echo null)
+                case "$whole" in *[!0-9.]*|"") whole=null ;; esac
+            fi
+            echo "{\"cli\":\"$size\",\"tree\":$tree,\"packed\":$packed,\"whole\":$whole}" >>"$results"
+        fi
+        rm -rf "$dots"
+        continue
+    fi
     baseline=""
     [ "$size" = "100k" ] && baseline="--foundation-baseline"
     # A fresh process per run, so that each peak RSS is that run's own.
@@ -42,6 +70,51 @@ for size in $sizes; do
         baseline=""
     done
 done
+
+if [ "$render" -eq 1 ]; then
+python3 - "$results" <<'PY'
+import json, statistics, sys, subprocess, datetime, re
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+cli = {r["cli"]: r for r in rows if "cli" in r}
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+try:
+    version = subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
+except OSError:
+    version = "dot CLI not installed"
+out = [f"Measured {datetime.date.today()} on {cpu}, {cores} cores; release build; {version}.",
+       "LineageKit columns: median of the runs, each a fresh process; no fan-out collapse (every document drawn).",
+       "`dot` CLI columns: one run on the same DOT text LineageKit lays out.", "",
+       "| namespace | picture | nodes | pieces | DOT generation (s) | LineageKit layout + SVG (s) | DOT / layout | SVG size | `dot -Tsvg` (s) | `ccomps \\| dot \\| gvpack \\| neato -n2` (s) |",
+       "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+groups = {}
+for r in rows:
+    if "render" in r:
+        groups.setdefault((r["size"], r["render"]), []).append(r)
+for (size, picture), rs in groups.items():
+    med = lambda key: statistics.median(r[key] for r in rs)
+    c = cli.get(size, {})
+    whole = c.get("whole") if picture == "whole forest" else (c.get("tree") if picture == "largest root object's tree" else None)
+    if not c or picture.startswith("one root"):
+        whole = "—"
+    elif whole is None:
+        whole = "did not finish in 300 s" if size == "10k" and picture == "whole forest" else "not run"
+    else:
+        whole = f"{whole:.2f}"
+    packed = f"{c['packed']:.2f}" if c and picture == "whole forest" else "—"
+    out.append(f"| {size} | {picture} | {rs[0]['nodes']:,} | {rs[0]['pieces']} | {med('dot_seconds'):.3f} | "
+               f"{med('render_seconds'):.2f} | {statistics.median(r['dot_seconds'] / r['render_seconds'] for r in rs):.0%} | "
+               f"{rs[0]['svg_bytes'] / 1e6:.1f} MB | {whole} | {packed} |")
+section = "\n".join(out)
+path = "docs/benchmarks.md"
+text = open(path).read()
+begin, end = "<!-- render:begin -->", "<!-- render:end -->"
+text = re.sub(re.escape(begin) + ".*?" + re.escape(end), begin + "\n" + section + "\n" + end, text, flags=re.S)
+open(path, "w").write(text)
+print(section)
+PY
+exit 0
+fi
 
 python3 - "$results" <<'PY'
 import json, statistics, sys, platform, subprocess, datetime, re

@@ -29,6 +29,18 @@ public enum JSONValue: Sendable, Hashable {
         return nil
     }
 
+    /// The number as an `Int`, when this is a whole number that fits.
+    public var intValue: Int? {
+        if case .number(let value) = self { return value.intValue }
+        return nil
+    }
+
+    /// The flag, when this is `true` or `false`.
+    public var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
     /// Whether this is `null`.
     public var isNull: Bool {
         if case .null = self { return true }

@@ -12,10 +12,13 @@ let package = Package(
     products: [
         .library(name: "LineageKit", targets: ["LineageKit"]),
         .library(name: "LineageRender", targets: ["LineageRender"]),
+        .library(name: "MixpeekClient", targets: ["MixpeekClient"]),
+        .library(name: "LineageSandbox", targets: ["LineageSandbox"]),
         .executable(name: "lineage", targets: ["lineage"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox.git", from: "0.27.1"),
     ],
     targets: [
         .target(name: "LineageKit", swiftSettings: strictSettings),
@@ -25,11 +28,19 @@ let package = Package(
             providers: [.apt(["libgraphviz-dev"]), .brew(["graphviz"])]
         ),
         .target(name: "LineageRender", dependencies: ["LineageKit", "CGraphviz"], swiftSettings: strictSettings),
+        .target(name: "MixpeekClient", dependencies: ["LineageKit"], swiftSettings: strictSettings),
+        .target(
+            name: "LineageSandbox",
+            dependencies: ["LineageKit", .product(name: "FlyingFox", package: "FlyingFox")],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "lineage",
             dependencies: [
                 "LineageKit",
                 "LineageRender",
+                "MixpeekClient",
+                "LineageSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -51,8 +62,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "MixpeekClientTests",
+            dependencies: ["MixpeekClient", "LineageSandbox", "LineageKit", "LineageTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "LineageCLITests",
-            dependencies: ["LineageTestSupport"],
+            dependencies: ["LineageTestSupport", "LineageKit"],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -63,7 +79,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "LineageBenchmark",
-            dependencies: ["LineageKit", "LineageRender"],
+            dependencies: ["LineageKit", "LineageRender", "MixpeekClient"],
             path: "Benchmarks/LineageBenchmark",
             swiftSettings: strictSettings
         ),

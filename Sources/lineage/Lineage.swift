@@ -1,5 +1,6 @@
 import ArgumentParser
 import LineageKit
+import MixpeekClient
 
 /// The `lineage` command: audits and draws the provenance of documents in a Mixpeek namespace.
 @main
@@ -15,7 +16,10 @@ struct Lineage: AsyncParsableCommand {
             Exit codes: 0 success, 1 findings at or above --fail-on (audit), 2 usage or input errors.
             """,
         version: "0.1.0",
-        subcommands: [StatsCommand.self, AuditCommand.self, GraphCommand.self, SampleCommand.self]
+        subcommands: [
+            StatsCommand.self, AuditCommand.self, GraphCommand.self, SampleCommand.self, FetchCommand.self,
+            ServeCommand.self,
+        ]
     )
 
     /// Runs the command and maps every failure to the documented exit codes: usage and input
@@ -29,6 +33,9 @@ struct Lineage: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as LineageKitError {
+            StandardError.print("lineage: error: \(error)")
+            Self.exit(withError: ExitCode.inputError)
+        } catch let error as MixpeekError {
             StandardError.print("lineage: error: \(error)")
             Self.exit(withError: ExitCode.inputError)
         } catch {

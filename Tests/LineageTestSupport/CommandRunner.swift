@@ -80,3 +80,45 @@ private final class ReadAll: @unchecked Sendable {
         return data
     }
 }
+
+/// A `lineage serve` running in the background, stopped with SIGTERM.
+public final class ServedSandbox: @unchecked Sendable {
+    /// The base URL it printed.
+    public let url: String
+    private let process: Process
+    private let errors: Pipe
+
+    /// Starts `lineage serve` with `arguments` (the snapshot and options; `--port 0` is added) and
+    /// waits for the URL on its standard output.
+    public init(_ arguments: [String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: CommandRunner.executable)
+        process.arguments = ["serve"] + arguments + ["--port", "0"]
+        process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.repositoryRoot)
+        let output = Pipe()
+        errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line.append(chunk)
+        }
+        url = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard url.hasPrefix("http://") else {
+            process.terminate()
+            throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "lineage serve did not start"])
+        }
+    }
+
+    /// Stops the server and waits for it (it writes documents back when started with --persist).
+    public func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}

@@ -3,7 +3,7 @@ import Foundation
 import LineageKit
 
 /// `lineage audit`: checks lineage and reports findings with stable rule ids.
-struct AuditCommand: ParsableCommand {
+struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit",
         abstract: "Check lineage: orphans, disagreements, cycles, metadata drift and incomplete ingestion.",
@@ -49,10 +49,10 @@ struct AuditCommand: ParsableCommand {
     @Flag(help: "Show every finding in text output (by default at most 10 per rule).")
     var all = false
 
-    func run() throws {
+    func run() async throws {
         let auditor = try Auditor(
             configuration: .init(rules: Self.patterns(rules), ignoredRules: Self.patterns(ignore)))
-        let snapshot = try input.readSnapshot()
+        let snapshot = try await input.readSnapshot()
         let graph = DecompositionGraph(snapshot: snapshot)
         var report = auditor.audit(graph)
         if let writeBaseline {

@@ -4,7 +4,7 @@ import LineageKit
 import LineageRender
 
 /// `lineage graph`: draws part of a namespace's decomposition graph.
-struct GraphCommand: ParsableCommand {
+struct GraphCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph",
         abstract: "Draw decomposition trees: DOT or Mermaid text, or SVG, PNG and PDF through Graphviz.",
@@ -87,8 +87,8 @@ struct GraphCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let snapshot = try input.readSnapshot()
+    func run() async throws {
+        let snapshot = try await input.readSnapshot()
         let graph = DecompositionGraph(snapshot: snapshot)
         let findings = noFindings ? [] : try Auditor().audit(graph).findings
         let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? graph.nodes

@@ -2,7 +2,7 @@ import ArgumentParser
 import LineageKit
 
 /// `lineage stats`: what a namespace holds, per collection, tier and shape, and its pipeline.
-struct StatsCommand: ParsableCommand {
+struct StatsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
         abstract: "Count documents, objects and collections, per collection, tier and input shape.",
@@ -23,8 +23,8 @@ struct StatsCommand: ParsableCommand {
     @Option(help: "Output format.")
     var format: OutputFormat = .text
 
-    func run() throws {
-        let snapshot = try input.readSnapshot()
+    func run() async throws {
+        let snapshot = try await input.readSnapshot()
         let graph = DecompositionGraph(snapshot: snapshot)
         let statistics = NamespaceStatistics(snapshot: snapshot, graph: graph)
         switch format {

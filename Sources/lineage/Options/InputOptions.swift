@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import LineageKit
+import MixpeekClient
 
 /// The inputs every reading command takes, and how to treat bad records in them.
 struct InputOptions: ParsableArguments {
@@ -7,24 +9,41 @@ struct InputOptions: ParsableArguments {
         help: ArgumentHelp(
             "Files or directories to read (the .json and .jsonl files directly in a directory); '-' for standard input.",
             valueName: "input"))
-    var inputs: [String]
+    var inputs: [String] = []
+
+    @OptionGroup(title: "Reading from the Mixpeek API instead of files")
+    var api: APIOptions
 
     @Flag(help: "Skip bad records, report how many and the first few, instead of stopping at the first.")
     var keepGoing = false
 
     func validate() throws {
-        if inputs.isEmpty {
-            throw ValidationError("Give at least one input file or directory, or '-' for standard input.")
+        if inputs.isEmpty, !api.isGiven {
+            throw ValidationError(
+                "Give at least one input file or directory, '-' for standard input, or --namespace to read the API.")
+        }
+        if !inputs.isEmpty, api.isGiven {
+            throw ValidationError("Read either files or the API (--namespace), not both.")
         }
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("Standard input ('-') can be read only once.")
         }
     }
 
-    /// Reads the inputs, telling standard error about skipped records.
-    func readSnapshot() throws -> Snapshot {
+    /// Reads the inputs (or fetches the namespace), telling standard error about skipped records.
+    func readSnapshot() async throws -> Snapshot {
         let reader = SnapshotReader(options: .init(keepGoing: keepGoing))
-        let snapshot = try reader.read(inputs.map(InputSource.init(argument:)))
+        var sources = inputs.map(InputSource.init(argument:))
+        if api.isGiven {
+            let (result, client) = try await api.fetch(objects: true)
+            let origin = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
+            sources = [
+                .bytes(Self.lines(result.documents), name: "documents of \(origin)"),
+                .bytes(Self.lines(result.objects), name: "objects of \(origin)"),
+                .bytes(Self.lines(result.collections), name: "collections of \(origin)"),
+            ]
+        }
+        let snapshot = try reader.read(sources)
         let report = snapshot.report
         if report.skippedRecords > 0 {
             StandardError.print("lineage: skipped \(report.skippedRecords) bad record(s); the first:")
@@ -33,6 +52,18 @@ struct InputOptions: ParsableArguments {
             }
         }
         return snapshot
+    }
+}
+
+extension InputOptions {
+    /// JSON Lines text of `values`.
+    static func lines(_ values: [JSONValue]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for value in values {
+            value.write(into: &bytes)
+            bytes.append(0x0A)
+        }
+        return bytes
     }
 }
 

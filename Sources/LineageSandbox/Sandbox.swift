@@ -1,0 +1,376 @@
+import FlyingFox
+import FlyingSocks
+import Foundation
+import LineageKit
+
+typealias JSONValue = LineageKit.JSONValue
+
+/// A local server speaking the Mixpeek API endpoints LineageKit uses, from a snapshot directory:
+/// for tests over real HTTP, and for rehearsing corrections before touching production.
+///
+/// It enforces the API key and namespace, answers with the API's error envelope, paginates in
+/// any of the three documented shapes, applies PATCHes in memory (written back with
+/// ``Options/persist``), injects faults on request, and counts requests per method and path
+/// (`GET /_sandbox/requests`).
+public actor Sandbox {
+    /// How list responses page.
+    public enum Pagination: String, Sendable, CaseIterable {
+        /// `{"next_cursor": …}`.
+        case cursor
+        /// `{"page", "page_size", "total", "total_pages", "next_page"}`.
+        case pages
+        /// `{"has_more", "limit", "offset", "total_count"}`.
+        case hasMore = "has-more"
+    }
+
+    /// What a PATCH does to the user fields (the API does not document it).
+    public enum PatchSemantics: String, Sendable, CaseIterable {
+        /// The body's user fields replace the document's user fields.
+        case replace
+        /// The body's fields are set; other fields stay.
+        case merge
+    }
+
+    /// How the sandbox behaves.
+    public struct Options: Sendable {
+        /// Address to listen on (an IPv4 address).
+        public var host: String
+        /// Port; 0 picks a free one.
+        public var port: UInt16
+        /// The key requests must carry; `nil` accepts any.
+        public var apiKey: String?
+        /// The namespace requests must name; `nil` takes the snapshot's, else accepts any.
+        public var namespace: String?
+        /// How lists page.
+        public var pagination: Pagination
+        /// What PATCH does.
+        public var patchSemantics: PatchSemantics
+        /// Share of API requests answered with a random 500, 502, 503 or 504.
+        public var failRate: Double
+        /// Share of API requests answered with 429 (half with `Retry-After: 0`, half without).
+        public var rateLimitRate: Double
+        /// Share of list pages that start with the previous page's last item again, as when
+        /// ordering shifts during a listing.
+        public var duplicateRate: Double
+        /// Delay added to every API request.
+        public var latencyMilliseconds: Int
+        /// Whether PATCHed documents are written back to the snapshot's `documents.jsonl`.
+        public var persist: Bool
+        /// Seed of the fault injection, so a run can be repeated.
+        public var seed: UInt64
+
+        /// Creates options.
+        public init(
+            host: String = "127.0.0.1", port: UInt16 = 0, apiKey: String? = nil, namespace: String? = nil,
+            pagination: Pagination = .cursor, patchSemantics: PatchSemantics = .merge, failRate: Double = 0,
+            rateLimitRate: Double = 0, duplicateRate: Double = 0, latencyMilliseconds: Int = 0, persist: Bool = false,
+            seed: UInt64 = 1
+        ) {
+            self.duplicateRate = duplicateRate
+            self.host = host
+            self.port = port
+            self.apiKey = apiKey
+            self.namespace = namespace
+            self.pagination = pagination
+            self.patchSemantics = patchSemantics
+            self.failRate = failRate
+            self.rateLimitRate = rateLimitRate
+            self.latencyMilliseconds = latencyMilliseconds
+            self.persist = persist
+            self.seed = seed
+        }
+    }
+
+    private let directory: String
+    private let options: Options
+    private var store: SandboxStore
+    private var random: SplitMix
+    private var requests: [String: Int] = [:]
+    private var faults: [String: Int] = [:]
+    private var server: HTTPServer?
+    private var task: Task<Void, any Error>?
+
+    /// The largest page the API serves, and its offset cap.
+    static let maximumPageSize = 1000
+    static let offsetCap = 10_000
+
+    /// Loads the snapshot at `directory`.
+    ///
+    /// - Throws: ``LineageKitError`` naming the file and line of a bad record.
+    public init(snapshot directory: String, options: Options = Options()) throws {
+        self.directory = directory
+        self.options = options
+        store = try SandboxStore(directory: directory)
+        random = SplitMix(seed: options.seed)
+    }
+
+    /// Starts listening and returns the base URL (`http://127.0.0.1:PORT`).
+    public func start() async throws -> String {
+        let address = try sockaddr_in.inet(ip4: options.host, port: options.port)
+        let server = HTTPServer(address: address, timeout: 60, logger: .disabled)
+        await server.appendRoute("*") { [weak self] request in
+            guard let self else { return HTTPResponse(statusCode: .serviceUnavailable) }
+            return await self.handle(request)
+        }
+        self.server = server
+        task = Task { try await server.run() }
+        try await server.waitUntilListening(timeout: 10)
+        guard case .ip4(_, let port)? = await server.listeningAddress else {
+            throw LineageKitError(code: .invalidArgument, message: "the sandbox is not listening on IPv4")
+        }
+        return "http://\(options.host):\(port)"
+    }
+
+    /// Stops the server (writing documents back first with ``Options/persist``).
+    public func stop() async throws {
+        if options.persist { try store.writeDocuments(to: directory) }
+        await server?.stop(timeout: 1)
+        task?.cancel()
+        server = nil
+    }
+
+    /// Requests received per `METHOD /path` (faults included), and faults injected per `METHOD /path`.
+    public func counts() -> (requests: [String: Int], faults: [String: Int]) {
+        (requests, faults)
+    }
+
+    /// The document as the sandbox holds it now.
+    public func document(_ id: String, inCollection collection: String) -> LineageKit.JSONValue? {
+        store.documentIndex[collection]?[id].flatMap { store.documents[collection]?[$0].value }
+    }
+
+    /// Every document as the sandbox holds it now, in snapshot order.
+    public func allDocuments() -> [LineageKit.JSONValue] {
+        store.order.compactMap { store.documents[$0.collection]?[$0.position].value }
+    }
+
+    // MARK: - Requests
+
+    private func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        let rawPath = request.target.path(percentEncoded: true)
+        let segments = rawPath.split(separator: "/", omittingEmptySubsequences: true).map {
+            String($0).removingPercentEncoding ?? String($0)
+        }
+        let method = request.method.rawValue
+        if segments == ["_sandbox", "requests"], method == "GET" {
+            return json(200, ["requests": Self.object(requests), "faults": Self.object(faults)])
+        }
+        let key = method + " " + rawPath
+        requests[key, default: 0] += 1
+        if options.latencyMilliseconds > 0 {
+            try? await Task.sleep(nanoseconds: UInt64(options.latencyMilliseconds) * 1_000_000)
+        }
+        if let expected = options.apiKey, request.headers[HTTPHeader("Authorization")] != "Bearer " + expected {
+            return error(401, "UnauthorizedError", "Invalid or missing API key")
+        }
+        let namespace = request.headers[HTTPHeader("X-Namespace")] ?? ""
+        if let expected = options.namespace ?? store.namespace, namespace != expected {
+            return error(
+                404, "NotFoundError", "Namespace '\(namespace)' not found",
+                ["resource": "namespace", "id": .string(namespace)])
+        }
+        let roll = random.nextDouble()
+        if roll < options.failRate {
+            faults[key, default: 0] += 1
+            let status = [500, 502, 503, 504][Int(random.next() % 4)]
+            return error(status, "InternalServerError", "injected failure")
+        }
+        if roll < options.failRate + options.rateLimitRate {
+            faults[key, default: 0] += 1
+            var response = error(429, "TooManyRequestsError", "Rate limit exceeded")
+            if random.next() % 2 == 0 { response.headers[HTTPHeader("Retry-After")] = "0" }
+            return response
+        }
+        let body = (try? await request.bodyData).map { [UInt8]($0) } ?? []
+        return route(method, segments, query: request.query, body: body)
+    }
+
+    private func route(_ method: String, _ path: [String], query: [HTTPRequest.QueryItem], body: [UInt8])
+        -> HTTPResponse
+    {
+        switch (method, path) {
+        case ("POST", ["v1", "collections", "list"]):
+            return list(store.collections, query: query, body: body)
+        case ("GET", let p) where p.count == 3 && p[0] == "v1" && p[1] == "collections":
+            guard let index = store.collectionIndex[p[2]] else { return notFound("collection", p[2]) }
+            return raw(200, store.collections[index].bytes)
+        case ("POST", let p)
+        where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents" && p[4] == "list":
+            guard store.collectionIndex[p[2]] != nil else { return notFound("collection", p[2]) }
+            return list(store.documents[p[2]] ?? [], query: query, body: body)
+        case ("GET", let p) where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
+            guard let index = store.documentIndex[p[2]]?[p[4]], let entry = store.documents[p[2]]?[index] else {
+                return notFound("document", p[4])
+            }
+            return raw(200, entry.bytes)
+        case ("PATCH", let p) where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
+            return patch(collection: p[2], id: p[4], body: body)
+        case ("POST", let p)
+        where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "objects" && p[4] == "list":
+            return list(store.objects[p[2]] ?? [], query: query, body: body)
+        case ("GET", let p) where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "objects":
+            guard let index = store.objectIndex[p[2]]?[p[4]], let entry = store.objects[p[2]]?[index] else {
+                return notFound("object", p[4])
+            }
+            return raw(200, entry.bytes)
+        default:
+            return error(404, "NotFoundError", "No route for \(method) /\(path.joined(separator: "/"))")
+        }
+    }
+
+    /// One page of `entries` in the configured pagination shape.
+    private func list(_ entries: [SandboxStore.Entry], query: [HTTPRequest.QueryItem], body: [UInt8]) -> HTTPResponse {
+        let parameters = Dictionary(query.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
+        let bodyCursor = (try? JSONValue(parsing: body.isEmpty ? Array("{}".utf8) : body, name: "body"))?
+            .objectValue?["cursor"]?.stringValue
+        let limit = Int(parameters["limit"] ?? "") ?? 10
+        guard (1...Self.maximumPageSize).contains(limit) else {
+            return fastAPIError(["query", "limit"], "Input should be between 1 and \(Self.maximumPageSize)")
+        }
+        var offset = Int(parameters["offset"] ?? "") ?? 0
+        if let cursor = bodyCursor ?? parameters["cursor"], !cursor.isEmpty {
+            guard cursor.hasPrefix("cur_"), let position = Int(cursor.dropFirst(4)), position >= 0 else {
+                return error(400, "BadRequestError", "Invalid cursor")
+            }
+            offset = position
+        } else if offset > Self.offsetCap || offset < 0 {
+            return fastAPIError(["query", "offset"], "Input should be between 0 and \(Self.offsetCap)")
+        }
+        let end = min(entries.count, offset + limit)
+        var page = offset < end ? Array(entries[offset..<end]) : []
+        if !page.isEmpty, offset > 0, offset <= entries.count, random.nextDouble() < options.duplicateRate {
+            page.insert(entries[offset - 1], at: 0)
+        }
+        let more = end < entries.count
+        var pagination: JSONObject
+        switch options.pagination {
+        case .cursor:
+            pagination = ["next_cursor": more ? .string("cur_\(end)") : .null]
+        case .pages:
+            let pages = (entries.count + limit - 1) / limit
+            let number = offset / limit + 1
+            pagination = [
+                "total": .number(JSONNumber(entries.count)), "page": .number(JSONNumber(number)),
+                "page_size": .number(JSONNumber(limit)), "total_pages": .number(JSONNumber(pages)),
+                "next_page": more ? .string("\(number + 1)") : .null,
+            ]
+        case .hasMore:
+            pagination = [
+                "has_more": .bool(more), "limit": .number(JSONNumber(limit)), "offset": .number(JSONNumber(offset)),
+                "total_count": .number(JSONNumber(entries.count)),
+            ]
+        }
+        // Past the offset cap, deep pages come with a cursor in every shape, as in the API.
+        if options.pagination != .cursor, more, end > Self.offsetCap - limit {
+            pagination["next_cursor"] = .string("cur_\(end)")
+        }
+        var out = Array(#"{"results":["#.utf8)
+        for (position, entry) in page.enumerated() {
+            if position > 0 { out.append(UInt8(ascii: ",")) }
+            out += entry.bytes
+        }
+        out += Array(#"],"pagination":"#.utf8)
+        JSONValue.object(pagination).write(into: &out)
+        out += Array("}".utf8)
+        return raw(200, out)
+    }
+
+    /// Applies a PATCH to a document's user fields, in the document's own shape.
+    private func patch(collection: String, id: String, body: [UInt8]) -> HTTPResponse {
+        guard let index = store.documentIndex[collection]?[id],
+            var document = store.documents[collection]?[index].value.objectValue
+        else { return notFound("document", id) }
+        guard let patch = (try? JSONValue(parsing: body, name: "body"))?.objectValue else {
+            return fastAPIError(["body"], "Input should be a valid dictionary")
+        }
+        let system: Set<String> = [
+            "document_id", "collection_id", "_internal", "document_schema_version", "root_object_id", "root_bucket_id",
+            "source_type", "source_object_id", "source_document_id", "source_collection_id", "lineage_path",
+            "lineage_chain", "lineage", "internal_metadata", "source_blobs", "document_blobs", "vector",
+            "presigned_url", "presigned_urls",
+        ]
+        let nested = document["_internal"] == nil
+        if nested {
+            // The 2025 shapes keep user fields in `metadata`.
+            if let fields = patch["metadata"]?.objectValue {
+                var merged = options.patchSemantics == .merge ? document["metadata"]?.objectValue ?? [:] : [:]
+                for (key, value) in fields { merged[key] = value }
+                document["metadata"] = .object(merged)
+            }
+            for (key, value) in patch where key != "metadata" && !system.contains(key) { document[key] = value }
+        } else {
+            if options.patchSemantics == .replace {
+                var kept = JSONObject()
+                for (key, value) in document where system.contains(key) { kept[key] = value }
+                document = kept
+            }
+            for (key, value) in patch where !system.contains(key) { document[key] = value }
+        }
+        let entry = SandboxStore.Entry(.object(document))
+        store.documents[collection]?[index] = entry
+        return raw(200, entry.bytes)
+    }
+
+    // MARK: - Responses
+
+    private func raw(_ status: Int, _ bytes: [UInt8]) -> HTTPResponse {
+        HTTPResponse(
+            statusCode: HTTPStatusCode(status, phrase: status == 200 ? "OK" : "Error"),
+            headers: [HTTPHeader("Content-Type"): "application/json"], body: Data(bytes))
+    }
+
+    private func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
+        raw(status, Array(value.serialized().utf8))
+    }
+
+    /// The API's error envelope.
+    private func error(_ status: Int, _ type: String, _ message: String, _ details: JSONObject? = nil) -> HTTPResponse {
+        json(
+            status,
+            [
+                "success": false, "status": .number(JSONNumber(status)),
+                "error": [
+                    "message": .string(message), "type": .string(type),
+                    "details": details.map(JSONValue.object) ?? .null,
+                ],
+            ])
+    }
+
+    /// FastAPI's validation error body.
+    private func fastAPIError(_ location: [String], _ message: String) -> HTTPResponse {
+        json(
+            422,
+            [
+                "detail": [
+                    ["loc": .array(location.map(JSONValue.string)), "msg": .string(message), "type": "value_error"]
+                ]
+            ])
+    }
+
+    private func notFound(_ resource: String, _ id: String) -> HTTPResponse {
+        error(
+            404, "NotFoundError", "\(resource.capitalized) '\(id)' not found",
+            ["resource": .string(resource), "id": .string(id)])
+    }
+
+    private static func object(_ counts: [String: Int]) -> JSONValue {
+        .object(JSONObject(counts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(JSONNumber($0.value))) }))
+    }
+}
+
+/// A small, seeded random generator (SplitMix64), so injected faults repeat run to run.
+struct SplitMix: Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
+}

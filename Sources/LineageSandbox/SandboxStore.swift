@@ -1,0 +1,110 @@
+import Foundation
+import LineageKit
+
+/// The namespace a sandbox serves, held in memory: collections, documents per collection in
+/// listing order (each kept as parsed JSON and as compact bytes for fast pages) and bucket objects.
+struct SandboxStore: Sendable {
+    struct Entry: Sendable {
+        var value: JSONValue
+        var bytes: [UInt8]
+
+        init(_ value: JSONValue) {
+            self.value = value
+            var bytes: [UInt8] = []
+            value.write(into: &bytes)
+            self.bytes = bytes
+        }
+    }
+
+    var collections: [Entry] = []
+    var collectionIndex: [String: Int] = [:]
+    /// Documents by collection id, in file order.
+    var documents: [String: [Entry]] = [:]
+    var documentIndex: [String: [String: Int]] = [:]
+    var objects: [String: [Entry]] = [:]
+    var objectIndex: [String: [String: Int]] = [:]
+    /// The manifest's namespace, when the snapshot has one.
+    var namespace: String?
+    /// Every document's collection and position, in file order, for writing back.
+    var order: [(collection: String, position: Int)] = []
+    var documentCount: Int { documents.values.reduce(0) { $0 + $1.count } }
+
+    /// Reads a snapshot directory: `documents.jsonl`, and when present `objects.jsonl`,
+    /// `collections.json` (an array, or JSON Lines) and `snapshot.json`.
+    init(directory: String) throws {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LineageKitError(code: .unreadableInput, message: "\(directory) is not a snapshot directory")
+        }
+        for value in try Self.records(at: directory + "/collections.json") {
+            guard let id = value.objectValue?["collection_id"]?.stringValue else {
+                throw LineageKitError(
+                    code: .missingField, message: "a collection in \(directory)/collections.json has no collection_id")
+            }
+            collectionIndex[id] = collections.count
+            collections.append(Entry(value))
+        }
+        for (number, value) in try Self.records(at: directory + "/documents.jsonl").enumerated() {
+            guard let object = value.objectValue, let id = object["document_id"]?.stringValue,
+                let collection = object["collection_id"]?.stringValue
+            else {
+                throw LineageKitError(
+                    code: .missingField, message: "record \(number + 1) has no document_id or collection_id",
+                    location: SourceLocation(file: directory + "/documents.jsonl", line: number + 1))
+            }
+            if collectionIndex[collection] == nil {
+                collectionIndex[collection] = collections.count
+                collections.append(Entry(["collection_id": .string(collection)]))
+            }
+            let position = documents[collection, default: []].count
+            documentIndex[collection, default: [:]][id] = position
+            documents[collection, default: []].append(Entry(value))
+            order.append((collection, position))
+        }
+        for value in try Self.records(at: directory + "/objects.jsonl") {
+            guard let object = value.objectValue, let id = object["object_id"]?.stringValue,
+                let bucket = object["bucket_id"]?.stringValue
+            else { continue }
+            objectIndex[bucket, default: [:]][id] = objects[bucket, default: []].count
+            objects[bucket, default: []].append(Entry(value))
+        }
+        if let manifest = try Self.records(at: directory + "/snapshot.json").first {
+            namespace = manifest.objectValue?["namespace"]?.stringValue
+        }
+    }
+
+    /// The JSON values of a file: one array, or JSON Lines; none when the file is absent.
+    static func records(at path: String) throws -> [JSONValue] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        let bytes = [UInt8](data)
+        let first = bytes.first { ![0x20, 0x0A, 0x0D, 0x09].contains($0) }
+        if first == UInt8(ascii: "[") {
+            return try JSONValue(parsing: bytes, name: path).arrayValue ?? []
+        }
+        var values: [JSONValue] = []
+        var line = 0
+        for piece in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            line += 1
+            guard piece.contains(where: { ![0x20, 0x0D, 0x09].contains($0) }) else { continue }
+            do {
+                values.append(try JSONValue(parsing: Array(piece), name: path))
+            } catch let error as LineageKitError {
+                throw LineageKitError(
+                    code: error.code, message: error.message,
+                    location: SourceLocation(file: path, line: line, column: error.location?.column))
+            }
+        }
+        return values
+    }
+
+    /// Writes the documents back to `directory/documents.jsonl`, atomically.
+    func writeDocuments(to directory: String) throws {
+        let file = try AtomicFileWriter(path: directory + "/documents.jsonl", overwrite: true)
+        for (collection, position) in order {
+            guard let entry = documents[collection]?[position] else { continue }
+            try file.write(entry.bytes + [0x0A])
+        }
+        try file.commit()
+    }
+}

@@ -1,0 +1,330 @@
+import Foundation
+import LineageKit
+import Synchronization
+
+/// A client of the Mixpeek REST API endpoints LineageKit needs: collections, documents (list,
+/// get, patch) and bucket objects (list, get), with pagination in every shape the API has
+/// documented, retries, and errors that say what to check.
+public struct MixpeekClient: Sendable {
+    /// Where and as whom requests go.
+    public let configuration: MixpeekConfiguration
+    private let transport: any HTTPTransport
+    private let counters = Counters()
+
+    /// The API's 10,000 cap on list offsets; deeper pages need a cursor.
+    public static let offsetCap = 10_000
+
+    /// Creates a client.
+    public init(configuration: MixpeekConfiguration, transport: any HTTPTransport = URLSessionTransport()) {
+        self.configuration = configuration
+        self.transport = transport
+    }
+
+    /// Requests sent so far (retries included) and retries made.
+    public var requestCounts: (requests: Int, retries: Int) { counters.values }
+
+    /// Every item of a paginated listing, and how many repeated items were dropped.
+    public struct Listing: Sendable {
+        /// The items, in the order first seen.
+        public var items: [JSONValue]
+        /// Items seen again on a later page (ordering can shift during a listing) and dropped.
+        public var duplicatesDropped: Int
+        /// The total the server announced, when it did.
+        public var announcedTotal: Int?
+    }
+
+    // MARK: - Endpoints
+
+    /// `POST /v1/collections/list`, every page.
+    public func listCollections() async throws -> Listing {
+        try await list(["collections", "list"], idKey: "collection_id", progress: nil)
+    }
+
+    /// `GET /v1/collections/{id}`.
+    public func collection(_ id: String) async throws -> JSONValue {
+        try await send("GET", ["collections", id])
+    }
+
+    /// `POST /v1/collections/{id}/documents/list`, every page; `progress` gets the count so far
+    /// and the announced total.
+    public func listDocuments(
+        inCollection collection: String, progress: (@Sendable (Int, Int?) -> Void)? = nil
+    ) async throws -> Listing {
+        try await list(["collections", collection, "documents", "list"], idKey: "document_id", progress: progress)
+    }
+
+    /// `GET /v1/collections/{collection}/documents/{id}`.
+    public func document(_ id: String, inCollection collection: String) async throws -> JSONValue {
+        try await send("GET", ["collections", collection, "documents", id])
+    }
+
+    /// `PATCH /v1/collections/{collection}/documents/{id}` with `body`; returns the updated document.
+    public func patchDocument(_ id: String, inCollection collection: String, body: JSONValue) async throws -> JSONValue
+    {
+        try await send("PATCH", ["collections", collection, "documents", id], body: body)
+    }
+
+    /// `POST /v1/buckets/{bucket}/objects/list`, every page.
+    public func listObjects(inBucket bucket: String) async throws -> Listing {
+        try await list(["buckets", bucket, "objects", "list"], idKey: "object_id", progress: nil)
+    }
+
+    /// `GET /v1/buckets/{bucket}/objects/{id}`.
+    public func object(_ id: String, inBucket bucket: String) async throws -> JSONValue {
+        try await send("GET", ["buckets", bucket, "objects", id])
+    }
+
+    // MARK: - Pagination
+
+    /// Follows a listing to its end. The next page is asked for by `next_cursor` when the server
+    /// gives one, else by offset (`has_more`, or `page` < `total_pages`, or `next_page`); a page
+    /// with no items ends it, and so does an offset that would pass the 10,000 cap with no cursor.
+    private func list(
+        _ path: [String], idKey: String, progress: (@Sendable (Int, Int?) -> Void)?
+    ) async throws -> Listing {
+        var listing = Listing(items: [], duplicatesDropped: 0, announcedTotal: nil)
+        var seen: Set<String> = []
+        var offset = 0
+        var cursor: String?
+        while true {
+            var query = [("limit", String(configuration.pageSize))]
+            var body: JSONObject = [:]
+            if let cursor {
+                query.append(("cursor", cursor))
+                body["cursor"] = .string(cursor)
+            } else {
+                query.append(("offset", String(offset)))
+            }
+            let page = try await send("POST", path, query: query, body: .object(body))
+            guard let object = page.objectValue else { throw invalid(path, "a list response is not a JSON object") }
+            let items = try Self.items(of: object, path: path)
+            if items.isEmpty { break }
+            for item in items {
+                guard let id = item.objectValue?[idKey]?.stringValue else {
+                    throw invalid(path, "an item of the list has no \(idKey)")
+                }
+                if seen.insert(id).inserted {
+                    listing.items.append(item)
+                } else {
+                    listing.duplicatesDropped += 1
+                }
+            }
+            let pagination = object["pagination"]?.objectValue ?? JSONObject()
+            if let total = pagination["total"]?.intValue ?? pagination["total_count"]?.intValue
+                ?? object["total_count"]?.intValue
+            {
+                listing.announcedTotal = total
+            }
+            progress?(listing.items.count, listing.announcedTotal)
+            if let next = pagination["next_cursor"]?.stringValue, !next.isEmpty {
+                cursor = next
+                continue
+            }
+            guard cursor == nil else { break }
+            let more: Bool
+            if let hasMore = pagination["has_more"]?.boolValue {
+                more = hasMore
+            } else if let page = pagination["page"]?.intValue, let pages = pagination["total_pages"]?.intValue {
+                more = page < pages
+            } else {
+                more = pagination["next_page"].map { $0 != .null } ?? false
+            }
+            guard more else { break }
+            // A page may repeat an item when ordering shifts; the offset counts positions.
+            offset += min(items.count, configuration.pageSize)
+            if offset > Self.offsetCap {
+                throw MixpeekError(
+                    code: .invalidResponse,
+                    message: "the listing goes past the API's \(Self.offsetCap)-item offset cap and the server "
+                        + "offers no cursor; \(listing.items.count) items were read",
+                    request: "POST " + Self.display(path))
+            }
+        }
+        return listing
+    }
+
+    /// The items of a list page: `results`, or the documents of each of `groups`.
+    private static func items(of page: JSONObject, path: [String]) throws -> [JSONValue] {
+        if let results = page["results"]?.arrayValue { return results }
+        if let groups = page["groups"]?.arrayValue {
+            return groups.flatMap { $0.objectValue?["documents"]?.arrayValue ?? [] }
+        }
+        throw MixpeekError(
+            code: .invalidResponse, message: "the list response has neither results nor groups",
+            request: "POST " + display(path))
+    }
+
+    // MARK: - Requests
+
+    /// Sends one request, retrying as the policy says, and returns the JSON body of a 2xx answer.
+    private func send(
+        _ method: String, _ path: [String], query: [(String, String)] = [], body: JSONValue? = nil
+    ) async throws -> JSONValue {
+        let label = method + " " + Self.display(path)
+        let request = TransportRequest(
+            method: method, url: try url(path, query: query),
+            headers: [
+                "Authorization": "Bearer " + configuration.apiKey, "X-Namespace": configuration.namespace,
+                "Accept": "application/json", "Content-Type": "application/json",
+                "User-Agent": "LineageKit",
+            ],
+            body: body.map { Array($0.serialized().utf8) })
+        let started = Date()
+        var attempt = 0
+        while true {
+            attempt += 1
+            counters.request()
+            let response: TransportResponse
+            do {
+                response = try await transport.send(request)
+            } catch let error as MixpeekError {
+                throw error
+            } catch {
+                let reason = configuration.redacted(String(describing: error))
+                try await pause(
+                    attempt: attempt, retryAfter: nil, started: started, label: label,
+                    failure: MixpeekError(code: .transport, message: "the connection failed: \(reason)", request: label)
+                )
+                continue
+            }
+            if (200..<300).contains(response.status) {
+                do {
+                    return try JSONValue(parsing: response.body, name: label)
+                } catch {
+                    throw MixpeekError(
+                        code: .invalidResponse, message: "the response is not JSON: \(error)", status: response.status,
+                        request: label)
+                }
+            }
+            let failure = self.failure(response, label: label)
+            guard RetryPolicy.retriedStatuses.contains(response.status) else { throw failure }
+            try await pause(
+                attempt: attempt, retryAfter: RetryPolicy.retryAfterSeconds(response.headers["retry-after"]),
+                started: started, label: label, failure: failure)
+        }
+    }
+
+    /// Waits before the next attempt, or throws `failure` when the attempts or the deadline run out.
+    private func pause(
+        attempt: Int, retryAfter: Double?, started: Date, label: String, failure: MixpeekError
+    ) async throws {
+        let policy = configuration.retry
+        guard attempt < policy.maximumAttempts else {
+            throw MixpeekError(
+                code: failure.code, message: failure.message + " (gave up after \(attempt) attempts)",
+                status: failure.status, request: label)
+        }
+        let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter)
+        guard Date().timeIntervalSince(started) + delay <= policy.deadline else {
+            throw MixpeekError(
+                code: .gaveUp,
+                message: failure.message + " (no time left within the \(Int(policy.deadline)) s deadline)",
+                status: failure.status, request: label)
+        }
+        counters.retry()
+        try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+    }
+
+    /// The error a non-2xx response stands for, from either error body the API uses.
+    private func failure(_ response: TransportResponse, label: String) -> MixpeekError {
+        let status = response.status
+        let body = try? JSONValue(parsing: response.body, name: label)
+        let envelope = body?.objectValue?["error"]?.objectValue
+        var type = envelope?["type"]?.stringValue
+        var detail = envelope?["message"]?.stringValue
+        if detail == nil, let fastAPI = body?.objectValue?["detail"] {
+            type = type ?? "ValidationError"
+            if let text = fastAPI.stringValue {
+                detail = text
+            } else if let entries = fastAPI.arrayValue {
+                detail = entries.compactMap { entry -> String? in
+                    guard let object = entry.objectValue else { return nil }
+                    let place = (object["loc"]?.arrayValue ?? []).map { $0.stringValue ?? $0.serialized() }
+                        .joined(separator: ".")
+                    let message = object["msg"]?.stringValue ?? "invalid"
+                    return place.isEmpty ? message : "\(place): \(message)"
+                }.joined(separator: "; ")
+            }
+        }
+        if detail == nil, let details = envelope?["details"]?.objectValue?["validation_errors"]?.arrayValue {
+            detail = details.compactMap { $0.objectValue?["message"]?.stringValue }.joined(separator: "; ")
+        }
+        let said = configuration.redacted(
+            "\(status)\(type.map { " \($0)" } ?? "")\(detail.map { ": \($0)" } ?? "")")
+        let resource = envelope?["details"]?.objectValue?["resource"]?.stringValue?.lowercased()
+        switch status {
+        case 401:
+            return MixpeekError(
+                code: .unauthorized,
+                message: "the API key was refused (\(said)); check MIXPEEK_API_KEY or the --api-key-file",
+                status: status, request: label)
+        case 403:
+            return MixpeekError(
+                code: .forbidden, message: "not allowed (\(said)); check the key's permissions and quota",
+                status: status, request: label)
+        case 404 where resource == "namespace" || (detail ?? "").lowercased().contains("namespace"):
+            return MixpeekError(
+                code: .namespaceNotFound,
+                message: "namespace '\(configuration.namespace)' was not found (\(said)); "
+                    + "check --namespace or MIXPEEK_NAMESPACE",
+                status: status, request: label)
+        case 404:
+            return MixpeekError(code: .notFound, message: "not found (\(said))", status: status, request: label)
+        case 400, 422:
+            return MixpeekError(
+                code: .invalidRequest, message: "the request was refused (\(said))", status: status, request: label)
+        case 429:
+            return MixpeekError(code: .rateLimited, message: "rate limited (\(said))", status: status, request: label)
+        default:
+            return MixpeekError(
+                code: status >= 500 ? .server : .invalidResponse, message: "the server answered \(said)",
+                status: status, request: label)
+        }
+    }
+
+    /// The URL of `/v1/` + `path`, each segment percent-encoded so that no id can change the path.
+    private func url(_ path: [String], query: [(String, String)]) throws -> URL {
+        var text = configuration.baseURL.absoluteString + "/v1/" + path.map(Self.encodeSegment).joined(separator: "/")
+        if !query.isEmpty {
+            text += "?" + query.map { Self.encodeSegment($0.0) + "=" + Self.encodeSegment($0.1) }.joined(separator: "&")
+        }
+        guard let url = URL(string: text) else {
+            throw MixpeekError(code: .configuration, message: "cannot make a URL of \(Self.display(path))")
+        }
+        return url
+    }
+
+    /// Percent-encodes everything but letters, digits, `-`, `_` and `~` (dots too, so `..` stays
+    /// an id and never climbs the path).
+    static func encodeSegment(_ segment: String) -> String {
+        var out = ""
+        for byte in segment.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                out +=
+                    "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 0xF, radix: 16, uppercase: true)
+            }
+        }
+        return out
+    }
+
+    private static func display(_ path: [String]) -> String {
+        "/v1/" + path.joined(separator: "/")
+    }
+
+    private func invalid(_ path: [String], _ message: String) -> MixpeekError {
+        MixpeekError(code: .invalidResponse, message: message, request: "POST " + Self.display(path))
+    }
+}
+
+/// Request and retry counts, shared by copies of a client.
+final class Counters: Sendable {
+    private let state = Mutex((requests: 0, retries: 0))
+
+    func request() { state.withLock { $0.requests += 1 } }
+    func retry() { state.withLock { $0.retries += 1 } }
+    var values: (requests: Int, retries: Int) { state.withLock { $0 } }
+}

@@ -1,0 +1,250 @@
+import Foundation
+import LineageKit
+import Synchronization
+
+/// Brings a namespace (or chosen collections) down from the API into a snapshot directory that
+/// every LineageKit command reads: `documents.jsonl`, `objects.jsonl`, `collections.json` and a
+/// `snapshot.json` manifest.
+public struct NamespaceFetcher: Sendable {
+    /// What to fetch.
+    public struct Options: Sendable {
+        /// Collections to fetch; `nil` fetches every collection of the namespace.
+        public var collections: [String]?
+        /// Whether to fetch the root objects the documents name, too.
+        public var objects: Bool
+        /// How many collections (and object requests) are fetched at once.
+        public var concurrency: Int
+
+        /// Creates options.
+        public init(collections: [String]? = nil, objects: Bool = false, concurrency: Int = 4) {
+            self.collections = collections
+            self.objects = objects
+            self.concurrency = max(1, concurrency)
+        }
+    }
+
+    /// What came down.
+    public struct Result: Sendable {
+        /// Collection configurations, in the namespace's order.
+        public var collections: [JSONValue]
+        /// Documents, collection by collection, each in listing order.
+        public var documents: [JSONValue]
+        /// Root objects (with ``Options/objects``).
+        public var objects: [JSONValue]
+        /// Items seen twice during listings and dropped.
+        public var duplicatesDropped: Int
+        /// Root objects the documents name that the API does not have.
+        public var missingObjects: [String]
+
+        /// Creates a result.
+        public init(
+            collections: [JSONValue], documents: [JSONValue], objects: [JSONValue], duplicatesDropped: Int,
+            missingObjects: [String]
+        ) {
+            self.collections = collections
+            self.documents = documents
+            self.objects = objects
+            self.duplicatesDropped = duplicatesDropped
+            self.missingObjects = missingObjects
+        }
+    }
+
+    /// Progress: documents fetched so far, and the total when the server announced totals for
+    /// every collection fetched so far.
+    public typealias Progress = @Sendable (_ documents: Int, _ total: Int?) -> Void
+
+    private let client: MixpeekClient
+    private let options: Options
+
+    /// Creates a fetcher.
+    public init(client: MixpeekClient, options: Options = Options()) {
+        self.client = client
+        self.options = options
+    }
+
+    /// Fetches the collections' configurations and documents (and objects on request).
+    public func fetch(progress: Progress? = nil) async throws -> Result {
+        var configurations: [JSONValue]
+        var duplicates = 0
+        if let chosen = options.collections {
+            configurations = []
+            for id in chosen { configurations.append(try await client.collection(id)) }
+        } else {
+            let listing = try await client.listCollections()
+            configurations = listing.items
+            duplicates += listing.duplicatesDropped
+        }
+        let ids = configurations.compactMap { $0.objectValue?["collection_id"]?.stringValue }
+        let tally = Tally(collections: ids.count)
+        var listings: [Int: MixpeekClient.Listing] = [:]
+        try await withThrowingTaskGroup(of: (Int, MixpeekClient.Listing).self) { group in
+            var next = 0
+            func launch() {
+                let position = next
+                let id = ids[position]
+                next += 1
+                group.addTask {
+                    let listing = try await client.listDocuments(inCollection: id) { count, total in
+                        let (sum, known) = tally.update(position, count: count, total: total)
+                        progress?(sum, known)
+                    }
+                    return (position, listing)
+                }
+            }
+            while next < min(options.concurrency, ids.count) { launch() }
+            while let (position, listing) = try await group.next() {
+                listings[position] = listing
+                if next < ids.count { launch() }
+            }
+        }
+        var documents: [JSONValue] = []
+        for position in ids.indices {
+            guard let listing = listings[position] else { continue }
+            documents += listing.items
+            duplicates += listing.duplicatesDropped
+        }
+        var result = Result(
+            collections: configurations, documents: documents, objects: [], duplicatesDropped: duplicates,
+            missingObjects: [])
+        if options.objects { try await fetchObjects(into: &result) }
+        return result
+    }
+
+    /// Gets the root objects the documents name: one by one when a bucket has few, else by
+    /// listing the bucket.
+    private func fetchObjects(into result: inout Result) async throws {
+        var lines: [UInt8] = []
+        for document in result.documents {
+            document.write(into: &lines)
+            lines.append(0x0A)
+        }
+        let snapshot = try SnapshotReader(options: .init(keepGoing: true)).read(
+            .bytes(lines, name: "fetched documents"))
+        var wanted: [String: Set<String>] = [:]
+        for document in snapshot.documents {
+            guard let root = document.lineage.rootObjectID, let bucket = document.lineage.rootBucketID else { continue }
+            wanted[bucket, default: []].insert(root)
+        }
+        var objects: [JSONValue] = []
+        for (bucket, ids) in wanted.sorted(by: { $0.key < $1.key }) {
+            if ids.count > 200 {
+                let listing = try await client.listObjects(inBucket: bucket)
+                result.duplicatesDropped += listing.duplicatesDropped
+                var found: Set<String> = []
+                for object in listing.items {
+                    guard let id = object.objectValue?["object_id"]?.stringValue, ids.contains(id) else { continue }
+                    found.insert(id)
+                    objects.append(object)
+                }
+                result.missingObjects += ids.subtracting(found).sorted()
+                continue
+            }
+            let sorted = ids.sorted()
+            var fetched: [Int: JSONValue] = [:]
+            try await withThrowingTaskGroup(of: (Int, JSONValue?).self) { group in
+                var next = 0
+                func launch() {
+                    let position = next
+                    next += 1
+                    group.addTask {
+                        do {
+                            return (position, try await client.object(sorted[position], inBucket: bucket))
+                        } catch let error as MixpeekError where error.code == .notFound {
+                            return (position, nil)
+                        }
+                    }
+                }
+                while next < min(options.concurrency, sorted.count) { launch() }
+                while let (position, object) = try await group.next() {
+                    if let object { fetched[position] = object } else { result.missingObjects.append(sorted[position]) }
+                    if next < sorted.count { launch() }
+                }
+            }
+            objects += sorted.indices.compactMap { fetched[$0] }
+        }
+        result.objects = objects
+        result.missingObjects.sort()
+    }
+
+    /// Writes `result` as a snapshot directory at `path`. Everything goes into a temporary
+    /// directory beside it first, which is renamed into place when complete, so an interrupted
+    /// fetch never leaves a snapshot that looks whole. An existing `path` is replaced only with
+    /// `overwrite`.
+    public static func write(
+        _ result: Result, to path: String, namespace: String, baseURL: String, overwrite: Bool, now: Date = Date()
+    ) throws {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        let exists = manager.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists, !overwrite {
+            throw LineageKitError(
+                code: .writeFailed, message: "\(path) exists; give --force to replace it", location: nil)
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        let staging =
+            (parent.isEmpty ? "." : parent) + "/." + (path as NSString).lastPathComponent
+            + ".partial-\(ProcessInfo.processInfo.processIdentifier)"
+        try? manager.removeItem(atPath: staging)
+        do {
+            try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
+            try writeLines(result.documents, to: staging + "/documents.jsonl")
+            try writeLines(result.objects, to: staging + "/objects.jsonl")
+            try AtomicFileWriter.write(
+                JSONValue.array(result.collections).serialized(.pretty) + "\n", to: staging + "/collections.json")
+            let formatter = ISO8601DateFormatter()
+            let manifest: JSONValue = [
+                "lineage_snapshot": 1, "namespace": .string(namespace), "base_url": .string(baseURL),
+                "fetched_at": .string(formatter.string(from: now)),
+                "counts": [
+                    "collections": .number(JSONNumber(result.collections.count)),
+                    "documents": .number(JSONNumber(result.documents.count)),
+                    "objects": .number(JSONNumber(result.objects.count)),
+                    "duplicates_dropped": .number(JSONNumber(result.duplicatesDropped)),
+                    "missing_objects": .number(JSONNumber(result.missingObjects.count)),
+                ],
+            ]
+            try AtomicFileWriter.write(manifest.serialized(.pretty) + "\n", to: staging + "/snapshot.json")
+            if exists { try manager.removeItem(atPath: path) }
+            try manager.moveItem(atPath: staging, toPath: path)
+        } catch {
+            try? manager.removeItem(atPath: staging)
+            if let error = error as? LineageKitError { throw error }
+            throw LineageKitError(code: .writeFailed, message: "cannot write the snapshot \(path): \(error)")
+        }
+    }
+
+    private static func writeLines(_ values: [JSONValue], to path: String) throws {
+        let file = try AtomicFileWriter(path: path, overwrite: false)
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(1 << 20)
+        for value in values {
+            value.write(into: &buffer)
+            buffer.append(0x0A)
+            if buffer.count >= 1 << 20 {
+                try file.write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try file.write(buffer)
+        try file.commit()
+    }
+}
+
+/// Per-collection counts and totals, summed for progress.
+private final class Tally: Sendable {
+    private let state: Mutex<(counts: [Int], totals: [Int?])>
+
+    init(collections: Int) {
+        state = Mutex((Array(repeating: 0, count: collections), Array(repeating: nil, count: collections)))
+    }
+
+    func update(_ position: Int, count: Int, total: Int?) -> (Int, Int?) {
+        state.withLock { state in
+            state.counts[position] = count
+            if let total { state.totals[position] = total }
+            let sum = state.counts.reduce(0, +)
+            let known = state.totals.allSatisfy { $0 != nil } ? state.totals.reduce(0) { $0 + ($1 ?? 0) } : nil
+            return (sum, known)
+        }
+    }
+}

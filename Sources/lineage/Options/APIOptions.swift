@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import LineageKit
+import MixpeekClient
+
+/// Where the Mixpeek API is and as whom to call it. The API key comes from `MIXPEEK_API_KEY` or
+/// `--api-key-file`, never from an argument: other users of the machine can read arguments.
+struct APIOptions: ParsableArguments {
+    @Option(help: "The namespace (ns_… or name) to read from the API; default MIXPEEK_NAMESPACE.")
+    var namespace: String?
+
+    @Option(help: "The API's base URL; default MIXPEEK_BASE_URL, else https://api.mixpeek.com.")
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("A file whose first line is the API key (else MIXPEEK_API_KEY).", valueName: "file"))
+    var apiKeyFile: String?
+
+    @Flag(help: "Allow plain http:// to a host other than this machine.")
+    var insecure = false
+
+    @Option(name: .customLong("collection"), help: "A collection to fetch (repeat for more); default all.")
+    var collections: [String] = []
+
+    @Flag(help: "Fetch every collection of the namespace (the default when no --collection is given).")
+    var allCollections = false
+
+    @Option(help: "How many collections (and object requests) to fetch at once.")
+    var concurrency = 4
+
+    /// Whether the user asked to read from the API at all.
+    var isGiven: Bool { namespace != nil }
+
+    func validate() throws {
+        if allCollections, !collections.isEmpty {
+            throw ValidationError("Give --collection or --all-collections, not both.")
+        }
+        if concurrency < 1 { throw ValidationError("--concurrency must be at least 1.") }
+    }
+
+    /// A client configured from these options and the environment.
+    func client() throws -> MixpeekClient {
+        MixpeekClient(
+            configuration: try MixpeekConfiguration.resolve(
+                baseURL: baseURL, namespace: namespace, apiKeyFile: apiKeyFile, insecure: insecure))
+    }
+
+    /// Fetches what these options name, with a progress bar on a terminal.
+    func fetch(objects: Bool) async throws -> (NamespaceFetcher.Result, MixpeekClient) {
+        let client = try client()
+        let progress = ProgressBar(label: "documents")
+        let fetcher = NamespaceFetcher(
+            client: client,
+            options: .init(
+                collections: collections.isEmpty ? nil : collections, objects: objects, concurrency: concurrency))
+        let result = try await fetcher.fetch { count, total in progress.update(count, of: total) }
+        progress.finish()
+        if result.duplicatesDropped > 0 {
+            StandardError.print(
+                "lineage: dropped \(result.duplicatesDropped) item(s) listed twice (ordering shifted during the listing)"
+            )
+        }
+        return (result, client)
+    }
+}

@@ -7,26 +7,32 @@
 # SVG through libgvc in process, beside the dot CLI on the same DOT when Graphviz's command-line
 # tools are installed (apt install graphviz), and rewrites the rendering section.
 #
-# Usage: Benchmarks/run.sh [--sizes "100k 1m"] [--repeat N] [--render]
+# With --fetch, measures lineage fetch's client against a `lineage serve` of each size (its own
+# process), page size 1000, at concurrency 1 and 4, and rewrites the fetching section.
+#
+# Usage: Benchmarks/run.sh [--sizes "100k 1m"] [--repeat N] [--render | --fetch]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 sizes=""
 repeat=3
 render=0
+fetch=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --sizes) sizes="$2"; shift 2 ;;
         --repeat) repeat="$2"; shift 2 ;;
         --render) render=1; shift ;;
+        --fetch) fetch=1; shift ;;
         *) echo "usage: $0 [--sizes \"100k 1m\"] [--repeat N] [--render]" >&2; exit 2 ;;
     esac
 done
 if [ -z "$sizes" ]; then
-    if [ "$render" -eq 1 ]; then sizes="10k 100k"; else sizes="100k 1m"; fi
+    if [ "$render" -eq 1 ]; then sizes="10k 100k"; elif [ "$fetch" -eq 1 ]; then sizes="100k"; else sizes="100k 1m"; fi
 fi
 
-swift build -c release --product lineage --product LineageBenchmark >/dev/null
+swift build -c release --product lineage >/dev/null
+swift build -c release --product LineageBenchmark >/dev/null
 bin=.build/release
 mkdir -p bench-data
 results=$(mktemp)
@@ -42,6 +48,22 @@ for size in $sizes; do
     dir="bench-data/$size"
     if [ ! -f "$dir/documents.jsonl" ]; then
         "$bin/lineage" sample --out "$dir" --videos "$objects" --articles "$objects" --seed 12 --shape mixed >&2
+    fi
+    if [ "$fetch" -eq 1 ]; then
+        served=$(mktemp)
+        "$bin/lineage" serve "$dir" --port 0 >"$served" 2>/dev/null &
+        server=$!
+        while [ ! -s "$served" ]; do sleep 0.2; done
+        url=$(head -1 "$served")
+        for concurrency in 1 4; do
+            for _ in $(seq "$repeat"); do
+                "$bin/LineageBenchmark" --fetch "$url" --concurrency "$concurrency" | sed "s/^{/{\"size\":\"$size\",/" >>"$results"
+            done
+        done
+        kill "$server"
+        wait "$server" 2>/dev/null || true
+        rm -f "$served"
+        continue
     fi
     if [ "$render" -eq 1 ]; then
         dots=$(mktemp -d)
@@ -70,6 +92,34 @@ for size in $sizes; do
         baseline=""
     done
 done
+
+if [ "$fetch" -eq 1 ]; then
+python3 - "$results" <<'PY'
+import json, statistics, sys, subprocess, datetime, re
+rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
+cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+out = [f"Measured {datetime.date.today()} on {cpu}, {cores} cores; release build; the sandbox in its own process on the same machine.",
+       "Median of the runs; CPU is the client process's user + system time.", "",
+       "| namespace | documents | concurrency | runs | seconds | documents/s | client CPU per 1,000 documents | requests |",
+       "|---|---:|---:|---:|---:|---:|---:|---:|"]
+groups = {}
+for r in rows:
+    groups.setdefault((r["size"], r["concurrency"]), []).append(r)
+for (size, concurrency), rs in sorted(groups.items()):
+    med = lambda key: statistics.median(r[key] for r in rs)
+    out.append(f"| {size} | {rs[0]['fetch']:,} | {concurrency} | {len(rs)} | {med('seconds'):.2f} | "
+               f"{med('documents_per_second'):,.0f} | {med('cpu_seconds_per_1000') * 1000:.1f} ms | {rs[0]['requests']} |")
+section = "\n".join(out)
+path = "docs/benchmarks.md"
+text = open(path).read()
+begin, end = "<!-- fetch:begin -->", "<!-- fetch:end -->"
+text = re.sub(re.escape(begin) + ".*?" + re.escape(end), begin + "\n" + section + "\n" + end, text, flags=re.S)
+open(path, "w").write(text)
+print(section)
+PY
+exit 0
+fi
 
 if [ "$render" -eq 1 ]; then
 python3 - "$results" <<'PY'

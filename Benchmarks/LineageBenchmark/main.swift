@@ -8,6 +8,7 @@
 import Foundation
 import LineageKit
 import LineageRender
+import MixpeekClient
 
 struct Measurement {
     var wallSeconds: Double
@@ -77,6 +78,35 @@ guard let directory = arguments.first else {
         Data("usage: LineageBenchmark DIRECTORY [--repeat N] [--foundation-baseline]\n".utf8))
     exit(2)
 }
+if let position = arguments.firstIndex(of: "--fetch"), position + 1 < arguments.count {
+    // Fetching: every document of the namespace served at the URL (a `lineage serve` in its own
+    // process, so this process's CPU time is the client's), page size 1000.
+    let concurrency = arguments.firstIndex(of: "--concurrency").flatMap { Int(arguments[$0 + 1]) } ?? 1
+    do {
+        let client = MixpeekClient(
+            configuration: try MixpeekConfiguration(
+                baseURL: arguments[position + 1], namespace: "ns_bench", apiKey: "sk_bench", pageSize: 1000))
+        let fetcher = NamespaceFetcher(client: client, options: .init(concurrency: concurrency))
+        let cpuStart = cpuSeconds()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let result = try await fetcher.fetch()
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let cpu = cpuSeconds() - cpuStart
+        let line: JSONValue = [
+            "fetch": .number(JSONNumber(result.documents.count)), "concurrency": .number(JSONNumber(concurrency)),
+            "seconds": .number(JSONNumber(wall)),
+            "documents_per_second": .number(JSONNumber(Double(result.documents.count) / wall)),
+            "cpu_seconds_per_1000": .number(JSONNumber(cpu / Double(max(1, result.documents.count)) * 1000)),
+            "requests": .number(JSONNumber(client.requestCounts.requests)),
+        ]
+        print(line.serialized())
+    } catch {
+        FileHandle.standardError.write(Data("LineageBenchmark: \(error)\n".utf8))
+        exit(2)
+    }
+    exit(0)
+}
+
 let repeats = arguments.firstIndex(of: "--repeat").flatMap { Int(arguments[$0 + 1]) } ?? 1
 let renderMode = arguments.contains("--render")
 let foundationBaseline = arguments.contains("--foundation-baseline")

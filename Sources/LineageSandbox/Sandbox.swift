@@ -27,7 +27,7 @@ public actor Sandbox {
     public enum PatchSemantics: String, Sendable, CaseIterable {
         /// The body's user fields replace the document's user fields.
         case replace
-        /// The body's fields are set; other fields stay.
+        /// The body's fields are set, `null` removes one (JSON Merge Patch); other fields stay.
         case merge
     }
 
@@ -283,32 +283,39 @@ public actor Sandbox {
         guard let patch = (try? JSONValue(parsing: body, name: "body"))?.objectValue else {
             return fastAPIError(["body"], "Input should be a valid dictionary")
         }
-        let system: Set<String> = [
-            "document_id", "collection_id", "_internal", "document_schema_version", "root_object_id", "root_bucket_id",
-            "source_type", "source_object_id", "source_document_id", "source_collection_id", "lineage_path",
-            "lineage_chain", "lineage", "internal_metadata", "source_blobs", "document_blobs", "vector",
-            "presigned_url", "presigned_urls",
-        ]
+        let system = Document.systemRootFieldNames
         let nested = document["_internal"] == nil
         if nested {
             // The 2025 shapes keep user fields in `metadata`.
             if let fields = patch["metadata"]?.objectValue {
                 var merged = options.patchSemantics == .merge ? document["metadata"]?.objectValue ?? [:] : [:]
-                for (key, value) in fields { merged[key] = value }
+                Self.apply(fields, to: &merged, merge: options.patchSemantics == .merge)
                 document["metadata"] = .object(merged)
             }
-            for (key, value) in patch where key != "metadata" && !system.contains(key) { document[key] = value }
         } else {
-            if options.patchSemantics == .replace {
-                var kept = JSONObject()
-                for (key, value) in document where system.contains(key) { kept[key] = value }
-                document = kept
+            var fields = JSONObject()
+            var kept = JSONObject()
+            for (key, value) in document {
+                if system.contains(key) { kept[key] = value } else { fields[key] = value }
             }
-            for (key, value) in patch where !system.contains(key) { document[key] = value }
+            if options.patchSemantics == .replace { fields = JSONObject() }
+            var body = JSONObject()
+            for (key, value) in patch where !system.contains(key) { body[key] = value }
+            Self.apply(body, to: &fields, merge: options.patchSemantics == .merge)
+            for (key, value) in fields { kept[key] = value }
+            document = kept
         }
         let entry = SandboxStore.Entry(.object(document))
         store.documents[collection]?[index] = entry
         return raw(200, entry.bytes)
+    }
+
+    /// Sets `body`'s fields in `fields`; merging follows JSON Merge Patch (RFC 7396) at the top
+    /// level: `null` removes a field.
+    private static func apply(_ body: JSONObject, to fields: inout JSONObject, merge: Bool) {
+        for (key, value) in body {
+            if merge, value == .null { fields[key] = nil } else { fields[key] = value }
+        }
     }
 
     // MARK: - Responses

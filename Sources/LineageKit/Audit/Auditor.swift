@@ -113,9 +113,11 @@ private final class FindingSlots: @unchecked Sendable {
     }
 }
 
-/// Shell-style patterns with `*` (any run of characters) and `?` (one character).
-enum Glob {
-    static func matches(_ pattern: String, _ text: String) -> Bool {
+/// Shell-style patterns with `*` (any run of characters) and `?` (one character), as rule
+/// selections (`mismatch.*`) use them.
+public enum Glob {
+    /// Whether `text` matches `pattern` whole.
+    public static func matches(_ pattern: String, _ text: String) -> Bool {
         let pattern = Array(pattern.utf8)
         let text = Array(text.utf8)
         var patternIndex = 0

@@ -70,8 +70,9 @@ extension Document {
 }
 
 extension JSONObject {
-    /// The value at a dotted path (`metadata.title`), descending through objects.
-    func value(atPath path: String) -> JSONValue? {
+    /// The value at a dotted path (`metadata.title`), descending through objects; a key that
+    /// itself holds dots is found first.
+    public func value(atPath path: String) -> JSONValue? {
         if let direct = self[path] { return direct }
         guard path.contains(".") else { return nil }
         var current: JSONValue = .object(self)

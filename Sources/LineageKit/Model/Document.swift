@@ -115,6 +115,13 @@ public struct Document: Sendable {
         return found
     }
 
+    /// Root keys that are system fields in some shape and never user fields: everything else at
+    /// the root of a current-shape document is a user field.
+    public static let systemRootFieldNames: Set<String> = Set(
+        RecordDecoder.systemRootFields.map {
+            String(decoding: UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount), as: UTF8.self)
+        })
+
     /// The field path ``ingestionStatus`` was read from.
     public var ingestionStatusPath: String {
         ingestionStatusIsInternal ? "_internal.metadata.ingestion_status" : "internal_metadata.ingestion_status"

@@ -22,7 +22,7 @@ struct RecordDecoder {
     private var strings = StringInterner()
 
     /// Root fields that are system fields in some shape and never user fields.
-    private static let systemRootFields: [StaticString] = [
+    static let systemRootFields: [StaticString] = [
         "document_id", "collection_id", "_internal", "document_blobs", "source_blobs", "_vectors", "vector",
         "presigned_url", "presigned_urls", "internal_metadata", "document_schema_version", "lineage",
         "lineage_chain", "lineage_path", "root_object_id", "root_bucket_id", "source_type", "source_object_id",

@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "LineageRender", targets: ["LineageRender"]),
         .library(name: "MixpeekClient", targets: ["MixpeekClient"]),
         .library(name: "LineageSandbox", targets: ["LineageSandbox"]),
+        .library(name: "LineageCorrections", targets: ["LineageCorrections"]),
         .executable(name: "lineage", targets: ["lineage"]),
     ],
     dependencies: [
@@ -30,6 +31,8 @@ let package = Package(
         .target(name: "LineageRender", dependencies: ["LineageKit", "CGraphviz"], swiftSettings: strictSettings),
         .target(name: "MixpeekClient", dependencies: ["LineageKit"], swiftSettings: strictSettings),
         .target(
+            name: "LineageCorrections", dependencies: ["LineageKit", "MixpeekClient"], swiftSettings: strictSettings),
+        .target(
             name: "LineageSandbox",
             dependencies: ["LineageKit", .product(name: "FlyingFox", package: "FlyingFox")],
             swiftSettings: strictSettings
@@ -41,6 +44,7 @@ let package = Package(
                 "LineageRender",
                 "MixpeekClient",
                 "LineageSandbox",
+                "LineageCorrections",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -63,7 +67,9 @@ let package = Package(
         ),
         .testTarget(
             name: "MixpeekClientTests",
-            dependencies: ["MixpeekClient", "LineageSandbox", "LineageKit", "LineageTestSupport"],
+            dependencies: [
+                "MixpeekClient", "LineageSandbox", "LineageCorrections", "LineageKit", "LineageTestSupport",
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import ArgumentParser
+import LineageCorrections
 import LineageKit
 import MixpeekClient
 
@@ -18,7 +19,7 @@ struct Lineage: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             StatsCommand.self, AuditCommand.self, GraphCommand.self, SampleCommand.self, FetchCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self,
         ]
     )
 
@@ -33,6 +34,9 @@ struct Lineage: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as LineageKitError {
+            StandardError.print("lineage: error: \(error)")
+            Self.exit(withError: ExitCode.inputError)
+        } catch let error as CorrectionsError {
             StandardError.print("lineage: error: \(error)")
             Self.exit(withError: ExitCode.inputError)
         } catch let error as MixpeekError {

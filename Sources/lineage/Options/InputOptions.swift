@@ -11,7 +11,9 @@ struct InputOptions: ParsableArguments {
             valueName: "input"))
     var inputs: [String] = []
 
-    @OptionGroup(title: "Reading from the Mixpeek API instead of files")
+    /// With input paths, `--namespace` and `--base-url` only say where the files came from (a
+    /// plan records them); without, they are read from the API.
+    @OptionGroup(title: "Reading from the Mixpeek API instead of files (when no input is given)")
     var api: APIOptions
 
     @Flag(help: "Skip bad records, report how many and the first few, instead of stopping at the first.")
@@ -22,9 +24,6 @@ struct InputOptions: ParsableArguments {
             throw ValidationError(
                 "Give at least one input file or directory, '-' for standard input, or --namespace to read the API.")
         }
-        if !inputs.isEmpty, api.isGiven {
-            throw ValidationError("Read either files or the API (--namespace), not both.")
-        }
         if inputs.filter({ $0 == "-" }).count > 1 {
             throw ValidationError("Standard input ('-') can be read only once.")
         }
@@ -34,7 +33,7 @@ struct InputOptions: ParsableArguments {
     func readSnapshot() async throws -> Snapshot {
         let reader = SnapshotReader(options: .init(keepGoing: keepGoing))
         var sources = inputs.map(InputSource.init(argument:))
-        if api.isGiven {
+        if inputs.isEmpty, api.isGiven {
             let (result, client) = try await api.fetch(objects: true)
             let origin = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
             sources = [

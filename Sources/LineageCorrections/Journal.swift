@@ -1,0 +1,108 @@
+import Foundation
+import LineageKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An append-only JSON Lines record of what an apply (or undo) did, each entry flushed to disk
+/// (fsync) before the next step, so a run killed at any point can be resumed from it.
+///
+/// Entries: `{"type": "start", "operation", "plan", "namespace", "base_url", "at"}` per run;
+/// `{"type": "before", "patch", "collection_id", "document_id", "before", "at_root", "at"}` just
+/// before a PATCH is sent; `{"type": "outcome", "patch", "collection_id", "document_id",
+/// "outcome", "after"?, "detail"?, "at"}` when its outcome is known.
+actor Journal {
+    private let handle: FileHandle
+    let path: String
+
+    /// Opens `path` for appending, creating it when missing.
+    init(path: String) throws {
+        self.path = path
+        if !FileManager.default.fileExists(atPath: path) {
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw CorrectionsError("cannot create the journal \(path)")
+            }
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw CorrectionsError("cannot open the journal \(path) for writing")
+        }
+        handle.seekToEndOfFile()
+        self.handle = handle
+    }
+
+    /// Appends one entry and forces it to disk.
+    func append(_ entry: JSONObject) throws {
+        var entry = entry
+        entry["at"] = .string(ISO8601DateFormatter().string(from: Date()))
+        var bytes: [UInt8] = []
+        JSONValue.object(entry).write(into: &bytes)
+        bytes.append(0x0A)
+        do {
+            try handle.write(contentsOf: Data(bytes))
+            try handle.synchronize()
+        } catch {
+            throw CorrectionsError("cannot write the journal \(path): \(error)")
+        }
+    }
+
+    /// Every complete entry of the journal at `path` (none when it does not exist). A last line
+    /// cut short by a crash is ignored; any other bad line is an error naming it.
+    static func read(_ path: String) throws -> [JSONObject] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        var entries: [JSONObject] = []
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
+        for (number, line) in lines.enumerated() where !line.isEmpty {
+            let isLast = number == lines.count - 1
+            do {
+                guard let entry = try JSONValue(parsing: [UInt8](line), name: path).objectValue else {
+                    throw CorrectionsError("\(path):\(number + 1): a journal entry is not an object")
+                }
+                entries.append(entry)
+            } catch {
+                if isLast { continue }  // torn by a crash mid-write: never confirmed
+                throw CorrectionsError("\(path):\(number + 1): not a journal entry: \(error)")
+            }
+        }
+        return entries
+    }
+
+    /// What a journal says of each patch: its last before-state and its last outcome, and where
+    /// each sits in the journal.
+    struct State {
+        var before: [Int: JSONObject] = [:]
+        var outcome: [Int: JSONObject] = [:]
+        private var beforeLine: [Int: Int] = [:]
+        private var outcomeLine: [Int: Int] = [:]
+        var plans: Set<String> = []
+        var operations: Set<String> = []
+
+        init(_ entries: [JSONObject]) {
+            for (line, entry) in entries.enumerated() {
+                switch entry["type"]?.stringValue {
+                case "start":
+                    if let plan = entry["plan"]?.stringValue { plans.insert(plan) }
+                    if let operation = entry["operation"]?.stringValue { operations.insert(operation) }
+                case "before":
+                    if let patch = entry["patch"]?.intValue { (before[patch], beforeLine[patch]) = (entry, line) }
+                case "outcome":
+                    if let patch = entry["patch"]?.intValue { (outcome[patch], outcomeLine[patch]) = (entry, line) }
+                default: continue
+                }
+            }
+        }
+
+        /// Whether the patch's outcome is final: applied, or found already done.
+        func isDone(_ patch: Int) -> Bool {
+            ["applied", "unchanged"].contains(outcome[patch]?["outcome"]?.stringValue ?? "")
+        }
+
+        /// Whether a PATCH may have been sent with no outcome recorded after it.
+        func isUnknown(_ patch: Int) -> Bool {
+            guard let sent = beforeLine[patch] else { return false }
+            return sent > (outcomeLine[patch] ?? -1)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import LineageCorrections
+import LineageKit
+
+/// `lineage plan`: a reviewable plan of metadata corrections.
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Plan metadata corrections: drift found by the audit, and edits from a patch file.",
+        discussion: """
+            Every drift.metadata finding becomes a patch setting each drifted passthrough field to \
+            its expected value (the root object's, else the source document's). --patches adds \
+            edits a person decided on, one JSON object a line: \
+            {"collection_id": C, "document_id": D, "set": {FIELD: VALUE}, "unset": [FIELD]}; each \
+            must name a document of the input, and changes that are already true are left out. \
+            The plan (docs/cli.md) records the namespace and base URL of a fetched snapshot, or \
+            those given here. A summary goes to standard error.
+
+            Examples:
+              lineage plan snapshot/ -o plan.json
+              lineage plan snapshot/ --patches fixes.jsonl --rules none -o plan.json
+            """
+    )
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: ArgumentHelp("A JSON Lines file of edits to add.", valueName: "file"))
+    var patches: String?
+
+    @Option(
+        parsing: .upToNextOption,
+        help: "Rules (globs, comma-separated) whose findings become patches; 'none' for the patch file only.")
+    var rules: [String] = ["drift.metadata"]
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("The plan file to write.", valueName: "file"))
+    var output: String
+
+    @Flag(help: "Replace the plan file if it exists.")
+    var force = false
+
+    func run() async throws {
+        let snapshot = try await input.readSnapshot()
+        let graph = DecompositionGraph(snapshot: snapshot)
+        let globs = rules.flatMap { $0.split(separator: ",").map(String.init) }.filter { $0 != "none" }
+        let findings = globs.isEmpty ? [] : try Auditor().audit(graph).findings
+        let userPatches = try patches.map { try PlanBuilder.readPatches($0) } ?? []
+        let manifest = Self.manifest(of: input.inputs)
+        var source: JSONObject = [
+            "inputs": .array(input.inputs.map(JSONValue.string)),
+            "documents": .number(JSONNumber(snapshot.documents.count)),
+        ]
+        if let manifest { source["manifest"] = .object(manifest) }
+        let namespace = input.api.namespace ?? manifest?["namespace"]?.stringValue
+        let baseURL = input.api.baseURL ?? manifest?["base_url"]?.stringValue
+        let (plan, noOps) = try PlanBuilder(rules: globs).plan(
+            snapshot: snapshot, findings: findings, userPatches: userPatches, namespace: namespace, baseURL: baseURL,
+            source: source)
+        try AtomicFileWriter.write(plan.json.serialized(.pretty) + "\n", to: output, overwrite: force)
+        StandardError.print(plan.summary())
+        if noOps > 0 { StandardError.print("lineage: left out \(noOps) change(s) that are already true") }
+        StandardError.print("lineage: wrote the plan to \(output)")
+    }
+
+    /// The `snapshot.json` manifest of the one input directory, when it is a fetched snapshot.
+    static func manifest(of inputs: [String]) -> JSONObject? {
+        guard inputs.count == 1, let data = FileManager.default.contents(atPath: inputs[0] + "/snapshot.json") else {
+            return nil
+        }
+        return (try? JSONValue(parsing: [UInt8](data), name: "snapshot.json"))?.objectValue
+    }
+}

@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "MixpeekClient", targets: ["MixpeekClient"]),
         .library(name: "LineageSandbox", targets: ["LineageSandbox"]),
         .library(name: "LineageCorrections", targets: ["LineageCorrections"]),
+        .library(name: "LineageReport", targets: ["LineageReport"]),
         .executable(name: "lineage", targets: ["lineage"]),
     ],
     dependencies: [
@@ -33,6 +34,9 @@ let package = Package(
         .target(
             name: "LineageCorrections", dependencies: ["LineageKit", "MixpeekClient"], swiftSettings: strictSettings),
         .target(
+            name: "LineageReport", dependencies: ["LineageKit", "LineageRender", "LineageCorrections"],
+            swiftSettings: strictSettings),
+        .target(
             name: "LineageSandbox",
             dependencies: ["LineageKit", .product(name: "FlyingFox", package: "FlyingFox")],
             swiftSettings: strictSettings
@@ -45,6 +49,7 @@ let package = Package(
                 "MixpeekClient",
                 "LineageSandbox",
                 "LineageCorrections",
+                "LineageReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -70,6 +75,11 @@ let package = Package(
             dependencies: [
                 "MixpeekClient", "LineageSandbox", "LineageCorrections", "LineageKit", "LineageTestSupport",
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LineageReportTests",
+            dependencies: ["LineageReport", "LineageKit", "LineageTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -20,6 +20,7 @@ struct Lineage: AsyncParsableCommand {
         subcommands: [
             StatsCommand.self, AuditCommand.self, GraphCommand.self, SampleCommand.self, FetchCommand.self,
             ServeCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self,
+            ReportCommand.self,
         ]
     )
 

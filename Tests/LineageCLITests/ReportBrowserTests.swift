@@ -1,0 +1,87 @@
+import Foundation
+import LineageKit
+import LineageTestSupport
+import Testing
+
+/// `lineage report` opened in headless Chromium: the DOM after the report's script ran.
+@Suite("lineage report in a browser")
+struct ReportBrowserTests {
+    /// The audit's counts, from `lineage audit --format json`.
+    static func auditCounts() throws -> (documents: Int, findings: [JSONValue]) {
+        let audit = try CommandRunner.run(["audit", "examples/data", "--format", "json", "--fail-on", "never"])
+        let value = try JSONValue(parsing: Array(audit.standardOutput.utf8), name: "audit")
+        let findings = value.objectValue?["findings"]?.arrayValue ?? []
+        let documents =
+            value.objectValue?["summary"]?.objectValue?["documents"]?.intValue
+            ?? value.objectValue?["documents"]?.intValue ?? -1
+        return (documents, findings)
+    }
+
+    /// The number in `data-value` of the card with `id`.
+    static func card(_ id: String, in dom: String) -> Int? {
+        guard let range = dom.range(of: "id=\"card-\(id)\"") else { return nil }
+        let rest = dom[range.upperBound...]
+        guard let value = rest.range(of: "data-value=\"") else { return nil }
+        return Int(rest[value.upperBound...].prefix { $0.isNumber })
+    }
+
+    @Test("the summary cards show the audit's numbers, and a filter shows exactly its rows")
+    func summaryAndFilter() throws {
+        let directory = try TemporaryDirectory()
+        let report = directory.file("report.html")
+        let made = try CommandRunner.run(["report", "examples/data", "-o", report])
+        #expect(made.status == 0, "\(made.standardError)")
+        let (documents, findings) = try Self.auditCounts()
+        let dom = try Browser.dumpDOM("file://" + report)
+        #expect(dom.contains("data-report-ready=\"true\""), "the report's script ran")
+        #expect(Self.card("documents", in: dom) == documents)
+        #expect(Self.card("findings", in: dom) == findings.count)
+        let errors = findings.filter { $0.objectValue?["severity"]?.stringValue == "error" }.count
+        #expect(Self.card("error", in: dom) == errors)
+        #expect(dom.components(separatedBy: "class=\"finding-row").count - 1 == findings.count)
+        let cycles = findings.filter { $0.objectValue?["rule"]?.stringValue == "cycle" }.count
+        #expect(cycles > 0)
+        let filtered = try Browser.dumpDOM("file://" + report + "#rule=cycle")
+        #expect(filtered.contains("data-matching=\"\(cycles)\""))
+        #expect(filtered.components(separatedBy: "class=\"finding-row").count - 1 == cycles)
+        #expect(filtered.components(separatedBy: "data-rule=\"cycle\"").count - 1 >= cycles)
+        let none = try Browser.dumpDOM("file://" + report + "#rule=cycle&q=no-such-document")
+        #expect(none.contains("data-matching=\"0\""))
+        #expect(!none.contains("class=\"finding-row"))
+    }
+
+    @Test("a corpus of hostile metadata runs no script of its own")
+    func hostileCorpus() throws {
+        let directory = try TemporaryDirectory()
+        let payloads = [
+            #"<script>document.body.setAttribute('data-pwned','script')</script>"#,
+            #""><img src=x onerror="document.body.setAttribute('data-pwned','img')">"#,
+            #"'><svg onload="document.body.setAttribute('data-pwned','svg')">"#,
+            #"</script><script>document.body.setAttribute('data-pwned','json')</script>"#,
+            #"javascript:document.body.setAttribute('data-pwned','href')"#,
+            String(repeating: "x", count: 5_000) + "\u{1}\u{8}",
+        ]
+        var lines = ""
+        for (number, payload) in payloads.enumerated() {
+            // Documents without lineage get findings (the table); the others get trees (the SVG).
+            let system: JSONValue =
+                number % 2 == 0
+                ? ["metadata": ["ingestion_status": "COMPLETED"]]
+                : ["lineage": ["root_object_id": .string("obj_" + payload), "source_type": "bucket"]]
+            let document: JSONValue = [
+                "document_id": .string("doc_\(number)\(payload)"), "collection_id": .string("col_\(payload)"),
+                "_internal": system, "title": .string(payload), "url": .string(payload),
+            ]
+            lines += document.serialized() + "\n"
+        }
+        let input = try directory.write("hostile.jsonl", lines)
+        let report = directory.file("report.html")
+        let made = try CommandRunner.run(["report", input, "-o", report])
+        #expect(made.status == 0, "\(made.standardError)")
+        let dom = try Browser.dumpDOM("file://" + report)
+        #expect(dom.contains("data-report-ready=\"true\""), "the report's own script ran")
+        #expect(!dom.contains("data-pwned=\""), "no injected script ran")
+        #expect(dom.contains("class=\"finding-row"), "the hostile documents are in the table")
+        #expect(dom.contains("&lt;script&gt;document.body.setAttribute"), "shown as text")
+    }
+}

@@ -53,26 +53,24 @@ public enum GraphvizRenderer {
     /// - Throws: ``LineageRenderError``; a piece that does not parse or lay out is named by its
     ///   position.
     public static func render(components: [LayoutComponent], format: Format) throws -> [UInt8] {
-        lock.lock()
-        defer { lock.unlock() }
-        lineage_silence_messages()
-        guard let context = gvContext() else {
-            throw LineageRenderError(code: .noContext, message: "gvContext() returned no context")
+        guard !components.isEmpty else {
+            throw LineageRenderError(code: .invalidDOT, message: "there is nothing to draw: no pieces were given")
         }
-        defer { gvFreeContext(context) }
-        if components.count > 1, format == .svg {
-            return try PackedSVG.render(components: components, context: context)
-        }
-        return try withLaidOutGraph(components, context: context) { graph in
-            var result: UnsafeMutablePointer<CChar>?
-            var length = 0
-            guard lineage_render_data(context, graph, format.rawValue, &result, &length) == 0, let result else {
-                throw LineageRenderError(
-                    code: .renderFailed, message: lastMessage(or: "rendering \(format.rawValue) failed"))
+        return try withContext { context in
+            if components.count > 1, format == .svg {
+                return try PackedSVG.render(components: components, context: context)
             }
-            defer { gvFreeRenderData(result) }
-            return result.withMemoryRebound(to: UInt8.self, capacity: length) {
-                Array(UnsafeBufferPointer(start: $0, count: length))
+            return try withLaidOutGraph(components, context: context) { graph in
+                var result: UnsafeMutablePointer<CChar>?
+                var length = 0
+                guard lineage_render_data(context, graph, format.rawValue, &result, &length) == 0, let result else {
+                    throw LineageRenderError(
+                        code: .renderFailed, message: lastMessage(or: "rendering \(format.rawValue) failed"))
+                }
+                defer { gvFreeRenderData(result) }
+                return result.withMemoryRebound(to: UInt8.self, capacity: length) {
+                    Array(UnsafeBufferPointer(start: $0, count: length))
+                }
             }
         }
     }
@@ -82,6 +80,30 @@ public enum GraphvizRenderer {
     ///
     /// - Throws: ``LineageRenderError``.
     public static func positions(of components: [LayoutComponent]) throws -> [String: NodePosition] {
+        guard !components.isEmpty else { return [:] }
+        return try withContext { context in
+            try withLaidOutGraph(components, context: context) { graph in
+                lineage_attach_positions(graph)
+                var positions: [String: NodePosition] = [:]
+                var node = agfstnode(graph)
+                while let current = node {
+                    let center = PackedGraph.numbers(in: PackedGraph.attribute(of: current, "pos") ?? "")
+                    let width = Double(PackedGraph.attribute(of: current, "width") ?? "") ?? 0
+                    let height = Double(PackedGraph.attribute(of: current, "height") ?? "") ?? 0
+                    if center.count >= 2 {
+                        positions[String(cString: agnameof(current))] = NodePosition(
+                            x: center[0], y: center[1], width: width * 72, height: height * 72)
+                    }
+                    node = agnxtnode(graph, current)
+                }
+                return positions
+            }
+        }
+    }
+
+    /// Runs `body` with a fresh Graphviz context, holding the process-wide lock, messages off
+    /// standard error, and the context freed afterwards.
+    private static func withContext<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         lineage_silence_messages()
@@ -89,22 +111,7 @@ public enum GraphvizRenderer {
             throw LineageRenderError(code: .noContext, message: "gvContext() returned no context")
         }
         defer { gvFreeContext(context) }
-        return try withLaidOutGraph(components, context: context) { graph in
-            lineage_attach_positions(graph)
-            var positions: [String: NodePosition] = [:]
-            var node = agfstnode(graph)
-            while let current = node {
-                let center = PackedGraph.numbers(in: PackedGraph.attribute(of: current, "pos") ?? "")
-                let width = Double(PackedGraph.attribute(of: current, "width") ?? "") ?? 0
-                let height = Double(PackedGraph.attribute(of: current, "height") ?? "") ?? 0
-                if center.count >= 2 {
-                    positions[String(cString: agnameof(current))] = NodePosition(
-                        x: center[0], y: center[1], width: width * 72, height: height * 72)
-                }
-                node = agnxtnode(graph, current)
-            }
-            return positions
-        }
+        return try body(context)
     }
 
     /// Reads and lays out one piece with its engine, or packs several (``PackedGraph``), hands

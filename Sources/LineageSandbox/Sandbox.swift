@@ -84,7 +84,7 @@ public actor Sandbox {
     private let directory: String
     private let options: Options
     private var store: SandboxStore
-    private var random: SplitMix
+    private var random: SeededRandom
     private var requests: [String: Int] = [:]
     private var faults: [String: Int] = [:]
     private var server: HTTPServer?
@@ -101,7 +101,7 @@ public actor Sandbox {
         self.directory = directory
         self.options = options
         store = try SandboxStore(directory: directory)
-        random = SplitMix(seed: options.seed)
+        random = SeededRandom(seed: options.seed)
     }
 
     /// Starts listening and returns the base URL (`http://127.0.0.1:PORT`).
@@ -169,7 +169,7 @@ public actor Sandbox {
                 404, "NotFoundError", "Namespace '\(namespace)' not found",
                 ["resource": "namespace", "id": .string(namespace)])
         }
-        let roll = random.nextDouble()
+        let roll = Double.random(in: 0..<1, using: &random)
         if roll < options.failRate {
             faults[key, default: 0] += 1
             let status = [500, 502, 503, 504][Int(random.next() % 4)]
@@ -238,7 +238,9 @@ public actor Sandbox {
         }
         let end = min(entries.count, offset + limit)
         var page = offset < end ? Array(entries[offset..<end]) : []
-        if !page.isEmpty, offset > 0, offset <= entries.count, random.nextDouble() < options.duplicateRate {
+        if !page.isEmpty, offset > 0, offset <= entries.count,
+            Double.random(in: 0..<1, using: &random) < options.duplicateRate
+        {
             page.insert(entries[offset - 1], at: 0)
         }
         let more = end < entries.count
@@ -246,6 +248,7 @@ public actor Sandbox {
         switch options.pagination {
         case .cursor:
             pagination = ["next_cursor": more ? .string("cur_\(end)") : .null]
+            if parameters["include_total"] == "true" { pagination["total"] = .number(JSONNumber(entries.count)) }
         case .pages:
             let pages = (entries.count + limit - 1) / limit
             let number = offset / limit + 1
@@ -363,21 +366,4 @@ public actor Sandbox {
     private static func object(_ counts: [String: Int]) -> JSONValue {
         .object(JSONObject(counts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(JSONNumber($0.value))) }))
     }
-}
-
-/// A small, seeded random generator (SplitMix64), so injected faults repeat run to run.
-struct SplitMix: Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

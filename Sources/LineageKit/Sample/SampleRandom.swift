@@ -1,20 +1,28 @@
-/// SplitMix64: a small, fast, seedable generator, so a sample is the same for the same seed on
-/// every platform and Swift version (the standard library's generator promises neither).
-struct SampleRandom: RandomNumberGenerator {
+/// SplitMix64: a small, fast, seedable generator, so a run is the same for the same seed on
+/// every platform and Swift version (the standard library's generator promises neither). Samples
+/// and the sandbox's fault injection use it.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) {
+    /// Creates a generator; the same seed gives the same sequence.
+    public init(seed: UInt64) {
         state = seed
     }
 
-    mutating func next() -> UInt64 {
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var value = state
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
         value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
         return value ^ (value >> 31)
     }
+}
 
+/// The sample generator's random source.
+typealias SampleRandom = SeededRandom
+
+extension SeededRandom {
     /// An id: `prefix` and 20 lowercase hex digits.
     mutating func id(_ prefix: String) -> String {
         let hex = Array("0123456789abcdef".utf8)

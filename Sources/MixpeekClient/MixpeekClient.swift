@@ -94,6 +94,8 @@ public struct MixpeekClient: Sendable {
                 body["cursor"] = .string(cursor)
             } else {
                 query.append(("offset", String(offset)))
+                // The total (for progress and ETA) costs the API a little; ask on the first page only.
+                if offset == 0 { query.append(("include_total", "true")) }
             }
             let page = try await send("POST", path, query: query, body: .object(body))
             guard let object = page.objectValue else { throw invalid(path, "a list response is not a JSON object") }

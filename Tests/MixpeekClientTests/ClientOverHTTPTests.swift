@@ -81,6 +81,23 @@ struct ClientOverHTTPTests {
         }
     }
 
+    @Test(
+        "progress gets the running count and, in every shape, the total the server announces",
+        arguments: Sandbox.Pagination.allCases)
+    func progressTotals(pagination: Sandbox.Pagination) async throws {
+        let directory = try Self.sampleSnapshot(videos: 2, articles: 0)
+        let seen = ProgressLog()
+        let listing = try await Self.withSandbox(directory.path, options: .init(pagination: pagination), pageSize: 20) {
+            client, _ in
+            try await client.listDocuments(inCollection: "col_frames") { count, total in seen.add(count, total) }
+        }
+        let calls = seen.calls
+        #expect(calls.count > 1)
+        #expect(calls.map(\.0) == calls.map(\.0).sorted())
+        #expect(calls.last?.0 == listing.items.count)
+        #expect(calls.allSatisfy { $0.1 == listing.items.count }, "\(calls.prefix(3))")
+    }
+
     @Test("a wrong key or namespace gives an error that says what to check and never shows the key")
     func authenticationErrors() async throws {
         let directory = try Self.sampleSnapshot(videos: 1, articles: 1)
@@ -148,5 +165,23 @@ struct ClientOverHTTPTests {
             #expect(error.code == .transport)
             #expect(error.message.contains("gave up after 2 attempts"))
         }
+    }
+}
+
+/// Progress callbacks, recorded.
+final class ProgressLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [(Int, Int?)] = []
+
+    func add(_ count: Int, _ total: Int?) {
+        lock.lock()
+        entries.append((count, total))
+        lock.unlock()
+    }
+
+    var calls: [(Int, Int?)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return entries
     }
 }

@@ -69,26 +69,23 @@ actor Journal {
         return entries
     }
 
-    /// What a journal says of each patch: its last before-state and its last outcome, and where
-    /// each sits in the journal.
+    /// What a journal says of each patch: its last before-state and its last outcome.
     struct State {
         var before: [Int: JSONObject] = [:]
         var outcome: [Int: JSONObject] = [:]
-        private var beforeLine: [Int: Int] = [:]
-        private var outcomeLine: [Int: Int] = [:]
         var plans: Set<String> = []
         var operations: Set<String> = []
 
         init(_ entries: [JSONObject]) {
-            for (line, entry) in entries.enumerated() {
+            for entry in entries {
                 switch entry["type"]?.stringValue {
                 case "start":
                     if let plan = entry["plan"]?.stringValue { plans.insert(plan) }
                     if let operation = entry["operation"]?.stringValue { operations.insert(operation) }
                 case "before":
-                    if let patch = entry["patch"]?.intValue { (before[patch], beforeLine[patch]) = (entry, line) }
+                    if let patch = entry["patch"]?.intValue { before[patch] = entry }
                 case "outcome":
-                    if let patch = entry["patch"]?.intValue { (outcome[patch], outcomeLine[patch]) = (entry, line) }
+                    if let patch = entry["patch"]?.intValue { outcome[patch] = entry }
                 default: continue
                 }
             }
@@ -97,12 +94,6 @@ actor Journal {
         /// Whether the patch's outcome is final: applied, or found already done.
         func isDone(_ patch: Int) -> Bool {
             ["applied", "unchanged"].contains(outcome[patch]?["outcome"]?.stringValue ?? "")
-        }
-
-        /// Whether a PATCH may have been sent with no outcome recorded after it.
-        func isUnknown(_ patch: Int) -> Bool {
-            guard let sent = beforeLine[patch] else { return false }
-            return sent > (outcomeLine[patch] ?? -1)
         }
     }
 }

@@ -201,7 +201,9 @@ public struct PlanApplier: Sendable {
         return Summary(outcomes: outcomes.compactMap { $0 })
     }
 
-    /// Brings one document to its intended state, journaling each step.
+    /// Brings one document to its intended state, journaling each step. A request that fails for
+    /// this document alone (server errors, rate limits or the connection, after every retry) makes
+    /// its outcome `failed` and the run goes on; a refused key or namespace stops the run.
     private func perform(
         _ work: Work, state: Journal.State, journal: Journal?, dryRun: Bool, show: (@Sendable (String) -> Void)?
     ) async throws -> Outcome {
@@ -219,20 +221,34 @@ public struct PlanApplier: Sendable {
             try await journal?.append(entry)
             return Outcome(documentID: work.documentID, kind: kind, detail: detail)
         }
+        do {
+            return try await bringUp(work, state: state, journal: journal, dryRun: dryRun, show: show, record: record)
+        } catch let error as MixpeekError
+            where ![.unauthorized, .forbidden, .namespaceNotFound, .configuration].contains(error.code)
+        {
+            return try await record("failed", detail: error.description)
+        }
+    }
+
+    private func bringUp(
+        _ work: Work, state: Journal.State, journal: Journal?, dryRun: Bool, show: (@Sendable (String) -> Void)?,
+        record: (String, UserFields?, String?) async throws -> Outcome
+    ) async throws -> Outcome {
         let current: UserFields
         do {
             current = try UserFields(
                 document: try await client.document(work.documentID, inCollection: work.collectionID))
         } catch let error as MixpeekError where error.code == .notFound {
-            return try await record("conflict", detail: "the document no longer exists")
+            return try await record("conflict", nil, "the document no longer exists")
         }
         if work.isDone(current) {
-            // After a crash between PATCH and outcome, the document tells whether the PATCH landed.
-            return try await record(state.isUnknown(work.index) ? "applied" : "unchanged", after: current)
+            // A before-state in the journal means a PATCH of ours was sent: after a crash or a lost
+            // answer, the document itself says it landed. Undo then restores that before-state.
+            return try await record(state.before[work.index] != nil ? "applied" : "unchanged", current, nil)
         }
         let intended: UserFields
         switch work.plan(current) {
-        case .failure(let conflict): return try await record("conflict", detail: conflict.message)
+        case .failure(let conflict): return try await record("conflict", nil, conflict.message)
         case .success(let fields): intended = fields
         }
         let path = "/v1/collections/\(work.collectionID)/documents/\(work.documentID)"
@@ -240,10 +256,12 @@ public struct PlanApplier: Sendable {
             show?("PATCH \(path)\n\(intended.body.serialized(.pretty))\n")
             return Outcome(documentID: work.documentID, kind: "planned")
         }
-        var before = identity
-        before["type"] = "before"
-        before["before"] = .object(current.values)
-        before["at_root"] = .bool(current.atRoot)
+        var before: JSONObject = [
+            "patch": .number(JSONNumber(work.index)), "collection_id": .string(work.collectionID),
+            "document_id": .string(work.documentID), "type": "before", "before": .object(current.values),
+            "at_root": .bool(current.atRoot),
+        ]
+        if state.before[work.index] != nil { before["retry"] = true }
         try await journal?.append(before)
         var after = try UserFields(
             document: try await client.patchDocument(
@@ -259,10 +277,10 @@ public struct PlanApplier: Sendable {
             let differing = Set(intended.values.keys).union(after.values.keys)
                 .filter { intended.values[$0] != after.values[$0] }.sorted()
             return try await record(
-                "failed", after: after,
-                detail: "the server's answer differs from the intended fields in: \(differing.joined(separator: ", "))")
+                "failed", after,
+                "the server's answer differs from the intended fields in: \(differing.joined(separator: ", "))")
         }
-        return try await record("applied", after: after)
+        return try await record("applied", after, nil)
     }
 
     private static func describe(_ value: JSONValue?) -> String {

@@ -23,6 +23,9 @@ public struct DOTWriter: Sendable {
         public var labelFields: [String]
         /// Whether to draw a legend of collection colours and styles.
         public var legend: Bool
+        /// Put before the ids of the legend and of pieces (`piece_3`), so several pictures can
+        /// share one HTML page without repeating ids. Document and object ids are never prefixed.
+        public var idPrefix: String
 
         /// The user fields that usually tell sibling documents apart.
         public static let defaultLabelFields = [
@@ -32,8 +35,10 @@ public struct DOTWriter: Sendable {
         /// Creates options.
         public init(
             maximumLabelLength: Int = 40, leftToRight: Bool = false, collapseThreshold: Int? = 12,
-            clusters: Clusters? = nil, labelFields: [String] = defaultLabelFields, legend: Bool = true
+            clusters: Clusters? = nil, labelFields: [String] = defaultLabelFields, legend: Bool = true,
+            idPrefix: String = ""
         ) {
+            self.idPrefix = idPrefix
             self.maximumLabelLength = maximumLabelLength
             self.leftToRight = leftToRight
             self.collapseThreshold = collapseThreshold
@@ -86,11 +91,12 @@ public struct DOTWriter: Sendable {
         if let legend = drawing.legend {
             pieces.append(
                 LayoutComponent(
-                    dot: drawing.header + "  graph [id=\"piece_legend\"];\n" + legend + "}\n",
+                    dot: drawing.header + "  graph [id=\(Self.quote(options.idPrefix + "piece_legend"))];\n" + legend
+                        + "}\n",
                     nodeCount: drawing.legendCount))
         }
         for (number, members) in drawing.connectedPieces().enumerated() {
-            let id = "  graph [id=\"piece_\(number)\"];\n"
+            let id = "  graph [id=\(Self.quote(options.idPrefix + "piece_\(number)"))];\n"
             pieces.append(
                 LayoutComponent(dot: drawing.header + id + drawing.body(of: members) + "}\n", nodeCount: members.count))
         }
@@ -174,7 +180,7 @@ public struct DOTWriter: Sendable {
             if writer.options.legend, !collections.isEmpty {
                 (legend, legendCount) = DOTWriter.legend(
                     colours: colour, severities: severities,
-                    ghosts: nodes.contains { $0.kind.isGhost })
+                    ghosts: nodes.contains { $0.kind.isGhost }, idPrefix: writer.options.idPrefix)
             }
         }
 
@@ -321,7 +327,9 @@ public struct DOTWriter: Sendable {
     }
 
     /// A cluster naming each collection's colour and, when drawn, the ghost and finding styles.
-    private static func legend(colours: [String: String], severities: Set<Severity>, ghosts: Bool) -> (String, Int) {
+    private static func legend(
+        colours: [String: String], severities: Set<Severity>, ghosts: Bool, idPrefix: String
+    ) -> (String, Int) {
         var entries: [(String, [(String, String)])] = []
         for (collection, fill) in colours.sorted(by: { $0.key < $1.key }) {
             entries.append(("legend:\(collection)", [("label", collection), ("fillcolor", fill)]))
@@ -341,10 +349,12 @@ public struct DOTWriter: Sendable {
                 ))
         }
         var out = "  subgraph \"cluster_legend\" {\n"
-        out += "    label=\"legend\"; style=\"rounded\"; color=\"#999999\"; id=\"legend\";\n"
+        out += "    label=\"legend\"; style=\"rounded\"; color=\"#999999\"; id=\(quote(idPrefix + "legend"));\n"
         for (name, attributes) in entries {
             out +=
-                "    " + statement(named: name, [("id", name), ("shape", "ellipse"), ("class", "legend")] + attributes)
+                "    "
+                + statement(
+                    named: name, [("id", idPrefix + name), ("shape", "ellipse"), ("class", "legend")] + attributes)
         }
         out += "  }\n"
         return (out, entries.count)

@@ -189,9 +189,10 @@ public struct ReportWriter: Sendable {
             roots.filter { perRoot[$0] != nil }.sorted { perRoot[$0] ?? 0 > perRoot[$1] ?? 0 }
             + roots.filter { perRoot[$0] == nil }
         var trees: [Tree] = []
-        for root in ordered.prefix(options.maximumTrees) {
+        for (number, root) in ordered.prefix(options.maximumTrees).enumerated() {
             let nodes = graph.tree(ofRootObject: root)
-            let pieces = DOTWriter().components(of: graph, nodes: nodes, findings: findings)
+            let writer = DOTWriter(options: .init(idPrefix: "tree\(number)_"))
+            let pieces = writer.components(of: graph, nodes: nodes, findings: findings)
             let svg = try GraphvizRenderer.render(components: pieces, format: .svg)
             trees.append(Tree(rootObjectID: root, findings: perRoot[root] ?? 0, svg: HTML.inlineSVG(svg)))
         }

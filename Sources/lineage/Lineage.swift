@@ -1,10 +1,34 @@
 import ArgumentParser
+import Dispatch
+import Foundation
 import LineageCorrections
 import LineageKit
 import MixpeekClient
 
-/// The `lineage` command: audits and draws the provenance of documents in a Mixpeek namespace.
+/// The process entry: runs the command on the concurrency runtime's threads and waits on the main
+/// thread, then exits from the main thread. (An `async` main parks the main thread in
+/// `dispatch_main`, and a process exiting from another thread while it sits there crashes
+/// valgrind, which scripts/leak-check runs the CLI under.)
 @main
+enum LineageMain {
+    static func main() {
+        let result = ExitStatus()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            result.code = await Lineage.runAndReport()
+            done.signal()
+        }
+        done.wait()
+        exit(result.code)
+    }
+}
+
+/// The exit status the command's task hands to the main thread.
+private final class ExitStatus: @unchecked Sendable {
+    var code: Int32 = 0
+}
+
+/// The `lineage` command: audits and draws the provenance of documents in a Mixpeek namespace.
 struct Lineage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lineage",
@@ -12,21 +36,22 @@ struct Lineage: AsyncParsableCommand {
         discussion: """
             Inputs are files or directories (the .json and .jsonl files directly in them) holding documents, \
             bucket objects and collection configurations, in any shape the Mixpeek API has returned; \
-            '-' reads standard input.
+            '-' reads standard input; --namespace reads the Mixpeek API instead.
 
-            Exit codes: 0 success, 1 findings at or above --fail-on (audit), 2 usage or input errors.
+            Exit codes: 0 success; 1 findings at or above --fail-on (audit), or conflicts and failed \
+            patches (apply, undo); 2 usage, input or API errors.
             """,
         version: "0.1.0",
         subcommands: [
-            StatsCommand.self, AuditCommand.self, GraphCommand.self, SampleCommand.self, FetchCommand.self,
-            ServeCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self,
-            ReportCommand.self,
+            StatsCommand.self, AuditCommand.self, GraphCommand.self, ReportCommand.self, FetchCommand.self,
+            ServeCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self, SampleCommand.self,
         ]
     )
 
-    /// Runs the command and maps every failure to the documented exit codes: usage and input
-    /// errors exit with 2, with a message on standard error and never a crash.
-    static func main() async {
+    /// Runs the command and maps every failure to the documented exit codes: usage, input and API
+    /// errors give 2, with a message on standard error and never a crash; help and `--version`
+    /// print and give 0.
+    static func runAndReport() async -> Int32 {
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -34,26 +59,25 @@ struct Lineage: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+            return 0
         } catch let error as LineageKitError {
             StandardError.print("lineage: error: \(error)")
-            Self.exit(withError: ExitCode.inputError)
         } catch let error as CorrectionsError {
             StandardError.print("lineage: error: \(error)")
-            Self.exit(withError: ExitCode.inputError)
         } catch let error as MixpeekError {
             StandardError.print("lineage: error: \(error)")
-            Self.exit(withError: ExitCode.inputError)
+        } catch let error as ExitCode {
+            return error.rawValue
         } catch {
             let code = exitCode(for: error)
+            let message = fullMessage(for: error)
             if code == .success {
-                exit(withError: error)
+                if !message.isEmpty { print(message) }
+                return 0
             }
-            if code == .validationFailure {
-                StandardError.print(fullMessage(for: error))
-                Self.exit(withError: ExitCode.inputError)
-            }
-            exit(withError: error)
+            StandardError.print(code == .validationFailure ? message : "lineage: error: \(message)")
         }
+        return ExitCode.inputError.rawValue
     }
 }
 

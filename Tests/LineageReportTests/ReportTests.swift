@@ -66,6 +66,12 @@ struct ReportTests {
             #expect(!html.contains(pattern), "\(pattern)")
         }
         #expect(html.contains("id=\"card-documents\"") && html.contains("data-value=\"202\""))
+        // Several pictures share the page: the ids of legends and pieces must not repeat.
+        var counts: [String: Int] = [:]
+        for part in html.components(separatedBy: " id=\"").dropFirst() {
+            counts[String(part.prefix { $0 != "\"" }), default: 0] += 1
+        }
+        #expect(counts.filter { $0.value > 1 }.isEmpty, "repeated ids: \(counts.filter { $0.value > 1 }.keys.sorted())")
         #expect(html.contains("<section id=\"pipeline\">") && html.contains("<svg"))
     }
 

@@ -107,6 +107,25 @@ struct CorrectionsTests {
         }
     }
 
+    @Test("documents whose requests keep failing are 'failed', the run goes on, and a re-run applies them")
+    func failuresContinue() async throws {
+        let (directory, _, plan) = try Self.drifted()
+        let journal = directory.file("journal.jsonl")
+        let sandbox = try Sandbox(snapshot: directory.path, options: .init(failRate: 1))
+        let url = try await sandbox.start()
+        let hopeless = MixpeekClient(
+            configuration: try MixpeekConfiguration(
+                baseURL: url, namespace: "ns", apiKey: "k",
+                retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.001, maximumDelay: 0.001, deadline: 5)))
+        let failed = try await PlanApplier(client: hopeless).apply(plan, journalPath: journal)
+        try await sandbox.stop()
+        #expect(failed.count("failed") == plan.patches.count, "\(failed.line)")
+        try await ClientOverHTTPTests.withSandbox(directory.path, options: .init()) { client, _ in
+            let again = try await PlanApplier(client: client).apply(plan, journalPath: journal)
+            #expect(again.count("applied") == plan.patches.count, "\(again.line)")
+        }
+    }
+
     @Test("a journal of another plan is refused; a re-run sends nothing again")
     func journalGuards() async throws {
         let (directory, _, plan) = try Self.drifted()

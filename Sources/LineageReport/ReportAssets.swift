@@ -28,6 +28,7 @@ extension ReportWriter {
         #details{border:1px solid #d5d9e0;border-radius:8px;padding:12px 16px;margin-top:12px;background:#fafbfc}
         pre{white-space:pre-wrap;word-break:break-word;font-size:12px;background:#fff;border:1px solid #eef0f3;\
         padding:8px;border-radius:6px;max-height:420px;overflow:auto}
+        g.highlight ellipse,g.highlight polygon{stroke:#0a58ca;stroke-width:5}
         details.tree{margin:8px 0}details.tree summary{cursor:pointer;font-weight:600}
         code{font-size:12px}
         """
@@ -35,16 +36,17 @@ extension ReportWriter {
     /// The report's one script (inline, with the page's nonce): reads the JSON data block and
     /// builds the findings table with DOM calls and `textContent` only, so no data is ever parsed
     /// as HTML. Filters live in the URL fragment (`#rule=cycle&severity=error&q=text`), so a
-    /// filtered view can be linked.
+    /// filtered view can be linked; `#doc=ID` opens a document's details and outlines it in its tree.
     static let script = """
         (function () {
           "use strict";
-          var data = JSON.parse(document.getElementById("report-data").textContent);
+          // Elements are found by tag and id: a document id in an inline SVG may equal a page id.
+          var $ = function (selector) { return document.querySelector(selector); };
+          var data = JSON.parse($("script#report-data").textContent);
           var rows = data.findings;
           var pageSize = 100, page = 0, sortKey = null, sortDir = 1;
-          var $ = function (id) { return document.getElementById(id); };
-          var filters = { rule: $("filter-rule"), severity: $("filter-severity"), collection: $("filter-collection") };
-          var text = $("filter-text");
+          var filters = { rule: $("select#filter-rule"), severity: $("select#filter-severity"), collection: $("select#filter-collection") };
+          var text = $("input#filter-text");
           function fill(select, key) {
             var seen = {};
             rows.forEach(function (row) { if (row[key] !== null) { seen[row[key]] = (seen[row[key]] || 0) + 1; } });
@@ -63,6 +65,7 @@ extension ReportWriter {
               if (pair.length !== 2) { return; }
               var value = decodeURIComponent(pair[1].replace(/\\+/g, " "));
               if (pair[0] === "q") { text.value = value; }
+              else if (pair[0] === "doc") { return; }
               else if (filters[pair[0]]) { filters[pair[0]].value = value; }
             });
           }
@@ -110,17 +113,17 @@ extension ReportWriter {
               tr.addEventListener("click", function () { show(row); });
               body.appendChild(tr);
             });
-            var status = $("table-status");
+            var status = $("span#table-status");
             status.setAttribute("data-matching", String(list.length));
             status.textContent = list.length === 0 ? "no findings match" :
               (page * pageSize + 1) + "–" + Math.min(list.length, (page + 1) * pageSize) + " of " + list.length +
               " (page " + (page + 1) + " of " + pages + ")";
-            $("page-prev").disabled = page === 0;
-            $("page-next").disabled = page >= pages - 1;
+            $("button#page-prev").disabled = page === 0;
+            $("button#page-next").disabled = page >= pages - 1;
           }
           function show(row) {
-            var panel = $("details"), body = $("details-body");
-            $("details-title").textContent = (row.document || row.collection || "") + " — " + row.rule;
+            var panel = $("div#details"), body = $("div#details-body");
+            $("h3#details-title").textContent = (row.document || row.collection || "") + " — " + row.rule;
             while (body.firstChild) { body.removeChild(body.firstChild); }
             function add(tag, content) { var e = document.createElement(tag); e.textContent = content; body.appendChild(e); return e; }
             add("p", row.message);
@@ -135,19 +138,40 @@ extension ReportWriter {
               });
             }
             if (doc && doc.root !== null && data.trees[doc.root] !== undefined) {
-              var link = add("a", "Show its tree (" + doc.root + ")");
-              link.href = "#tree-" + data.trees[doc.root];
-              link.addEventListener("click", function () { $("tree-" + data.trees[doc.root]).open = true; });
+              var link = add("a", "Show it in its tree (" + doc.root + ")");
+              link.href = "#doc=" + encodeURIComponent(row.document);
+              link.addEventListener("click", function (event) { event.preventDefault(); locate(row.document); });
             }
             if (doc && doc.json) { add("h4", "Document"); add("pre", doc.json); }
             panel.hidden = false;
+          }
+          // Opens the tree holding `id`, outlines its node and scrolls to it.
+          function locate(id) {
+            var doc = data.documents[id];
+            if (!doc || doc.root === null || data.trees[doc.root] === undefined) { return false; }
+            var tree = $("details#tree-" + data.trees[doc.root]);
+            tree.open = true;
+            var node = null;
+            tree.querySelectorAll("g.node").forEach(function (g) { if (g.id === id) { node = g; } });
+            document.querySelectorAll("g.highlight").forEach(function (g) { g.classList.remove("highlight"); });
+            if (node) { node.classList.add("highlight"); node.scrollIntoView({ block: "center", inline: "center" }); }
+            else { tree.scrollIntoView(); }
+            return true;
+          }
+          // `#doc=ID` opens that document's details and shows it in its tree.
+          function openFromHash() {
+            var match = /(?:^#|&)doc=([^&]*)/.exec(location.hash);
+            if (!match) { return; }
+            var id = decodeURIComponent(match[1]);
+            var row = rows.filter(function (r) { return r.document === id; })[0];
+            if (row) { show(row); locate(id); }
           }
           Object.keys(filters).forEach(function (key) {
             filters[key].addEventListener("change", function () { page = 0; writeHash(); render(); });
           });
           text.addEventListener("input", function () { page = 0; writeHash(); render(); });
-          $("page-prev").addEventListener("click", function () { page = Math.max(0, page - 1); render(); });
-          $("page-next").addEventListener("click", function () { page += 1; render(); });
+          $("button#page-prev").addEventListener("click", function () { page = Math.max(0, page - 1); render(); });
+          $("button#page-next").addEventListener("click", function () { page += 1; render(); });
           document.querySelectorAll("#findings-table th").forEach(function (th) {
             th.addEventListener("click", function () {
               var key = th.getAttribute("data-key");
@@ -158,9 +182,10 @@ extension ReportWriter {
               render();
             });
           });
-          window.addEventListener("hashchange", function () { readHash(); page = 0; render(); });
+          window.addEventListener("hashchange", function () { readHash(); page = 0; render(); openFromHash(); });
           readHash();
           render();
+          openFromHash();
           document.body.setAttribute("data-report-ready", "true");
         })();
         """

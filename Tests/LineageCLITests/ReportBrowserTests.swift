@@ -45,6 +45,13 @@ struct ReportBrowserTests {
         #expect(filtered.contains("data-matching=\"\(cycles)\""))
         #expect(filtered.components(separatedBy: "class=\"finding-row").count - 1 == cycles)
         #expect(filtered.components(separatedBy: "data-rule=\"cycle\"").count - 1 >= cycles)
+        let document = "doc_080f742089c455118908"
+        let opened = try Browser.dumpDOM("file://" + report + "#doc=" + document)
+        #expect(opened.contains("<div id=\"details\">"), "the details panel is shown")
+        #expect(
+            opened.contains("&quot;document_id&quot;: &quot;\(document)&quot;")
+                || opened.contains("\"document_id\": \"\(document)\""))
+        #expect(opened.contains("<g id=\"\(document)\" class=\"node document highlight\">"), "outlined in its tree")
         let none = try Browser.dumpDOM("file://" + report + "#rule=cycle&q=no-such-document")
         #expect(none.contains("data-matching=\"0\""))
         #expect(!none.contains("class=\"finding-row"))
@@ -61,6 +68,8 @@ struct ReportBrowserTests {
             #"javascript:document.body.setAttribute('data-pwned','href')"#,
             String(repeating: "x", count: 5_000) + "\u{1}\u{8}",
         ]
+        // Ids equal to the page's own element ids must not take their place.
+        let pageIDs = ["table-status", "report-data", "filter-rule", "details", "findings-table"]
         var lines = ""
         for (number, payload) in payloads.enumerated() {
             // Documents without lineage get findings (the table); the others get trees (the SVG).
@@ -73,6 +82,15 @@ struct ReportBrowserTests {
                 "_internal": system, "title": .string(payload), "url": .string(payload),
             ]
             lines += document.serialized() + "\n"
+        }
+        for (number, id) in pageIDs.enumerated() {
+            let system: JSONValue =
+                number % 2 == 0
+                ? ["metadata": ["ingestion_status": "COMPLETED"]]
+                : ["lineage": ["root_object_id": "obj_page", "source_type": "bucket"]]
+            lines +=
+                JSONValue.object(["document_id": .string(id), "collection_id": "col_page", "_internal": system])
+                .serialized() + "\n"
         }
         let input = try directory.write("hostile.jsonl", lines)
         let report = directory.file("report.html")

@@ -52,6 +52,20 @@ static inline Agraph_t *_Nullable lineage_subgraph(Agraph_t *graph, const char *
 static inline Agnode_t *lineage_edge_tail(Agedge_t *edge) { return agtail(edge); }
 static inline Agnode_t *lineage_edge_head(Agedge_t *edge) { return aghead(edge); }
 
+/// Lowers a laid-out graph's rendering resolution so that a bitmap of it stays within
+/// `maximumPixels` on its longer side (cairo refuses larger surfaces, and Graphviz then scales
+/// the picture down itself with a message printed straight to stderr).
+static inline void lineage_fit_bitmap(Agraph_t *graph, double maximumPixels) {
+    boxf box = GD_bb(graph);
+    double width = box.UR.x - box.LL.x + 16;
+    double height = box.UR.y - box.LL.y + 16;
+    double largest = width > height ? width : height;
+    double dpi = GD_drawing(graph)->dpi > 0 ? GD_drawing(graph)->dpi : 96.0;
+    if (largest * dpi / 72.0 > maximumPixels) {
+        GD_drawing(graph)->dpi = maximumPixels * 72.0 / largest;
+    }
+}
+
 /// Writes the layout's coordinates into the graph's attributes (`pos`, `bb`, `lp`, `width`, ...).
 static inline void lineage_attach_positions(Agraph_t *graph) {
     attach_attrs(graph);

@@ -32,6 +32,10 @@ public enum GraphvizRenderer {
 
     private static let lock = NSLock()
 
+    /// The longest side of a PNG, in pixels: cairo's surfaces stop at 32,767, so a bigger picture
+    /// is rendered at a lower resolution.
+    static let largestBitmapSide = 32_000.0
+
     /// Lays out `dot` with `engine` and renders it as `format`.
     ///
     /// Every C resource (graph, layout, context, rendered buffer) is released on every path, and
@@ -61,6 +65,7 @@ public enum GraphvizRenderer {
                 return try PackedSVG.render(components: components, context: context)
             }
             return try withLaidOutGraph(components, context: context) { graph in
+                if format == .png { lineage_fit_bitmap(graph, Self.largestBitmapSide) }
                 var result: UnsafeMutablePointer<CChar>?
                 var length = 0
                 guard lineage_render_data(context, graph, format.rawValue, &result, &length) == 0, let result else {

@@ -60,6 +60,16 @@ struct RenderTests {
         #expect(pdf.count > 500)
     }
 
+    @Test("a picture too wide for a bitmap is rendered at a lower resolution, within cairo's limit")
+    func wideBitmap() throws {
+        let nodes = (0..<700).map { "n\($0) [label=\"a fairly long label \($0)\"];" }.joined(separator: " ")
+        let png = try GraphvizRenderer.render(dot: "digraph { rankdir=LR; \(nodes) }", format: .png)
+        #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+        let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }
+        let height = png[20..<24].reduce(0) { $0 << 8 | Int($1) }
+        #expect(max(width, height) <= 32_000 && max(width, height) > 16_000, "\(width)×\(height)")
+    }
+
     @Test("invalid DOT is an error carrying Graphviz's message, not a crash or stderr noise")
     func invalidDOT() throws {
         let error = try #require(throws: LineageRenderError.self) {

@@ -106,16 +106,24 @@ public enum GraphvizRenderer {
         }
     }
 
-    /// Runs `body` with a fresh Graphviz context, holding the process-wide lock, messages off
-    /// standard error, and the context freed afterwards.
+    /// The one Graphviz context, made on first use and kept for the life of the process.
+    ///
+    /// Freeing a context frees its font-name dictionary, but Graphviz 2.42's pango plugin keeps a
+    /// pointer into it across renders and compares against it in the next context: a
+    /// heap-use-after-free that AddressSanitizer shows (docs/graphviz.md). One context, used under
+    /// the lock, is also what Graphviz's own tools do.
+    nonisolated(unsafe) private static var sharedContext: OpaquePointer?
+
+    /// Runs `body` with the process's Graphviz context, holding the process-wide lock, with
+    /// Graphviz's messages kept off standard error.
     private static func withContext<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         lineage_silence_messages()
-        guard let context = gvContext() else {
+        if sharedContext == nil { sharedContext = gvContext() }
+        guard let context = sharedContext else {
             throw LineageRenderError(code: .noContext, message: "gvContext() returned no context")
         }
-        defer { gvFreeContext(context) }
         return try body(context)
     }
 

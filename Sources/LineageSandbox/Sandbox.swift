@@ -2,6 +2,7 @@ import FlyingFox
 import FlyingSocks
 import Foundation
 import LineageKit
+import Synchronization
 
 typealias JSONValue = LineageKit.JSONValue
 
@@ -113,12 +114,27 @@ public actor Sandbox {
             return await self.handle(request)
         }
         self.server = server
-        task = Task { try await server.run() }
-        try await server.waitUntilListening(timeout: 10)
-        guard case .ip4(_, let port)? = await server.listeningAddress else {
-            throw LineageKitError(code: .invalidArgument, message: "the sandbox is not listening on IPv4")
+        let ended = StartFailure()
+        task = Task {
+            do {
+                try await server.run()
+            } catch {
+                ended.record(error)
+                throw error
+            }
         }
-        return "http://\(options.host):\(port)"
+        // run() fails at once when the address is taken; say so rather than wait for a timeout.
+        for _ in 0..<200 {
+            if case .ip4(_, let port)? = await server.listeningAddress { return "http://\(options.host):\(port)" }
+            try await Task.sleep(nanoseconds: 50_000_000)
+            if let failure = ended.error {
+                throw LineageKitError(
+                    code: .invalidArgument,
+                    message: "cannot listen on \(options.host):\(options.port): \(failure) (is the port in use?)")
+            }
+        }
+        throw LineageKitError(
+            code: .invalidArgument, message: "the sandbox did not start listening on \(options.host):\(options.port)")
     }
 
     /// Stops the server (writing documents back first with ``Options/persist``).
@@ -366,4 +382,12 @@ public actor Sandbox {
     private static func object(_ counts: [String: Int]) -> JSONValue {
         .object(JSONObject(counts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(JSONNumber($0.value))) }))
     }
+}
+
+/// The error the server's task ended with, read while waiting for it to listen.
+private final class StartFailure: Sendable {
+    private let state = Mutex<(any Error)?>(nil)
+
+    func record(_ error: any Error) { state.withLock { $0 = error } }
+    var error: (any Error)? { state.withLock { $0 } }
 }

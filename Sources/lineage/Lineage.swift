@@ -75,7 +75,7 @@ struct Lineage: AsyncParsableCommand {
                 if !message.isEmpty { print(message) }
                 return 0
             }
-            StandardError.print(code == .validationFailure ? message : "lineage: error: \(message)")
+            StandardError.print(code == .validationFailure ? message : "lineage: error: \(error)")
         }
         return ExitCode.inputError.rawValue
     }

@@ -143,6 +143,20 @@ struct ClientOverHTTPTests {
         }
     }
 
+    @Test("a sandbox on a port in use says so at once")
+    func portInUse() async throws {
+        let directory = try Self.sampleSnapshot(videos: 1, articles: 0)
+        let first = try Sandbox(snapshot: directory.path)
+        let url = try await first.start()
+        let port = try #require(UInt16(url.split(separator: ":").last ?? ""))
+        let second = try Sandbox(snapshot: directory.path, options: .init(port: port))
+        let started = Date()
+        let error = await #expect(throws: LineageKitError.self) { _ = try await second.start() }
+        #expect(error?.message.contains("in use") == true, "\(String(describing: error))")
+        #expect(Date().timeIntervalSince(started) < 5)
+        try await first.stop()
+    }
+
     @Test("a FastAPI validation body and the error envelope both become clear errors")
     func errorBodies() async throws {
         let directory = try Self.sampleSnapshot(videos: 1, articles: 0)

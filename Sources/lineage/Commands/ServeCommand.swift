@@ -76,6 +76,10 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--fail-rate and --rate-limit-rate add up to more than 1.")
         }
         if latencyMs < 0 { throw ValidationError("--latency-ms cannot be negative.") }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else {
+            throw ValidationError("--host must be an IPv4 address, such as 127.0.0.1 (this machine) or 0.0.0.0 (all).")
+        }
     }
 
     func run() async throws {

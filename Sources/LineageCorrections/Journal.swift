@@ -52,21 +52,19 @@ actor Journal {
     /// cut short by a crash is ignored; any other bad line is an error naming it.
     static func read(_ path: String) throws -> [JSONObject] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
-        var entries: [JSONObject] = []
-        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
-        for (number, line) in lines.enumerated() where !line.isEmpty {
-            let isLast = number == lines.count - 1
-            do {
-                guard let entry = try JSONValue(parsing: [UInt8](line), name: path).objectValue else {
-                    throw CorrectionsError("\(path):\(number + 1): a journal entry is not an object")
-                }
-                entries.append(entry)
-            } catch {
-                if isLast { continue }  // torn by a crash mid-write: never confirmed
-                throw CorrectionsError("\(path):\(number + 1): not a journal entry: \(error)")
-            }
+        let lines: [JSONValue.Line]
+        do {
+            // A last line cut short by a crash mid-write confirmed nothing.
+            lines = try JSONValue.parseLines([UInt8](data), name: path, toleratingTruncatedLastLine: true)
+        } catch {
+            throw CorrectionsError("not a journal: \(error)")
         }
-        return entries
+        return try lines.map { line in
+            guard let entry = line.value.objectValue else {
+                throw CorrectionsError("\(path):\(line.number): a journal entry is not an object")
+            }
+            return entry
+        }
     }
 
     /// What a journal says of each patch: its last before-state and its last outcome.

@@ -42,16 +42,15 @@ public struct PlanBuilder: Sendable {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CorrectionsError("cannot read the patch file \(path)")
         }
+        let lines: [JSONValue.Line]
+        do {
+            lines = try JSONValue.parseLines([UInt8](data), name: path)
+        } catch {
+            throw CorrectionsError("not JSON Lines: \(error)")
+        }
         var patches: [UserPatch] = []
-        for (number, line) in data.split(separator: 0x0A, omittingEmptySubsequences: false).enumerated() {
-            guard line.contains(where: { ![0x20, 0x09, 0x0D].contains($0) }) else { continue }
-            let origin = "\(path):\(number + 1)"
-            let value: JSONValue
-            do {
-                value = try JSONValue(parsing: [UInt8](line), name: origin)
-            } catch {
-                throw CorrectionsError("\(origin): not JSON: \(error)")
-            }
+        for (number, value) in lines {
+            let origin = "\(path):\(number)"
             guard let object = value.objectValue, let collection = object["collection_id"]?.stringValue,
                 let document = object["document_id"]?.stringValue
             else { throw CorrectionsError("\(origin): needs collection_id and document_id") }

@@ -82,20 +82,7 @@ struct SandboxStore: Sendable {
         if first == UInt8(ascii: "[") {
             return try JSONValue(parsing: bytes, name: path).arrayValue ?? []
         }
-        var values: [JSONValue] = []
-        var line = 0
-        for piece in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
-            line += 1
-            guard piece.contains(where: { ![0x20, 0x0D, 0x09].contains($0) }) else { continue }
-            do {
-                values.append(try JSONValue(parsing: Array(piece), name: path))
-            } catch let error as LineageKitError {
-                throw LineageKitError(
-                    code: error.code, message: error.message,
-                    location: SourceLocation(file: path, line: line, column: error.location?.column))
-            }
-        }
-        return values
+        return try JSONValue.parseLines(bytes, name: path).map(\.value)
     }
 
     /// Writes the documents back to `directory/documents.jsonl`, atomically.

@@ -37,9 +37,9 @@ struct InputOptions: ParsableArguments {
             let (result, client) = try await api.fetch(objects: true)
             let origin = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
             sources = [
-                .bytes(Self.lines(result.documents), name: "documents of \(origin)"),
-                .bytes(Self.lines(result.objects), name: "objects of \(origin)"),
-                .bytes(Self.lines(result.collections), name: "collections of \(origin)"),
+                .bytes(JSONValue.jsonLines(result.documents), name: "documents of \(origin)"),
+                .bytes(JSONValue.jsonLines(result.objects), name: "objects of \(origin)"),
+                .bytes(JSONValue.jsonLines(result.collections), name: "collections of \(origin)"),
             ]
         }
         let snapshot = try reader.read(sources)
@@ -51,18 +51,6 @@ struct InputOptions: ParsableArguments {
             }
         }
         return snapshot
-    }
-}
-
-extension InputOptions {
-    /// JSON Lines text of `values`.
-    static func lines(_ values: [JSONValue]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        for value in values {
-            value.write(into: &bytes)
-            bytes.append(0x0A)
-        }
-        return bytes
     }
 }
 

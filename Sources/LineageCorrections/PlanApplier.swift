@@ -175,30 +175,12 @@ public struct PlanApplier: Sendable {
             "namespace": .string(client.configuration.namespace),
             "base_url": .string(client.configuration.baseURL.absoluteString),
         ])
-        var outcomes = [Outcome?](repeating: nil, count: works.count)
-        let total = works.count
-        var finished = 0
-        try await withThrowingTaskGroup(of: (Int, Outcome).self) { group in
-            var next = 0
-            func launch() {
-                let work = works[next]
-                next += 1
-                group.addTask {
-                    (
-                        work.index,
-                        try await perform(work, state: state, journal: journal, dryRun: options.dryRun, show: show)
-                    )
-                }
-            }
-            while next < min(options.concurrency, works.count) { launch() }
-            while let (index, outcome) = try await group.next() {
-                outcomes[index] = outcome
-                finished += 1
-                progress?(finished, total)
-                if next < works.count { launch() }
-            }
+        let outcomes = try await Concurrently.map(
+            works.count, limit: options.concurrency, completed: { progress?($0, works.count) }
+        ) { position in
+            try await perform(works[position], state: state, journal: journal, dryRun: options.dryRun, show: show)
         }
-        return Summary(outcomes: outcomes.compactMap { $0 })
+        return Summary(outcomes: outcomes)
     }
 
     /// Brings one document to its intended state, journaling each step. A request that fails for

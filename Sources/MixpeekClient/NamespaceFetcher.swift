@@ -76,30 +76,14 @@ public struct NamespaceFetcher: Sendable {
         }
         let ids = configurations.compactMap { $0.objectValue?["collection_id"]?.stringValue }
         let tally = Tally(collections: ids.count)
-        var listings: [Int: MixpeekClient.Listing] = [:]
-        try await withThrowingTaskGroup(of: (Int, MixpeekClient.Listing).self) { group in
-            var next = 0
-            func launch() {
-                let position = next
-                let id = ids[position]
-                next += 1
-                group.addTask {
-                    let listing = try await client.listDocuments(inCollection: id) { count, total in
-                        let (sum, known) = tally.update(position, count: count, total: total)
-                        progress?(sum, known)
-                    }
-                    return (position, listing)
-                }
-            }
-            while next < min(options.concurrency, ids.count) { launch() }
-            while let (position, listing) = try await group.next() {
-                listings[position] = listing
-                if next < ids.count { launch() }
+        let listings = try await Concurrently.map(ids.count, limit: options.concurrency) { position in
+            try await client.listDocuments(inCollection: ids[position]) { count, total in
+                let (sum, known) = tally.update(position, count: count, total: total)
+                progress?(sum, known)
             }
         }
         var documents: [JSONValue] = []
-        for position in ids.indices {
-            guard let listing = listings[position] else { continue }
+        for listing in listings {
             documents += listing.items
             duplicates += listing.duplicatesDropped
         }
@@ -113,13 +97,8 @@ public struct NamespaceFetcher: Sendable {
     /// Gets the root objects the documents name: one by one when a bucket has few, else by
     /// listing the bucket.
     private func fetchObjects(into result: inout Result) async throws {
-        var lines: [UInt8] = []
-        for document in result.documents {
-            document.write(into: &lines)
-            lines.append(0x0A)
-        }
         let snapshot = try SnapshotReader(options: .init(keepGoing: true)).read(
-            .bytes(lines, name: "fetched documents"))
+            .bytes(JSONValue.jsonLines(result.documents), name: "fetched documents"))
         var wanted: [String: Set<String>] = [:]
         for document in snapshot.documents {
             guard let root = document.lineage.rootObjectID, let bucket = document.lineage.rootBucketID else { continue }
@@ -140,27 +119,16 @@ public struct NamespaceFetcher: Sendable {
                 continue
             }
             let sorted = ids.sorted()
-            var fetched: [Int: JSONValue] = [:]
-            try await withThrowingTaskGroup(of: (Int, JSONValue?).self) { group in
-                var next = 0
-                func launch() {
-                    let position = next
-                    next += 1
-                    group.addTask {
-                        do {
-                            return (position, try await client.object(sorted[position], inBucket: bucket))
-                        } catch let error as MixpeekError where error.code == .notFound {
-                            return (position, nil)
-                        }
-                    }
-                }
-                while next < min(options.concurrency, sorted.count) { launch() }
-                while let (position, object) = try await group.next() {
-                    if let object { fetched[position] = object } else { result.missingObjects.append(sorted[position]) }
-                    if next < sorted.count { launch() }
+            let fetched = try await Concurrently.map(sorted.count, limit: options.concurrency) { position in
+                do {
+                    return try await client.object(sorted[position], inBucket: bucket) as JSONValue?
+                } catch let error as MixpeekError where error.code == .notFound {
+                    return nil
                 }
             }
-            objects += sorted.indices.compactMap { fetched[$0] }
+            for (position, object) in fetched.enumerated() {
+                if let object { objects.append(object) } else { result.missingObjects.append(sorted[position]) }
+            }
         }
         result.objects = objects
         result.missingObjects.sort()

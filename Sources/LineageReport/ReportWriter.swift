@@ -69,7 +69,7 @@ public struct ReportWriter: Sendable {
         if let plan { out += planSection(plan) }
         out += treesSection(trees)
         let data = self.data(
-            graph: graph, snapshot: snapshot, findings: listed, plan: plan, trees: trees.map(\.rootObjectID))
+            graph: graph, findings: listed, plan: plan, trees: trees.map(\.rootObjectID))
         out += "<script type=\"application/json\" id=\"report-data\">\(HTML.scriptJSON(data))</script>\n"
         out += "<script nonce=\"\(nonce)\">\(Self.script)</script>\n</body>\n</html>\n"
         return out
@@ -179,9 +179,8 @@ public struct ReportWriter: Sendable {
     private func drawTrees(graph: DecompositionGraph, findings: [Finding]) throws -> [Tree] {
         guard options.maximumTrees > 0 else { return [] }
         var perRoot: [String: Int] = [:]
-        let documents = Dictionary(graph.documents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         for finding in findings {
-            guard let id = finding.documentID, let root = documents[id]?.lineage.rootObjectID else { continue }
+            guard let id = finding.documentID, let root = graph.document(id)?.lineage.rootObjectID else { continue }
             perRoot[root, default: 0] += 1
         }
         let roots = graph.rootObjectIDs
@@ -213,13 +212,14 @@ public struct ReportWriter: Sendable {
 
     /// What the script needs: findings, the documents' JSON, planned changes, and trees by root.
     private func data(
-        graph: DecompositionGraph, snapshot: Snapshot, findings: [Finding], plan: CorrectionPlan?, trees: [String]
+        graph: DecompositionGraph, findings: [Finding], plan: CorrectionPlan?, trees: [String]
     ) -> JSONValue {
         var documentValues = JSONObject()
-        let byID = Dictionary(graph.documents.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var embedded = 0
         for finding in findings {
-            guard let id = finding.documentID, documentValues[id] == nil, let document = byID[id] else { continue }
+            guard let id = finding.documentID, documentValues[id] == nil, let document = graph.document(id) else {
+                continue
+            }
             var entry: JSONObject = ["root": document.lineage.rootObjectID.map(JSONValue.string) ?? .null]
             if embedded < options.maximumDocumentJSON, let json = try? document.json() {
                 entry["json"] = .string(json.serialized(.pretty))

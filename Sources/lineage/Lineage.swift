@@ -1,9 +1,6 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import LineageCorrections
-import LineageKit
-import MixpeekClient
 
 /// The process entry: runs the command on the concurrency runtime's threads and waits on the main
 /// thread, then exits from the main thread. (An `async` main parks the main thread in
@@ -60,12 +57,6 @@ struct Lineage: AsyncParsableCommand {
                 try command.run()
             }
             return 0
-        } catch let error as LineageKitError {
-            StandardError.print("lineage: error: \(error)")
-        } catch let error as CorrectionsError {
-            StandardError.print("lineage: error: \(error)")
-        } catch let error as MixpeekError {
-            StandardError.print("lineage: error: \(error)")
         } catch let error as ExitCode {
             return error.rawValue
         } catch {

@@ -13,14 +13,7 @@ struct UserFields: Equatable {
     /// The user fields of a document as the API returned it.
     init(document: JSONValue) throws {
         guard let object = document.objectValue else { throw CorrectionsError("the document is not a JSON object") }
-        if object["_internal"] != nil {
-            atRoot = true
-            values = JSONObject(
-                object.filter { !Document.systemRootFieldNames.contains($0.key) }.map { ($0.key, $0.value) })
-        } else {
-            atRoot = false
-            values = object["metadata"]?.objectValue ?? JSONObject()
-        }
+        (atRoot, values) = Document.userFields(inResponse: object)
     }
 
     init(atRoot: Bool, values: JSONObject) {

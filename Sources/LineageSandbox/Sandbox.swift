@@ -302,27 +302,20 @@ public actor Sandbox {
         guard let patch = (try? JSONValue(parsing: body, name: "body"))?.objectValue else {
             return fastAPIError(["body"], "Input should be a valid dictionary")
         }
-        let system = Document.systemRootFieldNames
-        let nested = document["_internal"] == nil
-        if nested {
-            // The 2025 shapes keep user fields in `metadata`.
-            if let fields = patch["metadata"]?.objectValue {
-                var merged = options.patchSemantics == .merge ? document["metadata"]?.objectValue ?? [:] : [:]
-                Self.apply(fields, to: &merged, merge: options.patchSemantics == .merge)
-                document["metadata"] = .object(merged)
-            }
-        } else {
-            var fields = JSONObject()
-            var kept = JSONObject()
-            for (key, value) in document {
-                if system.contains(key) { kept[key] = value } else { fields[key] = value }
-            }
-            if options.patchSemantics == .replace { fields = JSONObject() }
+        let merge = options.patchSemantics == .merge
+        let (atRoot, current) = Document.userFields(inResponse: document)
+        var fields = merge ? current : JSONObject()
+        if atRoot {
             var body = JSONObject()
-            for (key, value) in patch where !system.contains(key) { body[key] = value }
-            Self.apply(body, to: &fields, merge: options.patchSemantics == .merge)
+            for (key, value) in patch where !Document.systemRootFieldNames.contains(key) { body[key] = value }
+            Self.apply(body, to: &fields, merge: merge)
+            var kept = JSONObject(document.filter { current[$0.key] == nil }.map { ($0.key, $0.value) })
             for (key, value) in fields { kept[key] = value }
             document = kept
+        } else if let body = patch["metadata"]?.objectValue {
+            // The 2025 shapes keep user fields in `metadata`.
+            Self.apply(body, to: &fields, merge: merge)
+            document["metadata"] = .object(fields)
         }
         let entry = SandboxStore.Entry(.object(document))
         store.documents[collection]?[index] = entry

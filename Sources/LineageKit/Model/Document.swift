@@ -122,6 +122,14 @@ public struct Document: Sendable {
             String(decoding: UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount), as: UTF8.self)
         })
 
+    /// The user fields of a document as the API returns it, and where they live: at the root
+    /// beside `_internal` (the current shape; every root key but ``systemRootFieldNames``), or in
+    /// `metadata` (the 2025 shapes). Writers of PATCH bodies and the sandbox share this rule.
+    public static func userFields(inResponse document: JSONObject) -> (atRoot: Bool, fields: JSONObject) {
+        guard document["_internal"] != nil else { return (false, document["metadata"]?.objectValue ?? JSONObject()) }
+        return (true, JSONObject(document.filter { !systemRootFieldNames.contains($0.key) }.map { ($0.key, $0.value) }))
+    }
+
     /// The field path ``ingestionStatus`` was read from.
     public var ingestionStatusPath: String {
         ingestionStatusIsInternal ? "_internal.metadata.ingestion_status" : "internal_metadata.ingestion_status"

@@ -80,35 +80,16 @@ struct FetchServeCommandTests {
         request.httpMethod = "PATCH"
         let body: JSONValue = document.shape == .current ? ["reviewed": true] : ["metadata": ["reviewed": true]]
         request.httpBody = Data(body.serialized().utf8)
-        let status = Self.send(request)
-        #expect(status == 200)
-        let counts = Self.send(
-            URLRequest(url: try #require(URL(string: server.url + "/_sandbox/requests"))), body: true)
+        #expect(HTTP.send(request).status == 200)
+        let counts = String(
+            decoding: HTTP.send(URLRequest(url: try #require(URL(string: server.url + "/_sandbox/requests")))).body,
+            as: UTF8.self)
         #expect(counts.contains("\"PATCH \(path)\":1"))
         #expect(server.stop() == 0)
         let after = try SnapshotReader().read(.path(directory.path))
         let patched = try #require(after.documents.first { $0.id == document.id })
         #expect(patched.userField("reviewed") == .bool(true))
         #expect(after.documents.count == before.documents.count)
-    }
-
-    /// Sends a request synchronously; the status, or the body with `body`.
-    static func send(_ request: URLRequest) -> Int {
-        Int(send(request, body: false)) ?? -1
-    }
-
-    static func send(_ request: URLRequest, body: Bool) -> String {
-        let done = DispatchSemaphore(value: 0)
-        let box = Box()
-        URLSession.shared.dataTask(with: request) { data, response, _ in
-            box.value =
-                body
-                ? String(decoding: data ?? Data(), as: UTF8.self)
-                : "\((response as? HTTPURLResponse)?.statusCode ?? -1)"
-            done.signal()
-        }.resume()
-        done.wait()
-        return box.value
     }
 
     /// The rule and document of every finding in an audit's JSON output.
@@ -118,8 +99,4 @@ struct FetchServeCommandTests {
             ($0.objectValue?["rule"]?.stringValue ?? "") + " " + ($0.objectValue?["document_id"]?.stringValue ?? "")
         }.sorted()
     }
-}
-
-private final class Box: @unchecked Sendable {
-    var value = ""
 }

@@ -70,28 +70,9 @@ struct ReportBrowserTests {
         ]
         // Ids equal to the page's own element ids must not take their place.
         let pageIDs = ["table-status", "report-data", "filter-rule", "details", "findings-table"]
-        var lines = ""
-        for (number, payload) in payloads.enumerated() {
-            // Documents without lineage get findings (the table); the others get trees (the SVG).
-            let system: JSONValue =
-                number % 2 == 0
-                ? ["metadata": ["ingestion_status": "COMPLETED"]]
-                : ["lineage": ["root_object_id": .string("obj_" + payload), "source_type": "bucket"]]
-            let document: JSONValue = [
-                "document_id": .string("doc_\(number)\(payload)"), "collection_id": .string("col_\(payload)"),
-                "_internal": system, "title": .string(payload), "url": .string(payload),
-            ]
-            lines += document.serialized() + "\n"
-        }
-        for (number, id) in pageIDs.enumerated() {
-            let system: JSONValue =
-                number % 2 == 0
-                ? ["metadata": ["ingestion_status": "COMPLETED"]]
-                : ["lineage": ["root_object_id": "obj_page", "source_type": "bucket"]]
-            lines +=
-                JSONValue.object(["document_id": .string(id), "collection_id": "col_page", "_internal": system])
-                .serialized() + "\n"
-        }
+        // Documents without lineage get findings (the table); the others get trees (the SVG).
+        let lines =
+            Fixtures.hostileDocuments(payloads) + Fixtures.hostileDocuments(pageIDs, idPrefix: { _ in "" })
         let input = try directory.write("hostile.jsonl", lines)
         let report = directory.file("report.html")
         let made = try CommandRunner.run(["report", input, "-o", report])

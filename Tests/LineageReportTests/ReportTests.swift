@@ -19,19 +19,7 @@ struct ReportTests {
 
     /// Documents whose ids, collections and fields carry hostile text, and that have findings.
     static func hostileSnapshot() throws -> Snapshot {
-        var lines = ""
-        for (number, text) in hostile.enumerated() {
-            let system: JSONValue =
-                number % 2 == 0
-                ? ["metadata": ["ingestion_status": "COMPLETED"]]
-                : ["lineage": ["root_object_id": .string("obj_" + text), "source_type": "bucket"]]
-            let document: JSONValue = [
-                "document_id": .string("doc_\(number)_" + text), "collection_id": .string("col_" + text),
-                "_internal": system, "title": .string(text), "link": .string(text),
-            ]
-            lines += document.serialized() + "\n"
-        }
-        return try Fixtures.read(lines)
+        try Fixtures.read(Fixtures.hostileDocuments(hostile))
     }
 
     static func render(_ snapshot: Snapshot, options: ReportWriter.Options = .init()) throws -> String {

@@ -40,6 +40,25 @@ public enum Fixtures {
         return try? String(contentsOfFile: path, encoding: .utf8)
     }
 
+    /// JSON Lines of one document per id, each carrying `text` in its id, collection and user
+    /// fields (`title`, `url`): even positions state no lineage (so the audit reports them), odd
+    /// ones have a root object (so they are drawn in trees). For escaping tests.
+    public static func hostileDocuments(_ texts: [String], idPrefix: (Int) -> String = { "doc_\($0)_" }) -> String {
+        var lines = ""
+        for (number, text) in texts.enumerated() {
+            let system: JSONValue =
+                number % 2 == 0
+                ? ["metadata": ["ingestion_status": "COMPLETED"]]
+                : ["lineage": ["root_object_id": .string("obj_" + text), "source_type": "bucket"]]
+            let document: JSONValue = [
+                "document_id": .string(idPrefix(number) + text), "collection_id": .string("col_" + text),
+                "_internal": system, "title": .string(text), "url": .string(text),
+            ]
+            lines += document.serialized() + "\n"
+        }
+        return lines
+    }
+
     /// Reads `text` as if it were a file called `name`.
     public static func read(_ text: String, name: String = "test.jsonl", keepGoing: Bool = false) throws -> Snapshot {
         try SnapshotReader(options: .init(keepGoing: keepGoing)).read(.bytes(Array(text.utf8), name: name))

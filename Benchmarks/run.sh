@@ -95,10 +95,11 @@ done
 
 if [ "$fetch" -eq 1 ]; then
 python3 - "$results" <<'PY'
-import json, statistics, sys, subprocess, datetime, re
+import json, statistics, sys, subprocess, datetime
+sys.path.insert(0, "Benchmarks")
+from sections import machine, write_section
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
-cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+cpu, cores = machine()
 out = [f"Measured {datetime.date.today()} on {cpu}, {cores} cores; release build; the sandbox in its own process on the same machine.",
        "Median of the runs; CPU is the client process's user + system time.", "",
        "| namespace | documents | concurrency | runs | seconds | documents/s | client CPU per 1,000 documents | requests |",
@@ -110,24 +111,19 @@ for (size, concurrency), rs in sorted(groups.items()):
     med = lambda key: statistics.median(r[key] for r in rs)
     out.append(f"| {size} | {rs[0]['fetch']:,} | {concurrency} | {len(rs)} | {med('seconds'):.2f} | "
                f"{med('documents_per_second'):,.0f} | {med('cpu_seconds_per_1000') * 1000:.1f} ms | {rs[0]['requests']} |")
-section = "\n".join(out)
-path = "docs/benchmarks.md"
-text = open(path).read()
-begin, end = "<!-- fetch:begin -->", "<!-- fetch:end -->"
-text = re.sub(re.escape(begin) + ".*?" + re.escape(end), begin + "\n" + section + "\n" + end, text, flags=re.S)
-open(path, "w").write(text)
-print(section)
+write_section("fetch", "\n".join(out))
 PY
 exit 0
 fi
 
 if [ "$render" -eq 1 ]; then
 python3 - "$results" <<'PY'
-import json, statistics, sys, subprocess, datetime, re
+import json, statistics, sys, subprocess, datetime
+sys.path.insert(0, "Benchmarks")
+from sections import machine, write_section
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 cli = {r["cli"]: r for r in rows if "cli" in r}
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
-cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+cpu, cores = machine()
 try:
     version = subprocess.run(["dot", "-V"], capture_output=True, text=True).stderr.strip()
 except OSError:
@@ -155,30 +151,19 @@ for (size, picture), rs in groups.items():
     out.append(f"| {size} | {picture} | {rs[0]['nodes']:,} | {rs[0]['pieces']} | {med('dot_seconds'):.3f} | "
                f"{med('render_seconds'):.2f} | {statistics.median(r['dot_seconds'] / r['render_seconds'] for r in rs):.0%} | "
                f"{rs[0]['svg_bytes'] / 1e6:.1f} MB | {whole} | {packed} |")
-section = "\n".join(out)
-path = "docs/benchmarks.md"
-text = open(path).read()
-begin, end = "<!-- render:begin -->", "<!-- render:end -->"
-text = re.sub(re.escape(begin) + ".*?" + re.escape(end), begin + "\n" + section + "\n" + end, text, flags=re.S)
-open(path, "w").write(text)
-print(section)
+write_section("render", "\n".join(out))
 PY
 exit 0
 fi
 
 python3 - "$results" <<'PY'
-import json, statistics, sys, platform, subprocess, datetime, re
+import json, statistics, sys, subprocess, datetime
+sys.path.insert(0, "Benchmarks")
+from sections import machine, write_section
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 runs = [r for r in rows if "run" in r]
 baselines = [r for r in rows if "baseline" in r]
-cpu = "unknown CPU"
-try:
-    for line in open("/proc/cpuinfo"):
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip(); break
-except OSError:
-    pass
-cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
+cpu, cores = machine()
 swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
 out = []
 out.append(f"Measured {datetime.date.today()} on {cpu}, {cores} cores; {swift}; release build.")
@@ -203,11 +188,5 @@ for b in baselines:
     out.append("")
     out.append(f"For scale, on the same 100k input: {b['baseline']}: {b['megabytes_per_second']:.0f} MB/s "
                f"({b['seconds']:.1f} s for {b['documents']:,} documents).")
-section = "\n".join(out)
-path = "docs/benchmarks.md"
-text = open(path).read()
-begin, end = "<!-- read-graph:begin -->", "<!-- read-graph:end -->"
-text = re.sub(re.escape(begin) + ".*?" + re.escape(end), begin + "\n" + section + "\n" + end, text, flags=re.S)
-open(path, "w").write(text)
-print(section)
+write_section("read-graph", "\n".join(out))
 PY

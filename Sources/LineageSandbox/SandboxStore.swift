@@ -27,7 +27,6 @@ struct SandboxStore: Sendable {
     var namespace: String?
     /// Every document's collection and position, in file order, for writing back.
     var order: [(collection: String, position: Int)] = []
-    var documentCount: Int { documents.values.reduce(0) { $0 + $1.count } }
 
     /// Reads a snapshot directory: `documents.jsonl`, and when present `objects.jsonl`,
     /// `collections.json` (an array, or JSON Lines) and `snapshot.json`.

@@ -67,8 +67,10 @@ public enum JSONValue: Sendable, Hashable {
 
 /// A JSON number kept as its literal text.
 ///
-/// Two numbers are equal when they denote the same value (`120` and `120.0`), so comparisons
-/// of metadata values do not depend on how a writer formatted them.
+/// Two numbers are equal when they denote the same decimal value (`120`, `120.0` and `1.2e2`), so
+/// comparisons of metadata values do not depend on how a writer formatted them. The comparison is
+/// exact, never through `Double`: `9007199254740992` and `9007199254740993` differ, and so do
+/// `1e400` and `1e999`.
 public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     /// The number exactly as it appeared in the input.
     public let text: String
@@ -100,19 +102,105 @@ public struct JSONNumber: Sendable, Hashable, CustomStringConvertible {
     public var doubleValue: Double { Double(text) ?? .nan }
 
     /// The value as an integer, when it is one.
-    public var intValue: Int? { Int(text) ?? Double(text).flatMap { $0 == $0.rounded() ? Int(exactly: $0) : nil } }
+    public var intValue: Int? {
+        if let value = Int(text) { return value }
+        let exact = decimal
+        if exact.digits.isEmpty { return 0 }
+        guard exact.exponent >= 0, exact.exponentOverflow == nil, exact.digits.count + exact.exponent <= 19 else {
+            return nil
+        }
+        return Int(exact.canonicalText)
+    }
 
     /// A short text for people.
     public var description: String { text }
 
-    /// Whether two values are equal by the rule above.
+    /// Whether two numbers denote the same decimal value.
     public static func == (lhs: JSONNumber, rhs: JSONNumber) -> Bool {
-        lhs.text == rhs.text || lhs.doubleValue == rhs.doubleValue
+        lhs.text == rhs.text || lhs.decimal == rhs.decimal
     }
 
-    /// Hashes the parts that equality compares.
+    /// Hashes the exact decimal value, so equal numbers hash alike.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(doubleValue)
+        hasher.combine(decimal)
+    }
+
+    /// The exact value: sign, significant digits (no leading or trailing zeros) and a decimal
+    /// exponent, so that the value is `digits × 10^exponent`. Zero has no digits.
+    var decimal: ExactDecimal { ExactDecimal(text) }
+}
+
+/// A JSON number's exact decimal value, in a canonical form that equality and hashing compare.
+struct ExactDecimal: Hashable {
+    var negative = false
+    /// Significant digits, without leading or trailing zeros; empty for zero.
+    var digits: [UInt8] = []
+    /// The power of ten the digits are scaled by. An exponent beyond `Int`'s range saturates, and
+    /// `exponentOverflow` keeps the literal so two such numbers still compare by their text.
+    var exponent = 0
+    var exponentOverflow: String?
+
+    init(_ text: String) {
+        var utf8 = Array(text.utf8)[...]
+        if utf8.first == UInt8(ascii: "-") {
+            negative = true
+            utf8 = utf8.dropFirst()
+        } else if utf8.first == UInt8(ascii: "+") {
+            utf8 = utf8.dropFirst()
+        }
+        var mantissa: [UInt8] = []
+        var fractionLength = 0
+        var inFraction = false
+        var exponentText = Substring("")
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let byte = utf8[index]
+            if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                mantissa.append(byte)
+                if inFraction { fractionLength += 1 }
+            } else if byte == UInt8(ascii: ".") {
+                inFraction = true
+            } else if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+                exponentText = Substring(decoding: utf8[(index + 1)...], as: UTF8.self)
+                break
+            }
+            index += 1
+        }
+        var start = 0
+        while start < mantissa.count, mantissa[start] == UInt8(ascii: "0") { start += 1 }
+        var end = mantissa.count
+        var trailingZeros = 0
+        while end > start, mantissa[end - 1] == UInt8(ascii: "0") {
+            end -= 1
+            trailingZeros += 1
+        }
+        digits = Array(mantissa[start..<end])
+        if digits.isEmpty {
+            negative = false
+            return
+        }
+        let written = exponentText.isEmpty ? 0 : Int(exponentText.hasPrefix("+") ? exponentText.dropFirst() : exponentText)
+        guard let written else {
+            exponentOverflow = String(exponentText)
+            exponent = trailingZeros - fractionLength
+            return
+        }
+        let (scaled, overflow) = written.addingReportingOverflow(trailingZeros - fractionLength)
+        if overflow {
+            exponentOverflow = String(exponentText)
+            exponent = trailingZeros - fractionLength
+        } else {
+            exponent = scaled
+        }
+    }
+
+    /// The value as plain decimal text, for whole numbers of reasonable size.
+    var canonicalText: String {
+        guard !digits.isEmpty else { return "0" }
+        var out = negative ? "-" : ""
+        out += String(decoding: digits, as: UTF8.self)
+        if exponent > 0 { out += String(repeating: "0", count: exponent) }
+        return out
     }
 }
 

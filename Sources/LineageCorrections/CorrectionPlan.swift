@@ -4,22 +4,57 @@ import LineageKit
 /// A reviewable set of metadata corrections: for each document, each user field's value before
 /// (`from`, absent when the field does not exist) and after (`to`, absent to remove the field).
 ///
-/// On disk it is a JSON document (docs/cli.md): `{"lineage_plan": 1, "namespace", "base_url",
+/// On disk it is a JSON document (docs/cli.md): `{"lineage_plan": 2, "namespace", "base_url",
 /// "created_at", "snapshot": {…}, "patches": [{"collection_id", "document_id", "reason",
-/// "changes": {FIELD: {"from", "to"}}}]}`. Readers of inputs skip it by its `lineage_plan` key.
+/// "changes": [{"field" or "pointer", "from", "to"}]}], "held": [...]}`. Readers of inputs skip it
+/// by its `lineage_plan` key.
 public struct CorrectionPlan: Sendable, Equatable {
+    /// What a change touches: a top-level user field by its literal name, or a value inside one by
+    /// an RFC 6901 JSON Pointer.
+    public enum Target: Sendable, Hashable, CustomStringConvertible {
+        /// A top-level user field; the name is literal, dots included (`"v1.2"` is one field).
+        case field(String)
+        /// A value nested in a user field: the pointer's reference tokens, at least two, descending
+        /// through objects only (`/title/lang` is `["title", "lang"]`).
+        case pointer([String])
+
+        /// The top-level user field the change is inside.
+        public var topLevelField: String {
+            switch self {
+            case .field(let name): name
+            case .pointer(let tokens): tokens.first ?? ""
+            }
+        }
+
+        /// The field name, or the pointer as text (`/title/lang`).
+        public var description: String {
+            switch self {
+            case .field(let name): name
+            case .pointer(let tokens): JSONPointer.text(tokens)
+            }
+        }
+    }
+
     /// One field's change.
     public struct Change: Sendable, Equatable {
-        /// The user field (a dotted path descends into objects).
-        public var field: String
-        /// The value the field must hold now; `nil` when it must be absent.
+        /// What the change touches.
+        public var target: Target
+        /// The value the target must hold now; `nil` when it must be absent.
         public var from: JSONValue?
-        /// The value to set; `nil` removes the field.
+        /// The value to set; `nil` removes it.
         public var to: JSONValue?
 
-        /// Creates a change.
+        /// The field name or pointer text, for people.
+        public var field: String { target.description }
+
+        /// Creates a change of a top-level field, named literally.
         public init(field: String, from: JSONValue?, to: JSONValue?) {
-            self.field = field
+            self.init(target: .field(field), from: from, to: to)
+        }
+
+        /// Creates a change.
+        public init(target: Target, from: JSONValue?, to: JSONValue?) {
+            self.target = target
             self.from = from
             self.to = to
         }
@@ -45,6 +80,29 @@ public struct CorrectionPlan: Sendable, Equatable {
         }
     }
 
+    /// A document a finding would have patched, held back because its lineage is in dispute.
+    public struct Held: Sendable, Equatable {
+        /// The document's collection.
+        public var collectionID: String
+        /// The document.
+        public var documentID: String
+        /// The rule whose finding asked for the change (`drift.metadata`).
+        public var rule: String
+        /// Why it is held: the lineage findings on the document.
+        public var reason: String
+        /// The changes that would have been planned.
+        public var changes: [Change]
+
+        /// Creates a held entry.
+        public init(collectionID: String, documentID: String, rule: String, reason: String, changes: [Change]) {
+            self.collectionID = collectionID
+            self.documentID = documentID
+            self.rule = rule
+            self.reason = reason
+            self.changes = changes
+        }
+    }
+
     /// The namespace the plan was made for, when known.
     public var namespace: String?
     /// The API base URL the plan was made for, when known.
@@ -55,41 +113,63 @@ public struct CorrectionPlan: Sendable, Equatable {
     public var snapshot: JSONObject
     /// The patches, one per document.
     public var patches: [Patch]
+    /// Documents left out because their lineage is disputed (see ``PlanBuilder/Options``).
+    public var held: [Held]
 
     /// Creates a plan.
-    public init(namespace: String?, baseURL: String?, createdAt: String, snapshot: JSONObject, patches: [Patch]) {
+    public init(
+        namespace: String?, baseURL: String?, createdAt: String, snapshot: JSONObject, patches: [Patch],
+        held: [Held] = []
+    ) {
         self.namespace = namespace
         self.baseURL = baseURL
         self.createdAt = createdAt
         self.snapshot = snapshot
         self.patches = patches
+        self.held = held
     }
+
+    /// The plan file format this version writes and reads.
+    public static let formatVersion = 2
 
     /// The plan as JSON.
     public var json: JSONValue {
+        func changesJSON(_ changes: [Change]) -> JSONValue {
+            .array(
+                changes.map { change in
+                    var value = JSONObject()
+                    switch change.target {
+                    case .field(let name): value["field"] = .string(name)
+                    case .pointer(let tokens): value["pointer"] = .string(JSONPointer.text(tokens))
+                    }
+                    if let from = change.from { value["from"] = from }
+                    if let to = change.to { value["to"] = to }
+                    return .object(value)
+                })
+        }
         let patchValues: [JSONValue] = patches.map { patch in
-            var changes = JSONObject()
-            for change in patch.changes {
-                var value = JSONObject()
-                if let from = change.from { value["from"] = from }
-                if let to = change.to { value["to"] = to }
-                changes[change.field] = .object(value)
-            }
-            return [
+            [
                 "collection_id": .string(patch.collectionID), "document_id": .string(patch.documentID),
-                "reason": .string(patch.reason), "changes": .object(changes),
+                "reason": .string(patch.reason), "changes": changesJSON(patch.changes),
+            ]
+        }
+        let heldValues: [JSONValue] = held.map { held in
+            [
+                "collection_id": .string(held.collectionID), "document_id": .string(held.documentID),
+                "rule": .string(held.rule), "reason": .string(held.reason), "changes": changesJSON(held.changes),
             ]
         }
         return [
-            "lineage_plan": 1, "namespace": namespace.map(JSONValue.string) ?? .null,
+            "lineage_plan": .number(JSONNumber(Self.formatVersion)),
+            "namespace": namespace.map(JSONValue.string) ?? .null,
             "base_url": baseURL.map(JSONValue.string) ?? .null, "created_at": .string(createdAt),
-            "snapshot": .object(snapshot), "patches": .array(patchValues),
+            "snapshot": .object(snapshot), "patches": .array(patchValues), "held": .array(heldValues),
         ]
     }
 
     /// Reads a plan file.
     ///
-    /// - Throws: ``CorrectionsError`` naming the file and what is wrong.
+    /// - Throws: ``CorrectionsError`` naming the file, the patch and what is wrong.
     public init(contentsOf path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CorrectionsError("cannot read the plan \(path)")
@@ -100,41 +180,75 @@ public struct CorrectionPlan: Sendable, Equatable {
         } catch {
             throw CorrectionsError("\(error)")
         }
-        guard let object = value.objectValue, object["lineage_plan"]?.intValue == 1 else {
-            throw CorrectionsError("\(path) is not a LineageKit plan (no \"lineage_plan\": 1)")
+        guard let object = value.objectValue, let version = object["lineage_plan"]?.intValue else {
+            throw CorrectionsError("\(path) is not a LineageKit plan (no \"lineage_plan\" key)")
+        }
+        guard version == Self.formatVersion else {
+            throw CorrectionsError(
+                "\(path) is a plan of format \(version); this lineage reads format \(Self.formatVersion) "
+                    + "(format 1 read dotted field names as paths): make the plan again with lineage plan")
+        }
+        func changes(_ value: JSONValue?, at place: String) throws -> [Change] {
+            guard let list = value?.arrayValue else { throw CorrectionsError("\(place): \"changes\" must be an array") }
+            var parsed: [Change] = []
+            for (number, entry) in list.enumerated() {
+                let location = "\(place), change \(number + 1)"
+                guard let change = entry.objectValue, change["from"] != nil || change["to"] != nil else {
+                    throw CorrectionsError("\(location) needs \"from\" or \"to\"")
+                }
+                let target: Target
+                if let name = change["field"]?.stringValue, change["pointer"] == nil {
+                    target = .field(name)
+                } else if let pointer = change["pointer"]?.stringValue, change["field"] == nil {
+                    target = try JSONPointer.target(pointer, at: location)
+                } else {
+                    throw CorrectionsError("\(location) needs one of \"field\" (a name) or \"pointer\" (RFC 6901)")
+                }
+                guard !parsed.contains(where: { $0.target.overlaps(target) }) else {
+                    throw CorrectionsError("\(location): \(target) overlaps another change of the same patch")
+                }
+                parsed.append(Change(target: target, from: change["from"], to: change["to"]))
+            }
+            guard !parsed.isEmpty else { throw CorrectionsError("\(place) changes nothing") }
+            return parsed
         }
         var patches: [Patch] = []
+        var seen: Set<String> = []
         for (number, entry) in (object["patches"]?.arrayValue ?? []).enumerated() {
             let place = "\(path): patch \(number + 1)"
             guard let patch = entry.objectValue, let collection = patch["collection_id"]?.stringValue,
-                let document = patch["document_id"]?.stringValue, let changes = patch["changes"]?.objectValue
+                let document = patch["document_id"]?.stringValue
             else { throw CorrectionsError("\(place) needs collection_id, document_id and changes") }
-            var parsed: [Change] = []
-            for (field, change) in changes {
-                guard let change = change.objectValue, change["from"] != nil || change["to"] != nil else {
-                    throw CorrectionsError("\(place): the change of \(field) needs \"from\" or \"to\"")
-                }
-                parsed.append(Change(field: field, from: change["from"], to: change["to"]))
+            guard seen.insert(collection + "\u{0}" + document).inserted else {
+                throw CorrectionsError("\(place): document \(document) of \(collection) has an earlier patch; merge them")
             }
-            guard !parsed.isEmpty else { throw CorrectionsError("\(place) changes nothing") }
             patches.append(
                 Patch(
                     collectionID: collection, documentID: document, reason: patch["reason"]?.stringValue ?? "",
-                    changes: parsed))
+                    changes: try changes(patch["changes"], at: place)))
+        }
+        var held: [Held] = []
+        for (number, entry) in (object["held"]?.arrayValue ?? []).enumerated() {
+            let place = "\(path): held \(number + 1)"
+            guard let entry = entry.objectValue, let collection = entry["collection_id"]?.stringValue,
+                let document = entry["document_id"]?.stringValue
+            else { throw CorrectionsError("\(place) needs collection_id and document_id") }
+            held.append(
+                Held(
+                    collectionID: collection, documentID: document, rule: entry["rule"]?.stringValue ?? "",
+                    reason: entry["reason"]?.stringValue ?? "", changes: try changes(entry["changes"], at: place)))
         }
         self.init(
             namespace: object["namespace"]?.stringValue, baseURL: object["base_url"]?.stringValue,
             createdAt: object["created_at"]?.stringValue ?? "", snapshot: object["snapshot"]?.objectValue ?? [:],
-            patches: patches)
+            patches: patches, held: held)
     }
 
-    /// A stable fingerprint of the patches (FNV-1a of their JSON), tying a journal to its plan.
+    /// The plan's content hash: SHA-256 of its patches as compact JSON, as `sha256:HEX`. Journals
+    /// record it and name every patch by it, so a journal is never used with another plan.
     public var digest: String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in JSONValue.object(json.objectValue?.filtered(keeping: ["patches"]) ?? [:]).serialized().utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
-        }
-        return String(hash, radix: 16)
+        let patches = JSONValue.object(json.objectValue?.filtered(keeping: ["patches"]) ?? [:]).serialized()
+        return "sha256:" + SHA256.hex(Array(patches.utf8))
     }
 
     /// Documents, fields, and counts per collection and per reason, for people.
@@ -162,6 +276,13 @@ public struct CorrectionPlan: Sendable, Equatable {
         for (reason, count) in byReason.sorted(by: { $0.key < $1.key }) { out += "    \(reason): \(count)\n" }
         out += "  by field:\n"
         for (field, count) in byField.sorted(by: { $0.key < $1.key }) { out += "    \(field): \(count)\n" }
+        if !held.isEmpty {
+            out += "  held (lineage in dispute; --include-disputed plans them): \(held.count) document(s)\n"
+            for entry in held.prefix(10) {
+                out += "    \(entry.documentID) in \(entry.collectionID): \(entry.reason)\n"
+            }
+            if held.count > 10 { out += "    … and \(held.count - 10) more in the plan file\n" }
+        }
         return out
     }
 }

@@ -7,91 +7,282 @@ import LineageKit
     import Darwin
 #endif
 
-/// An append-only JSON Lines record of what an apply (or undo) did, each entry flushed to disk
-/// (fsync) before the next step, so a run killed at any point can be resumed from it.
+/// An append-only JSON Lines record of what an apply (or undo) did, each entry written with one
+/// `write` to a file opened for appending and flushed to disk (fsync) before the next step, so a
+/// run killed at any point can be resumed from it. docs/cli.md describes the entries.
 ///
-/// Entries: `{"type": "start", "operation", "plan", "namespace", "base_url", "at"}` per run;
-/// `{"type": "before", "patch", "collection_id", "document_id", "before", "at_root", "at"}` just
-/// before a PATCH is sent; `{"type": "outcome", "patch", "collection_id", "document_id",
-/// "outcome", "after"?, "detail"?, "at"}` when its outcome is known.
+/// Every entry names its patch by identity: the plan's content hash (`plan`), `collection_id` and
+/// `document_id`; a PATCH sent is an `attempt` (a unique id) whose `before` entry holds the
+/// document's user fields before and the ones intended, and whose `outcome` entry says what came
+/// of it. Undo entries name the apply attempt they revert (`reverts`).
 actor Journal {
-    private let handle: FileHandle
     let path: String
+    private let descriptor: Int32
 
-    /// Opens `path` for appending, creating it when missing.
+    /// Opens `path` for appending, creating it when missing. The caller holds its ``JournalLock``.
     init(path: String) throws {
         self.path = path
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw CorrectionsError("cannot create the journal \(path)")
-            }
+        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CorrectionsError("cannot open the journal \(path) for appending: \(String(cString: strerror(errno)))")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw CorrectionsError("cannot open the journal \(path) for writing")
-        }
-        handle.seekToEndOfFile()
-        self.handle = handle
     }
 
-    /// Appends one entry and forces it to disk.
+    deinit { close(descriptor) }
+
+    /// Appends one entry with one write and forces it to disk.
     func append(_ entry: JSONObject) throws {
         var entry = entry
         entry["at"] = .string(ISO8601DateFormatter().string(from: Date()))
         var bytes: [UInt8] = []
         JSONValue.object(entry).write(into: &bytes)
         bytes.append(0x0A)
-        do {
-            try handle.write(contentsOf: Data(bytes))
-            try handle.synchronize()
-        } catch {
-            throw CorrectionsError("cannot write the journal \(path): \(error)")
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else {
+                throw CorrectionsError("cannot write the journal \(path): \(String(cString: strerror(errno)))")
+            }
+            written += count
+        }
+        guard fsync(descriptor) == 0 else {
+            throw CorrectionsError("cannot flush the journal \(path) to disk: \(String(cString: strerror(errno)))")
         }
     }
 
-    /// Every complete entry of the journal at `path` (none when it does not exist). A last line
-    /// cut short by a crash is ignored; any other bad line is an error naming it.
-    static func read(_ path: String) throws -> [JSONObject] {
+    /// Every entry of the journal at `path` (none when it does not exist), with its line number.
+    ///
+    /// - Parameter tolerant: Skip a torn last line instead of failing (for reading a journal some
+    ///   other run holds); otherwise heal it first with ``heal(_:)``.
+    /// - Throws: ``CorrectionsError`` naming the line that is not a journal entry.
+    static func read(_ path: String, tolerant: Bool = false) throws -> [(line: Int, entry: JSONObject)] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         let lines: [JSONValue.Line]
         do {
-            // A last line cut short by a crash mid-write confirmed nothing.
-            lines = try JSONValue.parseLines([UInt8](data), name: path, toleratingTruncatedLastLine: true)
+            lines = try JSONValue.parseLines([UInt8](data), name: path, toleratingTruncatedLastLine: tolerant)
         } catch {
             throw CorrectionsError("not a journal: \(error)")
         }
         return try lines.map { line in
-            guard let entry = line.value.objectValue else {
-                throw CorrectionsError("\(path):\(line.number): a journal entry is not an object")
+            guard let entry = line.value.objectValue, entry["type"]?.stringValue != nil else {
+                throw CorrectionsError("not a journal: \(path):\(line.number): an entry is an object with a \"type\"")
             }
-            return entry
+            return (line.number, entry)
         }
     }
 
-    /// What a journal says of each patch: its last before-state and its last outcome.
-    struct State {
-        var before: [Int: JSONObject] = [:]
-        var outcome: [Int: JSONObject] = [:]
-        var plans: Set<String> = []
-        var operations: Set<String> = []
+    /// Repairs a last line torn by a crash mid-write: a line that is a whole entry but lost its
+    /// newline gets it back; anything else is moved to `PATH.torn-N` (kept, never deleted) and the
+    /// journal is truncated to its last complete entry. The caller holds the lock.
+    ///
+    /// - Returns: What was done, for a warning; `nil` when the journal was whole.
+    static func heal(_ path: String) throws -> String? {
+        let descriptor = open(path, O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        guard let data = FileManager.default.contents(atPath: path), let last = data.last, last != 0x0A else {
+            return nil
+        }
+        let bytes = [UInt8](data)
+        let keep = (bytes.lastIndex(of: 0x0A) ?? -1) + 1
+        let tail = Array(bytes[keep...])
+        if tail.allSatisfy({ [0x20, 0x09, 0x0D].contains($0) }) {
+            guard ftruncate(descriptor, off_t(keep)) == 0, fsync(descriptor) == 0 else {
+                throw CorrectionsError("cannot repair the journal \(path): \(String(cString: strerror(errno)))")
+            }
+            return nil
+        }
+        if (try? JSONValue(parsing: tail, name: path))?.objectValue != nil {
+            guard lseek(descriptor, 0, SEEK_END) >= 0, write(descriptor, [UInt8(0x0A)], 1) == 1, fsync(descriptor) == 0
+            else { throw CorrectionsError("cannot repair the journal \(path): \(String(cString: strerror(errno)))") }
+            return "the journal \(path) ended without a newline after its last entry; added it"
+        }
+        var number = 1
+        while access("\(path).torn-\(number)", F_OK) == 0 { number += 1 }
+        let aside = "\(path).torn-\(number)"
+        do {
+            let writer = try AtomicFileWriter(path: aside, overwrite: false)
+            try writer.write(tail)
+            try writer.commit()
+        } catch {
+            throw CorrectionsError("cannot keep the torn last line of \(path) in \(aside): \(error)")
+        }
+        guard ftruncate(descriptor, off_t(keep)) == 0, fsync(descriptor) == 0 else {
+            throw CorrectionsError("cannot truncate the journal \(path): \(String(cString: strerror(errno)))")
+        }
+        let line = bytes[..<keep].reduce(0) { $1 == 0x0A ? $0 + 1 : $0 } + 1
+        return "the last line of \(path) (line \(line), \(tail.count) byte(s)) was cut short, as a crash mid-write "
+            + "leaves it; moved it to \(aside) and went on from the last complete entry"
+    }
+}
 
-        init(_ entries: [JSONObject]) {
-            for entry in entries {
-                switch entry["type"]?.stringValue {
-                case "start":
-                    if let plan = entry["plan"]?.stringValue { plans.insert(plan) }
-                    if let operation = entry["operation"]?.stringValue { operations.insert(operation) }
-                case "before":
-                    if let patch = entry["patch"]?.intValue { before[patch] = entry }
-                case "outcome":
-                    if let patch = entry["patch"]?.intValue { outcome[patch] = entry }
+/// An exclusive lock (`flock`) on an apply journal, held for a whole apply or undo run so two runs
+/// can never interleave their requests or their entries. Released when the value goes away, or by
+/// the kernel when the process dies (kill -9 included).
+final class JournalLock: Sendable {
+    private let descriptor: Int32
+
+    /// Takes the lock on `path`, creating the file when missing.
+    ///
+    /// - Throws: ``CorrectionsError`` at once, naming the holder's pid (from its `start` entry),
+    ///   when another run holds it.
+    init(path: String) throws {
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw CorrectionsError("cannot open the journal \(path): \(String(cString: strerror(errno)))")
+        }
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            let busy = errno == EWOULDBLOCK
+            let reason = String(cString: strerror(errno))
+            close(descriptor)
+            guard busy else { throw CorrectionsError("cannot lock the journal \(path): \(reason)") }
+            throw CorrectionsError(Self.busyMessage(path))
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+
+    private static func busyMessage(_ path: String) -> String {
+        var holder = "another process"
+        if let entries = try? Journal.read(path, tolerant: true),
+            let start = entries.last(where: { $0.entry["type"]?.stringValue == "start" })?.entry,
+            let pid = start["pid"]?.intValue
+        {
+            holder = "lineage \(start["operation"]?.stringValue ?? "apply") (pid \(pid))"
+        }
+        return "the journal \(path) is in use by \(holder); nothing was sent. Wait for that run to end, "
+            + "or give another --journal"
+    }
+}
+
+/// What an apply journal and its undo journal say, by document identity.
+struct JournalHistory {
+    /// The journal format this version writes (1 named patches by position and is not resumed).
+    static let formatVersion = 2
+
+    /// A PATCH of ours: the document's user fields before it and the ones it was to leave.
+    struct Attempt {
+        var id: String
+        var collectionID: String
+        var documentID: String
+        var before: JSONObject
+        var intended: JSONObject
+        var form: String
+
+        /// The top-level fields the attempt changes.
+        var changedFields: [String] {
+            Set(before.keys).union(intended.keys).filter { before[$0] != intended[$0] }.sorted()
+        }
+
+        init?(_ entry: JSONObject) {
+            guard let id = entry["attempt"]?.stringValue, let collection = entry["collection_id"]?.stringValue,
+                let document = entry["document_id"]?.stringValue, let before = entry["before"]?.objectValue,
+                let intended = entry["intended"]?.objectValue
+            else { return nil }
+            self.id = id
+            self.collectionID = collection
+            self.documentID = document
+            self.before = before
+            self.intended = intended
+            self.form = entry["form"]?.stringValue ?? PatchForm.metadata.rawValue
+        }
+    }
+
+    /// Where a document stands after the apply runs.
+    enum ApplyState {
+        /// Our attempt landed (confirmed by the answer, or settled by reading the document).
+        case applied(String)
+        /// Already as planned without a PATCH of ours.
+        case unchanged
+        /// Left alone: it held neither the planned values nor their `from`.
+        case conflict
+        /// An attempt was sent and its outcome is not known (or the request failed): settle it by
+        /// reading the document.
+        case open(String)
+        /// Nothing of ours holds: nothing sent, or an attempt found not to have landed.
+        case notApplied
+    }
+
+    var plans: [String] = []
+    var apply: [String: ApplyState] = [:]
+    var attempts: [String: Attempt] = [:]
+    /// Apply attempts an undo restored (or found restored).
+    var restored: Set<String> = []
+    /// Undo attempts sent whose outcome is not known, by the apply attempt they revert.
+    var openUndo: [String: Attempt] = [:]
+
+    static func key(_ collection: String, _ document: String) -> String { collection + "\u{0}" + document }
+
+    /// Reads both journals' entries: those of the apply, then those of its undo.
+    ///
+    /// - Throws: ``CorrectionsError`` naming the journal and line of an entry that lacks its identity.
+    init(apply entries: [(line: Int, entry: JSONObject)], undo undoEntries: [(line: Int, entry: JSONObject)], path: String)
+        throws
+    {
+        func identity(_ entry: JSONObject, _ line: Int, _ file: String) throws -> String {
+            guard let collection = entry["collection_id"]?.stringValue, let document = entry["document_id"]?.stringValue,
+                entry["plan"]?.stringValue != nil
+            else {
+                throw CorrectionsError(
+                    "\(file):\(line): a journal entry without its identity (plan, collection_id, document_id); "
+                        + "journals of lineage before format 2 cannot be resumed: give a new --journal")
+            }
+            return Self.key(collection, document)
+        }
+        for (line, entry) in entries {
+            switch entry["type"]?.stringValue {
+            case "start":
+                if let plan = entry["plan"]?.stringValue, !plans.contains(plan) { plans.append(plan) }
+            case "before":
+                let key = try identity(entry, line, path)
+                guard let attempt = Attempt(entry) else {
+                    throw CorrectionsError("\(path):\(line): a before entry needs attempt, before and intended")
+                }
+                attempts[attempt.id] = attempt
+                apply[key] = .open(attempt.id)
+            case "outcome":
+                let key = try identity(entry, line, path)
+                let attempt = entry["attempt"]?.stringValue
+                switch (entry["outcome"]?.stringValue, attempt) {
+                case ("applied", let id?): apply[key] = .applied(id)
+                case ("unchanged", _): apply[key] = .unchanged
+                case ("conflict", _): apply[key] = .conflict
+                case ("not-applied", _): apply[key] = .notApplied
+                case (_, let id?): apply[key] = .open(id)
+                default: apply[key] = .notApplied
+                }
+            default: continue
+            }
+        }
+        for (line, entry) in undoEntries {
+            guard ["before", "outcome", "settled"].contains(entry["type"]?.stringValue ?? "") else { continue }
+            let key = try identity(entry, line, path + ".undo")
+            guard let reverts = entry["reverts"]?.stringValue else {
+                throw CorrectionsError("\(path).undo:\(line): an undo entry needs \"reverts\"")
+            }
+            switch entry["type"]?.stringValue {
+            case "settled":
+                if case .open(reverts)? = apply[key] {
+                    apply[key] = entry["applied"]?.boolValue == true ? .applied(reverts) : .notApplied
+                }
+            case "before":
+                openUndo[reverts] = Attempt(entry)
+            default:
+                switch entry["outcome"]?.stringValue {
+                case "restored", "unchanged":
+                    restored.insert(reverts)
+                    openUndo[reverts] = nil
+                case "failed":
+                    if entry["attempt"] == nil { openUndo[reverts] = nil }
                 default: continue
                 }
             }
-        }
-
-        /// Whether the patch's outcome is final: applied, or found already done.
-        func isDone(_ patch: Int) -> Bool {
-            ["applied", "unchanged"].contains(outcome[patch]?["outcome"]?.stringValue ?? "")
         }
     }
 }

@@ -5,12 +5,15 @@ import MixpeekClient
 /// Applies a ``CorrectionPlan`` through `PATCH /v1/collections/{collection}/documents/{id}`, one
 /// document at a time (never a bulk or filter-wide endpoint), and undoes what it applied.
 ///
-/// For each patch it reads the document, refuses (as a conflict) when a field no longer holds its
-/// planned `from` value, journals the full before-state, sends the complete user-field object with
-/// the changes applied (right whether the API merges or replaces), removes fields a merging server
-/// kept (JSON Merge Patch `null`), checks the response holds exactly the intended fields, and
-/// journals the outcome. Run again with the same journal, it skips confirmed patches and re-reads
-/// any document whose outcome is unknown before deciding, so no confirmed patch is sent twice.
+/// For each patch it reads the document, refuses (as a conflict) when a value no longer holds its
+/// planned `from`, journals the full before-state and the intended user fields, sends them in
+/// today's form (`{"metadata": {…}}`: every field, `null` for a removed one, right whether the API
+/// merges or replaces), checks the answer holds exactly the intended fields, and journals the
+/// outcome. A run holds an exclusive lock on its journal; run again with the same journal, it
+/// skips confirmed patches and settles any whose outcome is unknown by reading the document, so no
+/// confirmed patch is sent twice. Journal entries name patches by identity (the plan's content
+/// hash, collection and document), never by position, so undo restores exactly the documents
+/// whose latest confirmed state is ours, whatever the order or history of runs.
 public struct PlanApplier: Sendable {
     /// How to run.
     public struct Options: Sendable {
@@ -18,41 +21,69 @@ public struct PlanApplier: Sendable {
         public var concurrency: Int
         /// Read and print each request body; send no PATCH and write no journal.
         public var dryRun: Bool
+        /// Hears warnings: a torn journal line moved aside, a fallback to another body form.
+        public var warn: (@Sendable (String) -> Void)?
 
         /// Creates options.
-        public init(concurrency: Int = 4, dryRun: Bool = false) {
+        public init(concurrency: Int = 4, dryRun: Bool = false, warn: (@Sendable (String) -> Void)? = nil) {
             self.concurrency = max(1, concurrency)
             self.dryRun = dryRun
+            self.warn = warn
         }
     }
 
     /// What happened to one document.
     public struct Outcome: Sendable {
+        /// The document's collection.
+        public var collectionID: String
         /// The document.
         public var documentID: String
-        /// `applied`, `unchanged` (already as intended), `conflict`, `failed`, or `done` (confirmed by
-        /// an earlier run), `planned` (dry run).
+        /// Apply: `applied`, `unchanged` (already as intended), `conflict`, `failed`, `unknown` (sent,
+        /// answer lost: settled on the next run), `done` (confirmed by an earlier run), `planned`
+        /// (dry run). Undo: `restored`, `partial` (restored, but fields someone else changed were
+        /// left alone), `unchanged` (already as before), `not-applied` (the apply's PATCH never
+        /// landed), `conflict`, `failed`, `unknown`, `done`, `planned`.
         public var kind: String
-        /// Why, for conflicts and failures.
+        /// Why, for conflicts, failures and partial restores.
         public var detail: String?
     }
 
     /// The counts at the end, and the conflicts and failures by document.
     public struct Summary: Sendable {
-        /// Every document's outcome, in plan order.
+        /// `apply` or `undo`.
+        public var operation: String
+        /// Every document's outcome, in plan (or journal) order.
         public var outcomes: [Outcome] = []
 
         /// How many documents had `kind`.
         public func count(_ kind: String) -> Int { outcomes.filter { $0.kind == kind }.count }
 
-        /// One line: applied, unchanged, conflicts, failed (and earlier runs' confirmed ones).
+        /// Whether a document needs a person: a conflict, a failure, an unknown outcome or a
+        /// partial restore. The CLI exits 1 then.
+        public var needsAttention: Bool {
+            outcomes.contains { ["conflict", "failed", "unknown", "partial"].contains($0.kind) }
+        }
+
+        /// One line of counts.
         public var line: String {
-            var parts = [
-                "\(count("applied")) applied", "\(count("unchanged")) unchanged", "\(count("conflict")) conflict(s)",
-                "\(count("failed")) failed",
-            ]
-            if count("done") > 0 { parts.append("\(count("done")) confirmed by an earlier run") }
-            if count("planned") > 0 { parts = ["\(count("planned")) request(s) shown, none sent"] }
+            if count("planned") > 0 { return "\(count("planned")) request(s) shown, none sent" }
+            var parts: [String]
+            if operation == "undo" {
+                parts = [
+                    "\(count("restored") + count("partial")) restored", "\(count("unchanged")) already as before",
+                    "\(count("conflict")) conflict(s)", "\(count("failed")) failed",
+                ]
+                if count("partial") > 0 { parts.append("\(count("partial")) with fields left alone") }
+                if count("not-applied") > 0 { parts.append("\(count("not-applied")) never applied") }
+                if count("done") > 0 { parts.append("\(count("done")) restored by an earlier run") }
+            } else {
+                parts = [
+                    "\(count("applied")) applied", "\(count("unchanged")) unchanged",
+                    "\(count("conflict")) conflict(s)", "\(count("failed")) failed",
+                ]
+                if count("done") > 0 { parts.append("\(count("done")) confirmed by an earlier run") }
+            }
+            if count("unknown") > 0 { parts.append("\(count("unknown")) unknown (run again to settle)") }
             return parts.joined(separator: ", ")
         }
     }
@@ -64,208 +95,133 @@ public struct PlanApplier: Sendable {
         self.client = client
     }
 
-    /// One unit of work: a document, the fields to change, and how to describe it.
-    private struct Work: Sendable {
-        var index: Int
-        var collectionID: String
-        var documentID: String
-        /// The intended fields from the current ones; `nil` when the document is in conflict.
-        var plan: @Sendable (UserFields) -> Result<UserFields, CorrectionsError>
-        /// Whether the current fields are already the intended ones.
-        var isDone: @Sendable (UserFields) -> Bool
+    /// The first `start` entry of a journal: the namespace and base URL it was written for.
+    public static func start(ofJournal path: String) throws -> JSONObject? {
+        try Journal.read(path, tolerant: true).first { $0.entry["type"]?.stringValue == "start" }?.entry
     }
 
-    /// Applies `plan`, journaling to `journalPath` (ignored in a dry run).
+    // MARK: - Apply
+
+    /// Applies `plan`, journaling to `journalPath` (read, not written, in a dry run).
+    ///
+    /// - Throws: ``CorrectionsError`` when another run holds the journal, the journal belongs to
+    ///   another plan or is damaged beyond a torn last line; ``MixpeekError`` when the key or
+    ///   namespace is refused.
     public func apply(
         _ plan: CorrectionPlan, journalPath: String, options: Options = Options(),
         progress: (@Sendable (Int, Int) -> Void)? = nil, show: (@Sendable (String) -> Void)? = nil
     ) async throws -> Summary {
-        let works = plan.patches.enumerated().map { index, patch in
-            Work(
-                index: index, collectionID: patch.collectionID, documentID: patch.documentID,
-                plan: { current in
-                    var intended = current
-                    var conflicts: [String] = []
-                    for change in patch.changes {
-                        let now = current.value(at: change.field)
-                        if now != change.from && now != change.to {
-                            conflicts.append(
-                                "\(change.field) is \(Self.describe(now)), the plan expected \(Self.describe(change.from))"
-                            )
-                        }
-                        intended.set(change.to, at: change.field)
-                    }
-                    return conflicts.isEmpty
-                        ? .success(intended) : .failure(CorrectionsError(conflicts.joined(separator: "; ")))
-                },
-                isDone: { current in patch.changes.allSatisfy { current.value(at: $0.field) == $0.to } })
+        let session = try JournalSession(path: journalPath, operation: "apply", options: options)
+        let digest = plan.digest
+        if !session.history.plans.isEmpty, session.history.plans != [digest] {
+            throw CorrectionsError(
+                "the journal \(journalPath) belongs to another plan (\(session.history.plans.joined(separator: ", "))"
+                    + ", this one is \(digest)); give a new --journal for this plan")
         }
-        return try await run(
-            works, operation: "apply", digest: plan.digest, journalPath: journalPath, options: options,
-            progress: progress, show: show)
+        let journal = try await session.open(journalPath, operation: "apply", plan: digest, client: client)
+        let context = Context(
+            client: client, plan: digest, journal: journal, dryRun: options.dryRun, show: show, warn: options.warn)
+        let history = session.history
+        let patches = plan.patches
+        let outcomes = try await Concurrently.map(
+            patches.count, limit: options.concurrency, completed: { progress?($0, patches.count) }
+        ) { position in
+            try await context.apply(patches[position], history: history)
+        }
+        withExtendedLifetime(session) {}
+        return Summary(operation: "apply", outcomes: outcomes)
     }
 
-    /// Restores the before-state of every patch `journalPath` confirms as applied, leaving alone
-    /// (and reporting) any field someone changed after the patch. Its own journal is
-    /// `journalPath` + `.undo`, so an interrupted undo resumes too.
+    // MARK: - Undo
+
+    /// Restores the before-state of every document whose latest confirmed state (in the journal
+    /// at `journalPath`) is ours, leaving alone (and reporting) any field someone changed after the
+    /// patch. Attempts whose outcome is unknown are settled first by reading the document. Its own
+    /// entries go to `journalPath` + `.undo`, under the same lock, so an interrupted undo resumes.
+    ///
+    /// - Throws: as ``apply(_:journalPath:options:progress:show:)``, and ``CorrectionsError`` when
+    ///   the journal is missing or not an apply's.
     public func undo(
         journalPath: String, options: Options = Options(), progress: (@Sendable (Int, Int) -> Void)? = nil,
         show: (@Sendable (String) -> Void)? = nil
     ) async throws -> Summary {
-        let entries = try Journal.read(journalPath)
-        guard !entries.isEmpty else { throw CorrectionsError("the journal \(journalPath) is empty or missing") }
-        let state = Journal.State(entries)
-        guard state.operations == ["apply"] else {
-            throw CorrectionsError("\(journalPath) is not the journal of an apply")
+        guard FileManager.default.fileExists(atPath: journalPath) else {
+            throw CorrectionsError("the journal \(journalPath) does not exist")
         }
-        var works: [Work] = []
-        for (index, outcome) in state.outcome.sorted(by: { $0.key < $1.key })
-        where outcome["outcome"]?.stringValue == "applied" {
-            guard let before = state.before[index], let beforeFields = before["before"]?.objectValue,
-                let afterFields = outcome["after"]?.objectValue, let collection = before["collection_id"]?.stringValue,
-                let document = before["document_id"]?.stringValue
-            else { throw CorrectionsError("\(journalPath): patch \(index) is applied but its before-state is missing") }
-            let changed = Set(beforeFields.keys).union(afterFields.keys).filter { beforeFields[$0] != afterFields[$0] }
-                .sorted()
-            works.append(
-                Work(
-                    index: works.count, collectionID: collection, documentID: document,
-                    plan: { current in
-                        var intended = current
-                        var restored = 0
-                        var leftAlone: [String] = []
-                        for field in changed {
-                            if current.values[field] == afterFields[field] {
-                                intended.values[field] = beforeFields[field]
-                                restored += 1
-                            } else if current.values[field] != beforeFields[field] {
-                                leftAlone.append(field)
-                            }
-                        }
-                        guard leftAlone.isEmpty || restored > 0 else {
-                            return .failure(
-                                CorrectionsError(
-                                    "changed by someone else after the patch: \(leftAlone.joined(separator: ", "))"))
-                        }
-                        return .success(intended)
-                    },
-                    isDone: { current in changed.allSatisfy { current.values[$0] == beforeFields[$0] } }))
+        let session = try JournalSession(path: journalPath, operation: "undo", options: options)
+        guard session.operations == ["apply"], let digest = session.history.plans.first,
+            session.history.plans.count == 1
+        else {
+            throw CorrectionsError(
+                "\(journalPath) is not the journal of an apply of one plan (give the file apply --journal wrote)")
         }
-        let digest = String(
-            journalPath.utf8.reduce(UInt64(0xcbf2_9ce4_8422_2325)) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }, radix: 16)
-        return try await run(
-            works, operation: "undo", digest: digest, journalPath: journalPath + ".undo", options: options,
-            progress: progress, show: show)
+        let journal = try await session.open(journalPath + ".undo", operation: "undo", plan: digest, client: client)
+        let context = Context(
+            client: client, plan: digest, journal: journal, dryRun: options.dryRun, show: show, warn: options.warn)
+        let history = session.history
+        let candidates: [(attempt: JournalHistory.Attempt, settle: Bool, done: Bool)] = session.order.compactMap { key in
+            switch history.apply[key] {
+            case .applied(let id)?: history.attempts[id].map { ($0, false, history.restored.contains(id)) }
+            case .open(let id)?: history.attempts[id].map { ($0, true, false) }
+            default: nil
+            }
+        }
+        let outcomes = try await Concurrently.map(
+            candidates.count, limit: options.concurrency, completed: { progress?($0, candidates.count) }
+        ) { position in
+            let candidate = candidates[position]
+            if candidate.done {
+                return Outcome(
+                    collectionID: candidate.attempt.collectionID, documentID: candidate.attempt.documentID,
+                    kind: "done")
+            }
+            return try await context.restore(
+                candidate.attempt, settle: candidate.settle, openUndo: history.openUndo[candidate.attempt.id])
+        }
+        withExtendedLifetime(session) {}
+        return Summary(operation: "undo", outcomes: outcomes)
+    }
+}
+
+/// The lock, the repaired and parsed journals, for one run.
+private final class JournalSession: Sendable {
+    let lock: JournalLock?
+    let history: JournalHistory
+    let operations: Set<String>
+    /// Document keys in the order the apply journal first names them.
+    let order: [String]
+
+    init(path: String, operation: String, options: PlanApplier.Options) throws {
+        // A dry run takes no lock and writes nothing; it reads around a torn line instead.
+        lock = options.dryRun ? nil : try JournalLock(path: path)
+        if !options.dryRun {
+            for file in [path, path + ".undo"] {
+                if let repaired = try Journal.heal(file) { options.warn?(repaired) }
+            }
+        }
+        let entries = try Journal.read(path, tolerant: options.dryRun)
+        history = try JournalHistory(
+            apply: entries, undo: try Journal.read(path + ".undo", tolerant: options.dryRun), path: path)
+        operations = Set(entries.compactMap { $0.entry["type"]?.stringValue == "start" ? $0.entry["operation"]?.stringValue : nil })
+        var seen: Set<String> = []
+        order = entries.compactMap { _, entry in
+            guard let collection = entry["collection_id"]?.stringValue, let document = entry["document_id"]?.stringValue
+            else { return nil }
+            let key = JournalHistory.key(collection, document)
+            return seen.insert(key).inserted ? key : nil
+        }
     }
 
-    /// Runs `works` with bounded concurrency against the journal at `journalPath`.
-    private func run(
-        _ works: [Work], operation: String, digest: String, journalPath: String, options: Options,
-        progress: (@Sendable (Int, Int) -> Void)?, show: (@Sendable (String) -> Void)?
-    ) async throws -> Summary {
-        let state = Journal.State(try Journal.read(journalPath))
-        if !state.plans.isEmpty, !state.plans.contains(digest) {
-            throw CorrectionsError(
-                "the journal \(journalPath) belongs to another \(operation == "undo" ? "journal" : "plan"); "
-                    + "give a new --journal for this one")
-        }
-        let journal = options.dryRun ? nil : try Journal(path: journalPath)
-        try await journal?.append([
-            "type": "start", "operation": .string(operation), "plan": .string(digest),
+    /// The journal to append to, with this run's start entry written; `nil` in a dry run.
+    func open(_ path: String, operation: String, plan: String, client: MixpeekClient) async throws -> Journal? {
+        guard lock != nil else { return nil }
+        let journal = try Journal(path: path)
+        try await journal.append([
+            "type": "start", "journal": .number(JSONNumber(JournalHistory.formatVersion)),
+            "operation": .string(operation), "plan": .string(plan), "pid": .number(JSONNumber(Int(getpid()))),
             "namespace": .string(client.configuration.namespace),
             "base_url": .string(client.configuration.baseURL.absoluteString),
         ])
-        let outcomes = try await Concurrently.map(
-            works.count, limit: options.concurrency, completed: { progress?($0, works.count) }
-        ) { position in
-            try await perform(works[position], state: state, journal: journal, dryRun: options.dryRun, show: show)
-        }
-        return Summary(outcomes: outcomes)
-    }
-
-    /// Brings one document to its intended state, journaling each step. A request that fails for
-    /// this document alone (server errors, rate limits or the connection, after every retry) makes
-    /// its outcome `failed` and the run goes on; a refused key or namespace stops the run.
-    private func perform(
-        _ work: Work, state: Journal.State, journal: Journal?, dryRun: Bool, show: (@Sendable (String) -> Void)?
-    ) async throws -> Outcome {
-        if state.isDone(work.index) { return Outcome(documentID: work.documentID, kind: "done") }
-        let identity: JSONObject = [
-            "patch": .number(JSONNumber(work.index)), "collection_id": .string(work.collectionID),
-            "document_id": .string(work.documentID),
-        ]
-        func record(_ kind: String, after: UserFields? = nil, detail: String? = nil) async throws -> Outcome {
-            var entry = identity
-            entry["type"] = "outcome"
-            entry["outcome"] = .string(kind)
-            if let after { entry["after"] = .object(after.values) }
-            if let detail { entry["detail"] = .string(detail) }
-            try await journal?.append(entry)
-            return Outcome(documentID: work.documentID, kind: kind, detail: detail)
-        }
-        do {
-            return try await bringUp(work, state: state, journal: journal, dryRun: dryRun, show: show, record: record)
-        } catch let error as MixpeekError
-            where ![.unauthorized, .forbidden, .namespaceNotFound, .configuration].contains(error.code)
-        {
-            return try await record("failed", detail: error.description)
-        }
-    }
-
-    private func bringUp(
-        _ work: Work, state: Journal.State, journal: Journal?, dryRun: Bool, show: (@Sendable (String) -> Void)?,
-        record: (String, UserFields?, String?) async throws -> Outcome
-    ) async throws -> Outcome {
-        let current: UserFields
-        do {
-            current = try UserFields(
-                document: try await client.document(work.documentID, inCollection: work.collectionID))
-        } catch let error as MixpeekError where error.code == .notFound {
-            return try await record("conflict", nil, "the document no longer exists")
-        }
-        if work.isDone(current) {
-            // A before-state in the journal means a PATCH of ours was sent: after a crash or a lost
-            // answer, the document itself says it landed. Undo then restores that before-state.
-            return try await record(state.before[work.index] != nil ? "applied" : "unchanged", current, nil)
-        }
-        let intended: UserFields
-        switch work.plan(current) {
-        case .failure(let conflict): return try await record("conflict", nil, conflict.message)
-        case .success(let fields): intended = fields
-        }
-        let path = "/v1/collections/\(work.collectionID)/documents/\(work.documentID)"
-        if dryRun {
-            show?("PATCH \(path)\n\(intended.body.serialized(.pretty))\n")
-            return Outcome(documentID: work.documentID, kind: "planned")
-        }
-        var before: JSONObject = [
-            "patch": .number(JSONNumber(work.index)), "collection_id": .string(work.collectionID),
-            "document_id": .string(work.documentID), "type": "before", "before": .object(current.values),
-            "at_root": .bool(current.atRoot),
-        ]
-        if state.before[work.index] != nil { before["retry"] = true }
-        try await journal?.append(before)
-        var after = try UserFields(
-            document: try await client.patchDocument(
-                work.documentID, inCollection: work.collectionID, body: intended.body))
-        let kept = after.values.keys.filter { intended.values[$0] == nil }
-        if !kept.isEmpty {
-            // A merging server keeps fields a body leaves out; JSON Merge Patch removes them with null.
-            after = try UserFields(
-                document: try await client.patchDocument(
-                    work.documentID, inCollection: work.collectionID, body: intended.removalBody(kept)))
-        }
-        guard after.values == intended.values else {
-            let differing = Set(intended.values.keys).union(after.values.keys)
-                .filter { intended.values[$0] != after.values[$0] }.sorted()
-            return try await record(
-                "failed", after,
-                "the server's answer differs from the intended fields in: \(differing.joined(separator: ", "))")
-        }
-        return try await record("applied", after, nil)
-    }
-
-    private static func describe(_ value: JSONValue?) -> String {
-        value.map { $0.serialized() } ?? "absent"
+        return journal
     }
 }

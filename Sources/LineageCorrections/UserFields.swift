@@ -1,9 +1,11 @@
 import LineageKit
 
-/// A document's user fields as the API shows them, and the PATCH body that sets them.
+/// A document's user fields as the API shows them, and the PATCH bodies that set them.
 ///
 /// The 2025 shapes keep user fields in `metadata`; the current shape keeps them at the root,
-/// beside `_internal` and the other system fields (``Document/systemRootFieldNames``).
+/// beside `_internal` and the other system fields (``Document/systemRootFieldNames``). Today's API
+/// takes every shape's user fields in a PATCH body's `metadata` (each key sent is set, a key set to
+/// `null` is removed, keys left out stay), so that is the form sent first (``PatchForm``).
 struct UserFields: Equatable {
     /// Whether they live at the root (current shape) rather than in `metadata`.
     var atRoot: Bool
@@ -21,27 +23,53 @@ struct UserFields: Equatable {
         self.values = values
     }
 
-    /// A PATCH body that leaves the user fields exactly `values`, in the document's shape: the
-    /// complete object, so it is right whether the API merges or replaces.
-    var body: JSONValue {
-        atRoot ? .object(values) : ["metadata": .object(values)]
+    /// The first top-level key that appears twice, when one does. Such a document is never
+    /// patched: which of the values the API keeps is unknowable (docs/cli.md).
+    var duplicateKey: String? {
+        var seen: Set<String> = []
+        return values.keys.first { !seen.insert($0).inserted }
     }
 
-    /// A body that removes `fields` on a server that merges (JSON Merge Patch: `null` removes).
-    func removalBody(_ fields: [String]) -> JSONValue {
-        var removal = JSONObject()
-        for field in fields { removal[field] = .null }
-        return atRoot ? .object(removal) : ["metadata": .object(removal)]
+    /// A PATCH body in `form` that leaves the user fields exactly `values`, coming from `current`:
+    /// every field (so a server that replaces is right too) and `null` for each removed one (so a
+    /// server that merges removes it).
+    func body(form: PatchForm, from current: UserFields) -> JSONValue {
+        var fields = values
+        for key in current.values.keys where values[key] == nil { fields[key] = .null }
+        switch form {
+        case .metadata: return ["metadata": .object(fields)]
+        case .root: return .object(fields)
+        }
     }
 
-    /// The value at a dotted path.
-    func value(at path: String) -> JSONValue? {
-        values.value(atPath: path)
+    /// The value a change's target holds; `nil` when absent (or when the way there is not objects).
+    func value(at target: CorrectionPlan.Target) -> JSONValue? {
+        var current: JSONValue = .object(values)
+        for token in target.tokens {
+            guard let next = current.objectValue?[token] else { return nil }
+            current = next
+        }
+        return current
     }
 
-    /// Sets (or, with `nil`, removes) the value at a dotted path, creating objects on the way.
-    mutating func set(_ value: JSONValue?, at path: String) {
-        Self.set(value, at: path.split(separator: ".").map(String.init)[...], in: &values)
+    /// The first value on the way to `target` that is not an object, which a change would have to
+    /// replace: such a change is refused.
+    func blockingValue(on target: CorrectionPlan.Target) -> (pointer: String, value: JSONValue)? {
+        var current: JSONValue = .object(values)
+        var walked: [String] = []
+        for token in target.tokens.dropLast() {
+            walked.append(token)
+            guard let next = current.objectValue?[token] else { return nil }
+            guard next.objectValue != nil else { return (JSONPointer.text(walked), next) }
+            current = next
+        }
+        return nil
+    }
+
+    /// Sets (or, with `nil`, removes) the target's value, creating missing objects on the way;
+    /// the caller has checked ``blockingValue(on:)``.
+    mutating func set(_ value: JSONValue?, at target: CorrectionPlan.Target) {
+        Self.set(value, at: target.tokens[...], in: &values)
     }
 
     private static func set(_ value: JSONValue?, at path: ArraySlice<String>, in object: inout JSONObject) {
@@ -54,4 +82,12 @@ struct UserFields: Equatable {
         set(value, at: path.dropFirst(), in: &inner)
         object[first] = .object(inner)
     }
+}
+
+/// Where a PATCH body puts the user fields.
+enum PatchForm: String, Sendable {
+    /// `{"metadata": {…}}`: today's API for every shape.
+    case metadata
+    /// User fields at the body's root: accepted only by servers that name no `metadata` key.
+    case root
 }

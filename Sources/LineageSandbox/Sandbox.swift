@@ -32,6 +32,18 @@ public actor Sandbox {
         case merge
     }
 
+    /// Which PATCH body keys the sandbox takes, as the API did at different dates.
+    public enum PatchKeys: String, Sendable, CaseIterable {
+        /// Today (from 2026-11-02): only `metadata`; any other key is refused with 422
+        /// `extra_forbidden` naming the accepted keys.
+        case metadata
+        /// Before 2026-11-02: other keys are ignored, and the answer's `warnings` name them.
+        case warn
+        /// Older behaviour we once assumed: a current-shape document's user fields may also be sent
+        /// at the body's root.
+        case any
+    }
+
     /// How the sandbox behaves.
     public struct Options: Sendable {
         /// Address to listen on (an IPv4 address).
@@ -46,6 +58,8 @@ public actor Sandbox {
         public var pagination: Pagination
         /// What PATCH does.
         public var patchSemantics: PatchSemantics
+        /// Which PATCH body keys are taken.
+        public var patchKeys: PatchKeys
         /// Share of API requests answered with a random 500, 502, 503 or 504.
         public var failRate: Double
         /// Share of API requests answered with 429 (half with `Retry-After: 0`, half without).
@@ -63,10 +77,11 @@ public actor Sandbox {
         /// Creates options.
         public init(
             host: String = "127.0.0.1", port: UInt16 = 0, apiKey: String? = nil, namespace: String? = nil,
-            pagination: Pagination = .cursor, patchSemantics: PatchSemantics = .merge, failRate: Double = 0,
-            rateLimitRate: Double = 0, duplicateRate: Double = 0, latencyMilliseconds: Int = 0, persist: Bool = false,
-            seed: UInt64 = 1
+            pagination: Pagination = .cursor, patchSemantics: PatchSemantics = .merge, patchKeys: PatchKeys = .metadata,
+            failRate: Double = 0, rateLimitRate: Double = 0, duplicateRate: Double = 0, latencyMilliseconds: Int = 0,
+            persist: Bool = false, seed: UInt64 = 1
         ) {
+            self.patchKeys = patchKeys
             self.duplicateRate = duplicateRate
             self.host = host
             self.port = port
@@ -294,7 +309,9 @@ public actor Sandbox {
         return raw(200, out)
     }
 
-    /// Applies a PATCH to a document's user fields, in the document's own shape.
+    /// Applies a PATCH to a document's user fields, in the document's own shape: `metadata` sets
+    /// them for every shape (merge: each key sent is set and `null` removes one, the others stay;
+    /// replace: the fields become the body's, `null`s left out), as today's API documents.
     private func patch(collection: String, id: String, body: [UInt8]) -> HTTPResponse {
         guard let index = store.documentIndex[collection]?[id],
             var document = store.documents[collection]?[index].value.objectValue
@@ -302,32 +319,56 @@ public actor Sandbox {
         guard let patch = (try? JSONValue(parsing: body, name: "body"))?.objectValue else {
             return fastAPIError(["body"], "Input should be a valid dictionary")
         }
-        let merge = options.patchSemantics == .merge
+        if let metadata = patch["metadata"], metadata.objectValue == nil {
+            return fastAPIError(["body", "metadata"], "Input should be a valid dictionary", type: "dict_type")
+        }
         let (atRoot, current) = Document.userFields(inResponse: document)
-        var fields = merge ? current : JSONObject()
+        let others = patch.keys.filter { $0 != "metadata" }
+        var sent = patch["metadata"]?.objectValue ?? JSONObject()
+        var warnings: [String] = []
+        switch options.patchKeys {
+        case .metadata:
+            if let extra = others.first {
+                return json(
+                    422,
+                    [
+                        "detail": [
+                            [
+                                "type": "extra_forbidden", "loc": ["body", .string(extra)],
+                                "msg": "Extra inputs are not permitted; accepted keys: metadata",
+                                "input": patch[extra] ?? .null, "ctx": ["accepted": ["metadata"]],
+                            ]
+                        ]
+                    ])
+            }
+        case .warn:
+            if !others.isEmpty {
+                warnings.append("ignored keys not declared by the body: " + others.joined(separator: ", "))
+            }
+        case .any:
+            if atRoot {
+                for key in others where !Document.systemRootFieldNames.contains(key) { sent[key] = patch[key] }
+            } else if !others.isEmpty {
+                warnings.append("ignored keys not declared by the body: " + others.joined(separator: ", "))
+            }
+        }
+        var fields = options.patchSemantics == .merge ? current : JSONObject()
+        for (key, value) in sent {
+            if value == .null { fields[key] = nil } else { fields[key] = value }
+        }
         if atRoot {
-            var body = JSONObject()
-            for (key, value) in patch where !Document.systemRootFieldNames.contains(key) { body[key] = value }
-            Self.apply(body, to: &fields, merge: merge)
             var kept = JSONObject(document.filter { current[$0.key] == nil }.map { ($0.key, $0.value) })
             for (key, value) in fields { kept[key] = value }
             document = kept
-        } else if let body = patch["metadata"]?.objectValue {
-            // The 2025 shapes keep user fields in `metadata`.
-            Self.apply(body, to: &fields, merge: merge)
+        } else {
             document["metadata"] = .object(fields)
         }
         let entry = SandboxStore.Entry(.object(document))
         store.documents[collection]?[index] = entry
-        return raw(200, entry.bytes)
-    }
-
-    /// Sets `body`'s fields in `fields`; merging follows JSON Merge Patch (RFC 7396) at the top
-    /// level: `null` removes a field.
-    private static func apply(_ body: JSONObject, to fields: inout JSONObject, merge: Bool) {
-        for (key, value) in body {
-            if merge, value == .null { fields[key] = nil } else { fields[key] = value }
-        }
+        guard !warnings.isEmpty else { return raw(200, entry.bytes) }
+        var answer = document
+        answer["warnings"] = .array(warnings.map(JSONValue.string))
+        return json(200, .object(answer))
     }
 
     // MARK: - Responses
@@ -356,12 +397,12 @@ public actor Sandbox {
     }
 
     /// FastAPI's validation error body.
-    private func fastAPIError(_ location: [String], _ message: String) -> HTTPResponse {
+    private func fastAPIError(_ location: [String], _ message: String, type: String = "value_error") -> HTTPResponse {
         json(
             422,
             [
                 "detail": [
-                    ["loc": .array(location.map(JSONValue.string)), "msg": .string(message), "type": "value_error"]
+                    ["loc": .array(location.map(JSONValue.string)), "msg": .string(message), "type": .string(type)]
                 ]
             ])
     }

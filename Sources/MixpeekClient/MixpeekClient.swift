@@ -214,7 +214,7 @@ public struct MixpeekClient: Sendable {
         guard attempt < policy.maximumAttempts else {
             throw MixpeekError(
                 code: failure.code, message: failure.message + " (gave up after \(attempt) attempts)",
-                status: failure.status, request: label)
+                status: failure.status, request: label, body: failure.body)
         }
         let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter)
         guard Date().timeIntervalSince(started) + delay <= policy.deadline else {
@@ -259,28 +259,28 @@ public struct MixpeekClient: Sendable {
             return MixpeekError(
                 code: .unauthorized,
                 message: "the API key was refused (\(said)); check MIXPEEK_API_KEY or the --api-key-file",
-                status: status, request: label)
+                status: status, request: label, body: body)
         case 403:
             return MixpeekError(
                 code: .forbidden, message: "not allowed (\(said)); check the key's permissions and quota",
-                status: status, request: label)
+                status: status, request: label, body: body)
         case 404 where resource == "namespace" || (detail ?? "").lowercased().contains("namespace"):
             return MixpeekError(
                 code: .namespaceNotFound,
                 message: "namespace '\(configuration.namespace)' was not found (\(said)); "
                     + "check --namespace or MIXPEEK_NAMESPACE",
-                status: status, request: label)
+                status: status, request: label, body: body)
         case 404:
-            return MixpeekError(code: .notFound, message: "not found (\(said))", status: status, request: label)
+            return MixpeekError(code: .notFound, message: "not found (\(said))", status: status, request: label, body: body)
         case 400, 422:
             return MixpeekError(
-                code: .invalidRequest, message: "the request was refused (\(said))", status: status, request: label)
+                code: .invalidRequest, message: "the request was refused (\(said))", status: status, request: label, body: body)
         case 429:
-            return MixpeekError(code: .rateLimited, message: "rate limited (\(said))", status: status, request: label)
+            return MixpeekError(code: .rateLimited, message: "rate limited (\(said))", status: status, request: label, body: body)
         default:
             return MixpeekError(
                 code: status >= 500 ? .server : .invalidResponse, message: "the server answered \(said)",
-                status: status, request: label)
+                status: status, request: label, body: body)
         }
     }
 

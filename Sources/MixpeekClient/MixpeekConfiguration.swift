@@ -26,6 +26,7 @@ public struct MixpeekConfiguration: Sendable, CustomStringConvertible {
     ) throws {
         var text = baseURL
         while text.hasSuffix("/") { text.removeLast() }
+        try Self.refuseCredentials(in: text)
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), let host = url.host,
             ["http", "https"].contains(scheme)
         else {
@@ -76,6 +77,30 @@ public struct MixpeekConfiguration: Sendable, CustomStringConvertible {
         return try MixpeekConfiguration(
             baseURL: baseURL ?? environment["MIXPEEK_BASE_URL"] ?? defaultBaseURL,
             namespace: namespace ?? environment["MIXPEEK_NAMESPACE"] ?? "", apiKey: key, insecure: insecure)
+    }
+
+    /// Refuses a base URL that carries user info (`https://user:KEY@host`): it would be written
+    /// into snapshots, plans and journals and printed. The message never repeats the URL.
+    ///
+    /// - Throws: ``MixpeekError`` (`configuration`).
+    public static func refuseCredentials(in baseURL: String) throws {
+        guard let components = URLComponents(string: baseURL) else {
+            // Not a URL at all; an '@' before the path still means credentials.
+            if let authority = baseURL.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first,
+                authority.contains("@")
+            {
+                throw credentialsError
+            }
+            return
+        }
+        if components.user != nil || components.password != nil { throw credentialsError }
+    }
+
+    private static var credentialsError: MixpeekError {
+        MixpeekError(
+            code: .configuration,
+            message: "the base URL holds credentials (user:password@host); they would be written to files and "
+                + "printed. Give the URL without them, and the key through MIXPEEK_API_KEY or --api-key-file")
     }
 
     /// Whether `host` names this machine.

@@ -1,3 +1,5 @@
+import LineageKit
+
 /// The one error type of MixpeekClient: what the API (or the way to it) said, in words a person
 /// can act on. The API key never appears in it.
 public struct MixpeekError: Error, Sendable, CustomStringConvertible {
@@ -52,13 +54,16 @@ public struct MixpeekError: Error, Sendable, CustomStringConvertible {
     public let status: Int?
     /// The request, as `METHOD /path`.
     public let request: String?
+    /// The error response's body, when it was JSON (a 422's `detail` names refused keys).
+    public let body: JSONValue?
 
     /// Creates an error.
-    public init(code: Code, message: String, status: Int? = nil, request: String? = nil) {
+    public init(code: Code, message: String, status: Int? = nil, request: String? = nil, body: JSONValue? = nil) {
         self.code = code
         self.message = message
         self.status = status
         self.request = request
+        self.body = body
     }
 
     /// `request: message`.

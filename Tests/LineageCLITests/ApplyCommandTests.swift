@@ -75,7 +75,7 @@ struct ApplyCommandTests {
         let undo = try CommandRunner.run(
             ["undo", "--journal", journal, "--base-url", server.url], environment: ["MIXPEEK_API_KEY": "sk_test"])
         #expect(undo.status == 0, "\(undo.standardError)")
-        #expect(undo.standardError.contains("\(documents.count) applied"))
+        #expect(undo.standardError.contains("\(documents.count) restored"))
     }
 
     @Test("plan checks the patch file against the snapshot and names the line; apply refuses another namespace")

@@ -81,7 +81,7 @@ struct CorrectionsTests {
                 #expect(after[document.id] == expected, "\(document.id)")
             }
             let undone = try await PlanApplier(client: client).undo(journalPath: journal)
-            #expect(undone.count("applied") == plan.patches.count, "\(undone.line)")
+            #expect(undone.count("restored") == plan.patches.count, "\(undone.line)")
             #expect(Set(await sandbox.allDocuments()) == Set(original), "every document is back to its original JSON")
         }
     }

@@ -10,13 +10,15 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Apply a plan through PATCH, one document at a time, journaled so it can resume and be undone.",
         discussion: """
-            For each patch: read the document; if a field no longer holds the plan's "from" value, \
-            report a conflict and leave the document alone; journal its full user fields; send the \
-            complete user-field object with the changes; check the answer. Run again with the same \
+            For each patch: read the document; if a value no longer holds the plan's "from", report \
+            a conflict and leave the document alone; journal its user fields before and as \
+            intended; send them as {"metadata": {...}}; check the answer. The run holds a lock on \
+            the journal: a second apply or undo on it stops at once. Run again with the same \
             journal after any interruption (even kill -9): confirmed patches are never sent twice, \
-            and a document whose outcome is unknown is read again first. The namespace and base \
-            URL default to the plan's; another one is refused without --force. Exit 1 when a \
-            patch conflicted (unless --force) or failed.
+            and a document whose outcome is unknown is read again first. A last journal line torn \
+            by a crash is moved to JOURNAL.torn-N. The namespace and base URL default to the \
+            plan's; another one needs --allow-other-target. Exit 1 when a patch conflicted, failed \
+            or has an unknown outcome.
 
             Examples:
               MIXPEEK_API_KEY=sk_… lineage apply plan.json --journal apply.jsonl
@@ -31,109 +33,46 @@ struct ApplyCommand: AsyncParsableCommand {
     var journal: String?
 
     @OptionGroup(title: "The API (defaults: the plan's namespace and base URL)")
-    var api: APIOptions
+    var api: TargetOptions
 
     @Flag(help: "Read each document and print the request body; send nothing, write no journal.")
     var dryRun = false
 
-    @Flag(help: "Apply a plan made for another namespace or base URL; exit 0 despite conflicts.")
+    @Flag(help: .hidden)
     var force = false
 
     func validate() throws {
+        if force {
+            throw ValidationError(
+                "--force is gone: --allow-other-target sends to another namespace or base URL; conflicts always exit 1.")
+        }
         if journal == nil, !dryRun { throw ValidationError("Give --journal FILE (or --dry-run).") }
     }
 
     func run() async throws {
         let plan = try CorrectionPlan(contentsOf: plan)
-        let client = try Self.client(api, plan: plan, force: force)
-        let applier = PlanApplier(client: client)
+        let client = try api.client(recordedNamespace: plan.namespace, recordedBaseURL: plan.baseURL, madeFor: "plan")
         let progress = ProgressBar(label: "documents")
         StandardError.print("lineage: applying \(plan.patches.count) patch(es) to \(client.configuration)")
-        let summary = try await applier.apply(
-            plan, journalPath: journal ?? "", options: .init(concurrency: api.concurrency, dryRun: dryRun),
+        if !plan.held.isEmpty {
+            StandardError.print("lineage: the plan holds back \(plan.held.count) document(s) whose lineage is disputed")
+        }
+        let summary = try await PlanApplier(client: client).apply(
+            plan, journalPath: journal ?? "",
+            options: .init(
+                concurrency: api.concurrency, dryRun: dryRun, warn: { StandardError.print("lineage: warning: \($0)") }),
             progress: { progress.update($0, of: $1) }, show: { print($0) })
         progress.finish()
-        try Self.report(summary, force: force)
+        try Self.report(summary)
     }
 
-    /// A client for the plan's namespace and base URL unless the options name others (refused
-    /// without `force`).
-    static func client(_ api: APIOptions, plan: CorrectionPlan, force: Bool) throws -> MixpeekClient {
-        let environment = ProcessInfo.processInfo.environment
-        let namespace = api.namespace ?? plan.namespace ?? environment["MIXPEEK_NAMESPACE"]
-        let baseURL = api.baseURL ?? plan.baseURL ?? environment["MIXPEEK_BASE_URL"]
-        if !force {
-            if let planned = plan.namespace, let namespace, planned != namespace {
-                throw ValidationError(
-                    "The plan was made for namespace \(planned), not \(namespace); --force to apply anyway.")
-            }
-            if let planned = plan.baseURL, let baseURL, planned != baseURL {
-                throw ValidationError("The plan was made for \(planned), not \(baseURL); --force to apply anyway.")
-            }
+    /// Prints what needs a person and the summary; exits 1 when a document needs attention.
+    static func report(_ summary: PlanApplier.Summary) throws {
+        for outcome in summary.outcomes where ["conflict", "failed", "unknown", "partial"].contains(outcome.kind) {
+            StandardError.print(
+                "lineage: \(outcome.kind): \(outcome.documentID) in \(outcome.collectionID): \(outcome.detail ?? "")")
         }
-        return MixpeekClient(
-            configuration: try MixpeekConfiguration.resolve(
-                baseURL: baseURL, namespace: namespace, apiKeyFile: api.apiKeyFile, insecure: api.insecure))
-    }
-
-    /// Prints conflicts, failures and the summary; exits 1 for failures, or conflicts without `force`.
-    static func report(_ summary: PlanApplier.Summary, force: Bool) throws {
-        for outcome in summary.outcomes where ["conflict", "failed"].contains(outcome.kind) {
-            StandardError.print("lineage: \(outcome.kind): \(outcome.documentID): \(outcome.detail ?? "")")
-        }
-        StandardError.print("lineage: \(summary.line)")
-        if summary.count("failed") > 0 || (summary.count("conflict") > 0 && !force) {
-            throw ExitCode.findings
-        }
-    }
-}
-
-/// `lineage undo`: restores what an apply changed.
-struct UndoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "undo",
-        abstract: "Restore the before-state of every patch an apply journal confirms.",
-        discussion: """
-            A field someone changed after the patch is left alone and reported. The undo keeps its \
-            own journal (the apply journal's name + .undo), so an interrupted undo resumes too.
-
-            Example:
-              MIXPEEK_API_KEY=sk_… lineage undo --journal apply.jsonl
-            """
-    )
-
-    @Option(help: ArgumentHelp("The journal of the apply to undo.", valueName: "file"))
-    var journal: String
-
-    @OptionGroup(title: "The API (defaults: the journal's namespace and base URL)")
-    var api: APIOptions
-
-    @Flag(help: "Read each document and print the request body; send nothing.")
-    var dryRun = false
-
-    func run() async throws {
-        guard FileManager.default.fileExists(atPath: journal) else {
-            throw ValidationError("\(journal) does not exist.")
-        }
-        let start = try Self.start(of: journal)
-        var api = self.api
-        api.namespace = api.namespace ?? start["namespace"]?.stringValue
-        api.baseURL = api.baseURL ?? start["base_url"]?.stringValue
-        let client = try api.client()
-        let progress = ProgressBar(label: "documents")
-        let summary = try await PlanApplier(client: client).undo(
-            journalPath: journal, options: .init(concurrency: api.concurrency, dryRun: dryRun),
-            progress: { progress.update($0, of: $1) }, show: { print($0) })
-        progress.finish()
-        try ApplyCommand.report(summary, force: false)
-    }
-
-    /// The journal's first `start` entry.
-    static func start(of journal: String) throws -> JSONObject {
-        guard let data = FileManager.default.contents(atPath: journal),
-            let first = data.split(separator: 0x0A).first,
-            let entry = try? JSONValue(parsing: [UInt8](first), name: journal).objectValue
-        else { throw ValidationError("\(journal) is not an apply journal.") }
-        return entry
+        StandardError.print("lineage: \(summary.operation): \(summary.line)")
+        if summary.needsAttention { throw ExitCode.findings }
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LineageCorrections
 import LineageKit
+import MixpeekClient
 
 /// `lineage plan`: a reviewable plan of metadata corrections.
 struct PlanCommand: AsyncParsableCommand {
@@ -14,6 +15,10 @@ struct PlanCommand: AsyncParsableCommand {
             edits a person decided on, one JSON object a line: \
             {"collection_id": C, "document_id": D, "set": {FIELD: VALUE}, "unset": [FIELD]}; each \
             must name a document of the input, and changes that are already true are left out. \
+            Field names are literal ("v1.2" is one field); "set_path": {"/title/lang": VALUE} and \
+            "unset_path" reach inside objects by JSON Pointer (RFC 6901). Drift on a document that \
+            also has a lineage error (mismatch.root/source/parent/path/collection, orphan.*, cycle) \
+            is held, not planned, unless --include-disputed. \
             The plan (docs/cli.md) records the namespace and base URL of a fetched snapshot, or \
             those given here. A summary goes to standard error.
 
@@ -36,6 +41,9 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(name: .shortAndLong, help: ArgumentHelp("The plan file to write.", valueName: "file"))
     var output: String
 
+    @Flag(help: "Plan drift fixes of documents whose lineage is disputed too, instead of holding them.")
+    var includeDisputed = false
+
     @Flag(help: "Replace the plan file if it exists.")
     var force = false
 
@@ -52,13 +60,24 @@ struct PlanCommand: AsyncParsableCommand {
         ]
         if let manifest { source["manifest"] = .object(manifest) }
         let namespace = input.api.namespace ?? manifest?["namespace"]?.stringValue
-        let baseURL = input.api.baseURL ?? manifest?["base_url"]?.stringValue
-        let (plan, noOps) = try PlanBuilder(rules: globs).plan(
+        if let given = input.api.baseURL { try MixpeekConfiguration.refuseCredentials(in: given) }
+        var baseURL = input.api.baseURL ?? manifest?["base_url"]?.stringValue
+        if let recorded = baseURL, (try? MixpeekConfiguration.refuseCredentials(in: recorded)) == nil {
+            StandardError.print("lineage: warning: the snapshot's base URL holds credentials; the plan leaves it out")
+            baseURL = nil
+            source["manifest"] = nil
+        }
+        let (plan, noOps) = try PlanBuilder(rules: globs, includeDisputed: includeDisputed).plan(
             snapshot: snapshot, findings: findings, userPatches: userPatches, namespace: namespace, baseURL: baseURL,
             source: source)
         try AtomicFileWriter.write(plan.json.serialized(.pretty) + "\n", to: output, overwrite: force)
         StandardError.print(plan.summary())
         if noOps > 0 { StandardError.print("lineage: left out \(noOps) change(s) that are already true") }
+        if !plan.held.isEmpty {
+            StandardError.print(
+                "lineage: held \(plan.held.count) document(s) whose lineage is disputed (listed under \"held\" in the "
+                    + "plan; --include-disputed plans them)")
+        }
         StandardError.print("lineage: wrote the plan to \(output)")
     }
 

@@ -48,6 +48,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "What PATCH does to user fields: replace them, or merge into them.")
     var patchSemantics: Sandbox.PatchSemantics = .merge
 
+    @Option(
+        help: """
+            Which PATCH body keys are taken: metadata (today: others refused with 422 extra_forbidden), \
+            warn (before 2026-11-02: others ignored and named in warnings), any (user fields at the root too).
+            """)
+    var patchKeys: Sandbox.PatchKeys = .metadata
+
     @Option(help: "Share of API requests answered with a random 5xx (0 to 1).")
     var failRate = 0.0
 
@@ -87,7 +94,7 @@ struct ServeCommand: AsyncParsableCommand {
             snapshot: snapshot,
             options: .init(
                 host: host, port: port, apiKey: apiKey, namespace: namespace, pagination: pagination,
-                patchSemantics: patchSemantics, failRate: failRate, rateLimitRate: rateLimitRate,
+                patchSemantics: patchSemantics, patchKeys: patchKeys, failRate: failRate, rateLimitRate: rateLimitRate,
                 duplicateRate: duplicateRate, latencyMilliseconds: latencyMs, persist: persist, seed: seed))
         let url = try await sandbox.start()
         FileHandle.standardOutput.write(Data((url + "\n").utf8))
@@ -116,6 +123,7 @@ struct ServeCommand: AsyncParsableCommand {
 
 extension Sandbox.Pagination: ExpressibleByArgument {}
 extension Sandbox.PatchSemantics: ExpressibleByArgument {}
+extension Sandbox.PatchKeys: ExpressibleByArgument {}
 
 /// Resumes a continuation once, however many signals arrive; keeps the signal sources alive.
 private final class Once: @unchecked Sendable {

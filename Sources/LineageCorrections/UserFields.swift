@@ -25,10 +25,7 @@ struct UserFields: Equatable {
 
     /// The first top-level key that appears twice, when one does. Such a document is never
     /// patched: which of the values the API keeps is unknowable (docs/cli.md).
-    var duplicateKey: String? {
-        var seen: Set<String> = []
-        return values.keys.first { !seen.insert($0).inserted }
-    }
+    var duplicateKey: String? { values.duplicateKey }
 
     /// A PATCH body in `form` that leaves the user fields exactly `values`, coming from `current`:
     /// every field (so a server that replaces is right too) and `null` for each removed one (so a

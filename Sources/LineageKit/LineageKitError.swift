@@ -12,6 +12,7 @@ public struct LineageKitError: Error, Sendable, CustomStringConvertible {
             case missingField = "missing-field"
             case wrongFieldType = "wrong-field-type"
             case conflictingDuplicate = "conflicting-duplicate"
+            case duplicateKey = "duplicate-key"
             case unreadableInput = "unreadable-input"
             case inputChanged = "input-changed"
             case invalidArgument = "invalid-argument"
@@ -31,6 +32,8 @@ public struct LineageKitError: Error, Sendable, CustomStringConvertible {
         public static let wrongFieldType = Code(.wrongFieldType)
         /// The same id appears twice with different content.
         public static let conflictingDuplicate = Code(.conflictingDuplicate)
+        /// A key appears twice in one object of a record.
+        public static let duplicateKey = Code(.duplicateKey)
         /// A file or directory could not be read.
         public static let unreadableInput = Code(.unreadableInput)
         /// A file changed between reading it and reading a document from it again.

@@ -78,13 +78,18 @@ struct FetchServeCommandTests {
         let path = "/v1/collections/\(document.collectionID)/documents/\(document.id)"
         var request = URLRequest(url: try #require(URL(string: server.url + path)))
         request.httpMethod = "PATCH"
-        let body: JSONValue = document.shape == .current ? ["reviewed": true] : ["metadata": ["reviewed": true]]
+        // Today's API takes user fields in `metadata` for every shape and refuses other keys.
+        request.httpBody = Data(#"{"reviewed": true}"#.utf8)
+        let refused = HTTP.send(request)
+        #expect(refused.status == 422)
+        #expect(String(decoding: refused.body, as: UTF8.self).contains("extra_forbidden"))
+        let body: JSONValue = ["metadata": ["reviewed": true]]
         request.httpBody = Data(body.serialized().utf8)
         #expect(HTTP.send(request).status == 200)
         let counts = String(
             decoding: HTTP.send(URLRequest(url: try #require(URL(string: server.url + "/_sandbox/requests")))).body,
             as: UTF8.self)
-        #expect(counts.contains("\"PATCH \(path)\":1"))
+        #expect(counts.contains("\"PATCH \(path)\":2"))
         #expect(server.stop() == 0)
         let after = try SnapshotReader().read(.path(directory.path))
         let patched = try #require(after.documents.first { $0.id == document.id })

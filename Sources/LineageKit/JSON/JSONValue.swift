@@ -251,6 +251,14 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         }
     }
 
+    /// The first key that appears more than once, if any. JSON leaves such an object's meaning
+    /// open; LineageKit's readers refuse it where they read facts or user fields.
+    public var duplicateKey: String? {
+        guard members.count > 1 else { return nil }
+        var seen = Set<String>(minimumCapacity: members.count)
+        return members.first { !seen.insert($0.key).inserted }?.key
+    }
+
     /// Iterates over the members in input order.
     public func makeIterator() -> IndexingIterator<[(key: String, value: JSONValue)]> {
         members.makeIterator()

@@ -20,6 +20,9 @@ struct RecordError: Error, Sendable {
 /// available through ``RawJSON``). Objects and collection configurations are few and are parsed whole.
 struct RecordDecoder {
     private var strings = StringInterner()
+    /// Hashes of the keys seen in the objects being read, one frame per open object (reused
+    /// between records, so checking for duplicate keys allocates nothing once warm).
+    private var seenKeys: [UInt64] = []
 
     /// Root fields that are system fields in some shape and never user fields.
     static let systemRootFields: [StaticString] = [
@@ -57,8 +60,9 @@ struct RecordDecoder {
                 message: "a record must be a JSON object, found \(scanner.peekTypeName())")
         }
         var fields = DocumentFields()
-        try scanner.readObjectRawKeys { scanner, key in
-            try self.readRootField(key, &scanner, into: &fields)
+        seenKeys.removeAll(keepingCapacity: true)
+        try readUniqueKeys(&scanner, path: "the record") { decoder, scanner, key in
+            try decoder.readRootField(key, &scanner, into: &fields)
         }
         scanner.skipWhitespace()
         guard scanner.isAtEnd else {
@@ -150,11 +154,11 @@ struct RecordDecoder {
             }
             try requireObject(&scanner, path: "_internal")
             fields.hasInternal = true
-            try scanner.readObjectRawKeys { scanner, key in
+            try readUniqueKeys(&scanner, path: "_internal") { decoder, scanner, key in
                 if key == "lineage" {
-                    try self.readLineageObject(&scanner, into: &fields.internalStatement, prefix: "_internal.lineage")
+                    try decoder.readLineageObject(&scanner, into: &fields.internalStatement, prefix: "_internal.lineage")
                 } else if key == "metadata" {
-                    fields.internalStatus = try self.readIngestionStatus(&scanner, prefix: "_internal.metadata")
+                    fields.internalStatus = try decoder.readIngestionStatus(&scanner, prefix: "_internal.metadata")
                 } else {
                     try scanner.skipValue()
                 }
@@ -179,7 +183,11 @@ struct RecordDecoder {
         } else if key == "metadata" {
             fields.metadataOffset = scanner.index
             let start = scanner.index
-            try scanner.skipValue()
+            if scanner.peek() == UInt8(ascii: "{") {
+                try readUniqueKeys(&scanner, path: "metadata") { _, scanner, _ in try scanner.skipValue() }
+            } else {
+                try scanner.skipValue()
+            }
             fields.metadataRange = start..<scanner.index
             fields.otherRootFields.append(("metadata", start..<scanner.index))
         } else {
@@ -227,13 +235,13 @@ struct RecordDecoder {
         _ scanner: inout JSONScanner, into statement: inout LineageStatement, prefix: StaticString
     ) throws {
         try requireObject(&scanner, path: prefix.description)
-        try scanner.readObjectRawKeys { scanner, key in
-            if try self.readFlatLineageField(key, &scanner, into: &statement, prefix: prefix.description + ".") {
+        try readUniqueKeys(&scanner, path: prefix.description) { decoder, scanner, key in
+            if try decoder.readFlatLineageField(key, &scanner, into: &statement, prefix: prefix.description + ".") {
                 return
             } else if key == "chain" || key == "lineage_chain" {
-                statement.chain = try self.readChain(&scanner, path: prefix.description + "." + key.string)
+                statement.chain = try decoder.readChain(&scanner, path: prefix.description + "." + key.string)
             } else if key == "path" || key == "lineage_path" {
-                statement.path = try self.readString(&scanner, path: prefix.description + "." + key.string)
+                statement.path = try decoder.readString(&scanner, path: prefix.description + "." + key.string)
             } else {
                 try scanner.skipValue()
             }
@@ -281,14 +289,52 @@ struct RecordDecoder {
         }
         try requireObject(&scanner, path: prefix.description)
         var status: String?
-        try scanner.readObjectRawKeys { scanner, key in
+        try readUniqueKeys(&scanner, path: prefix.description) { decoder, scanner, key in
             if key == "ingestion_status" {
-                status = try self.readString(&scanner, path: prefix.description + ".ingestion_status")
+                status = try decoder.readString(&scanner, path: prefix.description + ".ingestion_status")
             } else {
                 try scanner.skipValue()
             }
         }
         return status
+    }
+
+    // MARK: - Duplicate keys
+
+    /// Reads an object like `readObjectRawKeys`, refusing a key that appears twice: JSON leaves
+    /// the meaning of such an object open, and LineageKit does not guess which value is meant
+    /// (docs/cli.md, "Duplicate keys"). Checked where lineage facts and user fields are read: the
+    /// record's root, `metadata`, `_internal`, and the lineage and status objects.
+    private mutating func readUniqueKeys(
+        _ scanner: inout JSONScanner, path: @autoclosure () -> String,
+        _ body: (inout RecordDecoder, inout JSONScanner, RawKey) throws -> Void
+    ) throws {
+        let frame = seenKeys.count
+        defer { seenKeys.removeSubrange(frame...) }
+        try scanner.readObjectRawKeys { scanner, key in
+            let hash = Self.keyHash(key)
+            if self.seenKeys[frame...].contains(hash) {
+                let offset = key.bytes.baseAddress.map { $0 - UnsafeRawPointer(scanner.bytes.baseAddress!) - 1 }
+                throw RecordError(
+                    code: .duplicateKey, offset: offset ?? scanner.index,
+                    message: "the key \"\(Self.keyText(key))\" appears twice in \(path()); LineageKit does not "
+                        + "guess which value is meant: remove one")
+            }
+            self.seenKeys.append(hash)
+            try body(&self, &scanner, key)
+        }
+    }
+
+    /// A key's hash by its decoded text (`"a"` and `"\u0061"` are the same key).
+    private static func keyHash(_ key: RawKey) -> UInt64 {
+        guard key.bytes.contains(UInt8(ascii: "\\")) else { return FastHash.hash(key.bytes) }
+        return FastHash.hash(keyText(key))
+    }
+
+    private static func keyText(_ key: RawKey) -> String {
+        guard key.bytes.contains(UInt8(ascii: "\\")) else { return key.string }
+        let quoted = [UInt8(ascii: "\"")] + Array(key.bytes) + [UInt8(ascii: "\"")]
+        return (try? JSONValue(parsing: quoted, name: "key"))?.stringValue ?? key.string
     }
 
     // MARK: - Typed reads

@@ -5,6 +5,10 @@ enum RecordMapping {
     {
         let record = value.objectValue ?? JSONObject()
         let id = try requiredString(record, "object_id", offset: offset, recordID: nil)
+        try refuseDuplicateKeys(record, "the record", offset: offset, recordID: id)
+        if let metadata = record["metadata"]?.objectValue {
+            try refuseDuplicateKeys(metadata, "metadata", offset: offset, recordID: id)
+        }
         let bucketID = try requiredString(record, "bucket_id", offset: offset, recordID: id)
         let metadata: JSONObject
         switch record["metadata"] {
@@ -25,6 +29,7 @@ enum RecordMapping {
     {
         let record = value.objectValue ?? JSONObject()
         let id = try requiredString(record, "collection_id", offset: offset, recordID: nil)
+        try refuseDuplicateKeys(record, "the record", offset: offset, recordID: id)
         let name = try optionalString(record, "collection_name", offset: offset, recordID: id)
         var sourceType: SourceKind?
         var buckets: [String] = []
@@ -127,5 +132,17 @@ enum RecordMapping {
                 message: "`source.\(list)` must be an array, found \(other.typeName)", recordID: recordID)
         }
         return result
+    }
+
+    /// Refuses an object with a key twice, as the document reader does (docs/cli.md).
+    private static func refuseDuplicateKeys(_ object: JSONObject, _ path: String, offset: Int, recordID: String)
+        throws(RecordError)
+    {
+        guard let key = object.duplicateKey else { return }
+        throw RecordError(
+            code: .duplicateKey, offset: offset,
+            message: "the key \"\(key)\" appears twice in \(path); LineageKit does not guess which value is meant: "
+                + "remove one",
+            recordID: recordID)
     }
 }

@@ -220,7 +220,8 @@ public struct CorrectionPlan: Sendable, Equatable {
                 let document = patch["document_id"]?.stringValue
             else { throw CorrectionsError("\(place) needs collection_id, document_id and changes") }
             guard seen.insert(collection + "\u{0}" + document).inserted else {
-                throw CorrectionsError("\(place): document \(document) of \(collection) has an earlier patch; merge them")
+                throw CorrectionsError(
+                    "\(place): document \(document) of \(collection) has an earlier patch; merge them")
             }
             patches.append(
                 Patch(

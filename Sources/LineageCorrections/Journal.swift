@@ -222,11 +222,15 @@ struct JournalHistory {
     /// Reads both journals' entries: those of the apply, then those of its undo.
     ///
     /// - Throws: ``CorrectionsError`` naming the journal and line of an entry that lacks its identity.
-    init(apply entries: [(line: Int, entry: JSONObject)], undo undoEntries: [(line: Int, entry: JSONObject)], path: String)
+    init(
+        apply entries: [(line: Int, entry: JSONObject)], undo undoEntries: [(line: Int, entry: JSONObject)],
+        path: String
+    )
         throws
     {
         func identity(_ entry: JSONObject, _ line: Int, _ file: String) throws -> String {
-            guard let collection = entry["collection_id"]?.stringValue, let document = entry["document_id"]?.stringValue,
+            guard let collection = entry["collection_id"]?.stringValue,
+                let document = entry["document_id"]?.stringValue,
                 entry["plan"]?.stringValue != nil
             else {
                 throw CorrectionsError(

@@ -44,7 +44,8 @@ struct Context: Sendable {
         }
         if let duplicate = current.duplicateKey {
             return try await recorder.record(
-                "failed", detail: "its user fields hold the key \"\(duplicate)\" twice; which value the API keeps is "
+                "failed",
+                detail: "its user fields hold the key \"\(duplicate)\" twice; which value the API keeps is "
                     + "unknowable, so it is not patched: fix it by hand")
         }
         if patch.changes.allSatisfy({ current.value(at: $0.target) == $0.to }) {
@@ -65,11 +66,14 @@ struct Context: Sendable {
             }
             let now = current.value(at: change.target)
             if now != change.from && now != change.to {
-                conflicts.append("\(change.field) is \(Self.describe(now)), the plan expected \(Self.describe(change.from))")
+                conflicts.append(
+                    "\(change.field) is \(Self.describe(now)), the plan expected \(Self.describe(change.from))")
             }
             intended.set(change.to, at: change.target)
         }
-        if !conflicts.isEmpty { return try await recorder.record("conflict", detail: conflicts.joined(separator: "; ")) }
+        if !conflicts.isEmpty {
+            return try await recorder.record("conflict", detail: conflicts.joined(separator: "; "))
+        }
         return try await recorder.send(before: current, intended: intended, form: .metadata, kind: "applied")
     }
 
@@ -108,8 +112,11 @@ struct Context: Sendable {
                 leftAlone.append(field)
             }
         }
-        let note = leftAlone.isEmpty ? nil : "changed by someone else after the patch, left alone: "
-            + leftAlone.joined(separator: ", ")
+        let note =
+            leftAlone.isEmpty
+            ? nil
+            : "changed by someone else after the patch, left alone: "
+                + leftAlone.joined(separator: ", ")
         guard restored > 0 else {
             if let note { return try await recorder.record("conflict", detail: note) }
             // Already as before: an earlier undo's PATCH landed (or someone restored it by hand).
@@ -118,8 +125,10 @@ struct Context: Sendable {
         }
         let form = PatchForm(rawValue: attempt.form) ?? .metadata
         let result = try await recorder.send(before: current, intended: target, form: form, kind: "restored")
-        if result.kind == "restored", let note { return Outcome(
-            collectionID: result.collectionID, documentID: result.documentID, kind: "partial", detail: note) }
+        if result.kind == "restored", let note {
+            return Outcome(
+                collectionID: result.collectionID, documentID: result.documentID, kind: "partial", detail: note)
+        }
         return result
     }
 
@@ -234,7 +243,9 @@ private struct Recorder {
         guard after.values == intended.values, after.duplicateKey == nil else {
             var differing = Set(intended.values.keys).union(after.values.keys)
                 .filter { intended.values[$0] != after.values[$0] }.sorted()
-            if differing.isEmpty, let duplicate = after.duplicateKey { differing = ["\(duplicate) (twice in the answer)"] }
+            if differing.isEmpty, let duplicate = after.duplicateKey {
+                differing = ["\(duplicate) (twice in the answer)"]
+            }
             return try await record(
                 "failed", attempt: attempt, after: after.values,
                 detail: "the server's answer differs from the intended fields in: "

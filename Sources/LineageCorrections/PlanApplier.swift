@@ -159,7 +159,8 @@ public struct PlanApplier: Sendable {
         let context = Context(
             client: client, plan: digest, journal: journal, dryRun: options.dryRun, show: show, warn: options.warn)
         let history = session.history
-        let candidates: [(attempt: JournalHistory.Attempt, settle: Bool, done: Bool)] = session.order.compactMap { key in
+        let candidates: [(attempt: JournalHistory.Attempt, settle: Bool, done: Bool)] = session.order.compactMap {
+            key in
             switch history.apply[key] {
             case .applied(let id)?: history.attempts[id].map { ($0, false, history.restored.contains(id)) }
             case .open(let id)?: history.attempts[id].map { ($0, true, false) }
@@ -202,7 +203,8 @@ private final class JournalSession: Sendable {
         let entries = try Journal.read(path, tolerant: options.dryRun)
         history = try JournalHistory(
             apply: entries, undo: try Journal.read(path + ".undo", tolerant: options.dryRun), path: path)
-        operations = Set(entries.compactMap { $0.entry["type"]?.stringValue == "start" ? $0.entry["operation"]?.stringValue : nil })
+        operations = Set(
+            entries.compactMap { $0.entry["type"]?.stringValue == "start" ? $0.entry["operation"]?.stringValue : nil })
         var seen: Set<String> = []
         order = entries.compactMap { _, entry in
             guard let collection = entry["collection_id"]?.stringValue, let document = entry["document_id"]?.stringValue

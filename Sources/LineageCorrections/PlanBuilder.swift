@@ -98,7 +98,9 @@ public struct PlanBuilder: Sendable {
             for key in ["set", "set_path"] {
                 guard let entry = object[key] else { continue }
                 guard let members = entry.objectValue else {
-                    throw CorrectionsError("\(origin): \"\(key)\" must be an object of \(key == "set" ? "field names" : "JSON Pointers") and values")
+                    throw CorrectionsError(
+                        "\(origin): \"\(key)\" must be an object of \(key == "set" ? "field names" : "JSON Pointers") and values"
+                    )
                 }
                 for (name, value) in members {
                     targets.append((key == "set" ? .field(name) : try JSONPointer.target(name, at: origin), value))
@@ -108,11 +110,16 @@ public struct PlanBuilder: Sendable {
                 guard let list = object[key] else { continue }
                 guard let names = list.arrayValue?.compactMap(\.stringValue), names.count == list.arrayValue?.count
                 else {
-                    throw CorrectionsError("\(origin): \"\(key)\" must be an array of \(key == "unset" ? "field names" : "JSON Pointers")")
+                    throw CorrectionsError(
+                        "\(origin): \"\(key)\" must be an array of \(key == "unset" ? "field names" : "JSON Pointers")")
                 }
-                for name in names { unset.append(key == "unset" ? .field(name) : try JSONPointer.target(name, at: origin)) }
+                for name in names {
+                    unset.append(key == "unset" ? .field(name) : try JSONPointer.target(name, at: origin))
+                }
             }
-            guard !targets.isEmpty || !unset.isEmpty else { throw CorrectionsError("\(origin): sets and unsets nothing") }
+            guard !targets.isEmpty || !unset.isEmpty else {
+                throw CorrectionsError("\(origin): sets and unsets nothing")
+            }
             let all = targets.map(\.target) + unset
             for (index, target) in all.enumerated() {
                 if let other = all[..<index].first(where: { $0.overlaps(target) }) {
@@ -120,7 +127,8 @@ public struct PlanBuilder: Sendable {
                 }
             }
             patches.append(
-                UserPatch(collectionID: collection, documentID: document, targets: targets, unset: unset, origin: origin))
+                UserPatch(
+                    collectionID: collection, documentID: document, targets: targets, unset: unset, origin: origin))
         }
         return patches
     }
@@ -177,7 +185,8 @@ public struct PlanBuilder: Sendable {
                 guard let entry = field.objectValue, let name = entry["field"]?.stringValue,
                     let expected = entry["expected"]
                 else { continue }
-                changes.append(.init(target: Self.target(ofDriftField: name, in: document), from: entry["actual"], to: expected))
+                changes.append(
+                    .init(target: Self.target(ofDriftField: name, in: document), from: entry["actual"], to: expected))
             }
             guard !changes.isEmpty else { continue }
             if !includeDisputed, let rules = disputes[collection + "\u{0}" + id] {
@@ -197,7 +206,8 @@ public struct PlanBuilder: Sendable {
             }
             let fields = UserFields(atRoot: document.shape == .current, values: document.userFields)
             var changes: [CorrectionPlan.Change] = []
-            let requested = patch.set.map { ($0.target, Optional($0.value)) } + patch.unset.map { ($0, JSONValue?.none) }
+            let requested =
+                patch.set.map { ($0.target, Optional($0.value)) } + patch.unset.map { ($0, JSONValue?.none) }
             for (target, value) in requested {
                 if let (pointer, blocking) = fields.blockingValue(on: target) {
                     throw CorrectionsError(

@@ -271,12 +271,15 @@ public struct MixpeekClient: Sendable {
                     + "check --namespace or MIXPEEK_NAMESPACE",
                 status: status, request: label, body: body)
         case 404:
-            return MixpeekError(code: .notFound, message: "not found (\(said))", status: status, request: label, body: body)
+            return MixpeekError(
+                code: .notFound, message: "not found (\(said))", status: status, request: label, body: body)
         case 400, 422:
             return MixpeekError(
-                code: .invalidRequest, message: "the request was refused (\(said))", status: status, request: label, body: body)
+                code: .invalidRequest, message: "the request was refused (\(said))", status: status, request: label,
+                body: body)
         case 429:
-            return MixpeekError(code: .rateLimited, message: "rate limited (\(said))", status: status, request: label, body: body)
+            return MixpeekError(
+                code: .rateLimited, message: "rate limited (\(said))", status: status, request: label, body: body)
         default:
             return MixpeekError(
                 code: status >= 500 ? .server : .invalidResponse, message: "the server answered \(said)",

@@ -61,7 +61,8 @@ struct CorrectionsCLITests {
         #expect(made.status == 0, "\(made.standardError)")
         #expect(!(made.standardError + made.standardOutput).contains(Self.secret))
         let applied = try CommandRunner.run(
-            ["apply", plan, "--journal", work.file("j.jsonl"), "--base-url", url], environment: ["MIXPEEK_API_KEY": "k"])
+            ["apply", plan, "--journal", work.file("j.jsonl"), "--base-url", url], environment: ["MIXPEEK_API_KEY": "k"]
+        )
         #expect(applied.status == 2 && applied.standardError.contains("credentials"), "\(applied.standardError)")
         #expect(!(applied.standardError + applied.standardOutput).contains(Self.secret))
         #expect(!Self.contents(under: work.path).contains(Self.secret), "no output file holds the secret")
@@ -106,7 +107,8 @@ struct CorrectionsCLITests {
             ["undo", "--journal", work.file("j.jsonl")], environment: environment)
         #expect(undone.status == 0, "\(undone.standardError)")
         #expect(undone.standardError.contains("undo: 2 restored"), "\(undone.standardError)")
-        let missing = try CommandRunner.run(["undo", "--journal", work.file("missing.jsonl")], environment: environment)
+        let missing = try CommandRunner.run(
+            ["undo", "--journal", work.file("missing.jsonl")], environment: environment)
         #expect(missing.status == 2 && missing.standardError.contains("does not exist"))
     }
 

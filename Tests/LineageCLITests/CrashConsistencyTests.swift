@@ -128,7 +128,8 @@ struct CrashConsistencyTests {
                     #expect(ours == 1, "seed \(seed): \(document.id) patched \(ours) times")
                 }
             }
-            try disturb(undoArguments, journal: journal, server: server, edited: &edited, tally: &tally, steps: 2,
+            try disturb(
+                undoArguments, journal: journal, server: server, edited: &edited, tally: &tally, steps: 2,
                 thirdParty: false)
             try finish(undoArguments, allowConflicts: !edited.isEmpty)
             for document in fixture.documents {
@@ -228,7 +229,8 @@ struct CrashConsistencyTests {
 
         /// The user fields each planned document should hold after apply.
         func plannedFields(_ original: [String: JSONValue]) throws -> [String: JSONObject] {
-            let plan = try JSONValue(parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: fixture.plan))), name: "plan")
+            let plan = try JSONValue(
+                parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: fixture.plan))), name: "plan")
             var planned: [String: JSONObject] = [:]
             for patch in plan["patches"]?.arrayValue ?? [] {
                 guard let id = patch["document_id"]?.stringValue, let document = original[id] else { continue }

@@ -61,7 +61,9 @@ struct CorrectionsIntegrityTests {
             let error = await #expect(throws: CorrectionsError.self) {
                 try await PlanApplier(client: client).apply(plan, journalPath: journal)
             }
-            #expect(error?.message.contains("in use by lineage apply (pid \(getpid()))") == true, "\(String(describing: error))")
+            #expect(
+                error?.message.contains("in use by lineage apply (pid \(getpid()))") == true,
+                "\(String(describing: error))")
             let undoError = await #expect(throws: CorrectionsError.self) {
                 try await PlanApplier(client: client).undo(journalPath: journal)
             }
@@ -156,7 +158,8 @@ struct CorrectionsIntegrityTests {
             #expect(undone.count("restored") == plan.patches.count - 3, "\(undone.line)")
             // The other writer puts its edits back.
             for patch in edited {
-                let value = patch.changes[0].from.map { ["metadata": [patch.changes[0].field: $0]] as JSONValue }
+                let value =
+                    patch.changes[0].from.map { ["metadata": [patch.changes[0].field: $0]] as JSONValue }
                     ?? ["metadata": [patch.changes[0].field: nil]]
                 _ = try await client.patchDocument(patch.documentID, inCollection: patch.collectionID, body: value)
                 _ = shapes[patch.documentID]
@@ -226,8 +229,9 @@ struct CorrectionsIntegrityTests {
             let now = await sandbox.document("doc_now", inCollection: "col_a")
             #expect(now?["confidence"]?.serialized() == "9007199254740993")
             _ = try await PlanApplier(client: client).undo(journalPath: directory.file("j.jsonl"))
-            #expect(await sandbox.document("doc_now", inCollection: "col_a")?["confidence"]?.serialized()
-                == "9007199254740992")
+            #expect(
+                await sandbox.document("doc_now", inCollection: "col_a")?["confidence"]?.serialized()
+                    == "9007199254740992")
         }
     }
 
@@ -274,7 +278,8 @@ struct CorrectionsIntegrityTests {
             current: #""title":"A tour","v1.2":1"#, legacy: #""title":"A tour","v1.2":1"#)
         var lines = ""
         for document in ["doc_now", "doc_old"] {
-            lines += #"{"collection_id":"col_a","document_id":"\#(document)","set":{"title.lang":"en","v1.2":2}}"# + "\n"
+            lines +=
+                #"{"collection_id":"col_a","document_id":"\#(document)","set":{"title.lang":"en","v1.2":2}}"# + "\n"
         }
         let (plan, _) = try Self.plan(directory, patches: lines)
         #expect(plan.patches.allSatisfy { $0.changes.map(\.target) == [.field("title.lang"), .field("v1.2")] })
@@ -304,7 +309,8 @@ struct CorrectionsIntegrityTests {
             current: #""title":"A tour","labels":{"lang":"fr","a/b":1,"keep":true}"#, legacy: #""title":"A tour""#)
         let (plan, _) = try Self.plan(
             directory,
-            patches: #"{"collection_id":"col_a","document_id":"doc_now","set_path":{"/labels/lang":"en","/labels/a~1b":2}}"#
+            patches:
+                #"{"collection_id":"col_a","document_id":"doc_now","set_path":{"/labels/lang":"en","/labels/a~1b":2}}"#
                 + "\n")
         #expect(plan.patches.first?.changes.map(\.field) == ["/labels/lang", "/labels/a~1b"])
         let error = #expect(throws: CorrectionsError.self) {

@@ -179,7 +179,8 @@ struct ExactDecimal: Hashable {
             negative = false
             return
         }
-        let written = exponentText.isEmpty ? 0 : Int(exponentText.hasPrefix("+") ? exponentText.dropFirst() : exponentText)
+        let written =
+            exponentText.isEmpty ? 0 : Int(exponentText.hasPrefix("+") ? exponentText.dropFirst() : exponentText)
         guard let written else {
             exponentOverflow = String(exponentText)
             exponent = trailingZeros - fractionLength

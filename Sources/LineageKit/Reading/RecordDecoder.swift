@@ -156,7 +156,8 @@ struct RecordDecoder {
             fields.hasInternal = true
             try readUniqueKeys(&scanner, path: "_internal") { decoder, scanner, key in
                 if key == "lineage" {
-                    try decoder.readLineageObject(&scanner, into: &fields.internalStatement, prefix: "_internal.lineage")
+                    try decoder.readLineageObject(
+                        &scanner, into: &fields.internalStatement, prefix: "_internal.lineage")
                 } else if key == "metadata" {
                     fields.internalStatus = try decoder.readIngestionStatus(&scanner, prefix: "_internal.metadata")
                 } else {
@@ -314,9 +315,12 @@ struct RecordDecoder {
         try scanner.readObjectRawKeys { scanner, key in
             let hash = Self.keyHash(key)
             if self.seenKeys[frame...].contains(hash) {
-                let offset = key.bytes.baseAddress.map { $0 - UnsafeRawPointer(scanner.bytes.baseAddress!) - 1 }
+                var offset = scanner.index
+                if let keyStart = key.bytes.baseAddress, let base = scanner.bytes.baseAddress {
+                    offset = keyStart - base - 1
+                }
                 throw RecordError(
-                    code: .duplicateKey, offset: offset ?? scanner.index,
+                    code: .duplicateKey, offset: offset,
                     message: "the key \"\(Self.keyText(key))\" appears twice in \(path()); LineageKit does not "
                         + "guess which value is meant: remove one")
             }

@@ -44,7 +44,8 @@ struct ApplyCommand: AsyncParsableCommand {
     func validate() throws {
         if force {
             throw ValidationError(
-                "--force is gone: --allow-other-target sends to another namespace or base URL; conflicts always exit 1.")
+                "--force is gone: --allow-other-target sends to another namespace or base URL; conflicts always exit 1."
+            )
         }
         if journal == nil, !dryRun { throw ValidationError("Give --journal FILE (or --dry-run).") }
     }

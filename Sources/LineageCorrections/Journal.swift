@@ -150,14 +150,38 @@ final class JournalLock: Sendable {
 
     private static func busyMessage(_ path: String) -> String {
         var holder = "another process"
-        if let entries = try? Journal.read(path, tolerant: true),
-            let start = entries.last(where: { $0.entry["type"]?.stringValue == "start" })?.entry,
-            let pid = start["pid"]?.intValue
-        {
-            holder = "lineage \(start["operation"]?.stringValue ?? "apply") (pid \(pid))"
+        let start = (try? Journal.read(path, tolerant: true))?.last { $0.entry["type"]?.stringValue == "start" }?.entry
+        if let pid = holderPID(path) {
+            let operation = start?["pid"]?.intValue == Int(pid) ? start?["operation"]?.stringValue : nil
+            holder = "lineage \(operation ?? "apply or undo") (pid \(pid))"
+        } else if let pid = start?["pid"]?.intValue {
+            holder = "lineage \(start?["operation"]?.stringValue ?? "apply") (pid \(pid))"
         }
         return "the journal \(path) is in use by \(holder); nothing was sent. Wait for that run to end, "
             + "or give another --journal"
+    }
+
+    /// The pid holding a `flock` on `path`, from Linux's `/proc/locks` (which names it even before
+    /// the holder has written anything); `nil` elsewhere or when not found.
+    private static func holderPID(_ path: String) -> Int32? {
+        var status = stat()
+        guard stat(path, &status) == 0, let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else {
+            return nil
+        }
+        let device = UInt64(status.st_dev)
+        let major = ((device >> 8) & 0xfff) | ((device >> 32) & ~UInt64(0xfff))
+        let minor = (device & 0xff) | ((device >> 12) & ~UInt64(0xff))
+        let place = String(major, radix: 16) + ":" + String(minor, radix: 16) + ":" + String(status.st_ino)
+        for line in locks.split(separator: "\n") {
+            // "1: FLOCK  ADVISORY  WRITE 17477 fe:00:16238525 0 EOF"
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard fields.count >= 6, fields[1] == "FLOCK", fields[2] != "->" else { continue }
+            let lockPlace = fields[5].split(separator: ":").enumerated().map { index, part in
+                index < 2 ? String(UInt64(part, radix: 16) ?? 0, radix: 16) : String(part)
+            }.joined(separator: ":")
+            if lockPlace == place, let pid = Int32(fields[4]), pid != getpid() { return pid }
+        }
+        return nil
     }
 }
 

@@ -3,6 +3,7 @@ extension ReportWriter {
     static let style = """
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:0 auto;max-width:1280px;\
         padding:0 24px 48px;color:#1d2330;background:#fff}
+        .banner{background:#fff4e5;border:1px solid #f0a020;border-radius:6px;padding:10px 14px;font-weight:600}
         h1{font-size:24px;margin:24px 0 4px}h2{font-size:19px;margin:32px 0 12px;border-bottom:1px solid #e3e6eb;\
         padding-bottom:4px}h3{font-size:15px;margin:12px 0 6px}
         .muted{color:#68707d}.cards{display:flex;flex-wrap:wrap;gap:12px}

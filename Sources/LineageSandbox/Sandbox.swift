@@ -18,7 +18,8 @@ public actor Sandbox {
     public enum Pagination: String, Sendable, CaseIterable {
         /// `{"next_cursor": …}`.
         case cursor
-        /// `{"page", "page_size", "total", "total_pages", "next_page"}`.
+        /// `{"page", "page_size", "total", "total_pages", "next_page", "previous_page", "next_cursor"}`:
+        /// today's `PaginationResponse` (totals only with `include_total`).
         case pages
         /// `{"has_more", "limit", "offset", "total_count"}`.
         case hasMore = "has-more"
@@ -44,6 +45,16 @@ public actor Sandbox {
         case any
     }
 
+    /// How a request whose `X-Namespace` does not resolve is answered.
+    public enum UnresolvedNamespace: String, Sendable, CaseIterable {
+        /// Today's API: a list call answers 200 with no results, a `warnings` entry
+        /// (`resource: namespace, reason: unresolved`) and an `X-Namespace-Unresolved` header;
+        /// other calls answer 404.
+        case warning
+        /// Every call answers 404 with `details.resource = "namespace"` (older API).
+        case notFound = "404"
+    }
+
     /// How the sandbox behaves.
     public struct Options: Sendable {
         /// Address to listen on (an IPv4 address).
@@ -60,6 +71,11 @@ public actor Sandbox {
         public var patchSemantics: PatchSemantics
         /// Which PATCH body keys are taken.
         public var patchKeys: PatchKeys
+        /// How an unresolved namespace is answered.
+        public var unresolvedNamespace: UnresolvedNamespace
+        /// Document listings end after this many documents, with a `warnings` entry saying the
+        /// listing is incomplete (as the API's capped sorted listings do); `nil` for complete ones.
+        public var truncateListingsAfter: Int?
         /// Share of API requests answered with a random 500, 502, 503 or 504.
         public var failRate: Double
         /// Share of API requests answered with 429 (half with `Retry-After: 0`, half without).
@@ -78,10 +94,13 @@ public actor Sandbox {
         public init(
             host: String = "127.0.0.1", port: UInt16 = 0, apiKey: String? = nil, namespace: String? = nil,
             pagination: Pagination = .cursor, patchSemantics: PatchSemantics = .merge, patchKeys: PatchKeys = .metadata,
+            unresolvedNamespace: UnresolvedNamespace = .warning, truncateListingsAfter: Int? = nil,
             failRate: Double = 0, rateLimitRate: Double = 0, duplicateRate: Double = 0, latencyMilliseconds: Int = 0,
             persist: Bool = false, seed: UInt64 = 1
         ) {
             self.patchKeys = patchKeys
+            self.unresolvedNamespace = unresolvedNamespace
+            self.truncateListingsAfter = truncateListingsAfter
             self.duplicateRate = duplicateRate
             self.host = host
             self.port = port
@@ -99,7 +118,9 @@ public actor Sandbox {
 
     private let directory: String
     private let options: Options
-    private var store: SandboxStore
+    var store: SandboxStore
+    /// Lineage of every document, built on the first lineage request (PATCH never changes it).
+    var lineageCache: LineageIndex?
     private var random: SeededRandom
     private var requests: [String: Int] = [:]
     private var faults: [String: Int] = [:]
@@ -196,6 +217,9 @@ public actor Sandbox {
         }
         let namespace = request.headers[HTTPHeader("X-Namespace")] ?? ""
         if let expected = options.namespace ?? store.namespace, namespace != expected {
+            if options.unresolvedNamespace == .warning, method == "POST", segments.last == "list" {
+                return unresolvedListing(namespace, collections: segments == ["v1", "collections", "list"])
+            }
             return error(
                 404, "NotFoundError", "Namespace '\(namespace)' not found",
                 ["resource": "namespace", "id": .string(namespace)])
@@ -219,26 +243,44 @@ public actor Sandbox {
     private func route(_ method: String, _ path: [String], query: [HTTPRequest.QueryItem], body: [UInt8])
         -> HTTPResponse
     {
+        let parameters = Dictionary(query.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         switch (method, path) {
         case ("POST", ["v1", "collections", "list"]):
-            return list(store.collections, query: query, body: body)
+            return list(store.collections, kind: .collections, parameters: parameters, body: body)
         case ("GET", let p) where p.count == 3 && p[0] == "v1" && p[1] == "collections":
             guard let index = store.collectionIndex[p[2]] else { return notFound("collection", p[2]) }
             return raw(200, store.collections[index].bytes)
+        case ("GET", let p) where p.count == 4 && p[0] == "v1" && p[1] == "collections" && p[3] == "reconciliation":
+            return reconciliation(collection: p[2], parameters: parameters)
         case ("POST", let p)
         where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents" && p[4] == "list":
             guard store.collectionIndex[p[2]] != nil else { return notFound("collection", p[2]) }
-            return list(store.documents[p[2]] ?? [], query: query, body: body)
+            return list(store.documents[p[2]] ?? [], kind: .documents, parameters: parameters, body: body)
         case ("GET", let p) where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
-            guard let index = store.documentIndex[p[2]]?[p[4]], let entry = store.documents[p[2]]?[index] else {
-                return notFound("document", p[4])
+            guard let entry = documentEntry(p[2], p[4]) else { return notFound("document", p[4]) }
+            return raw(200, entry.bytes)
+        case ("GET", let p) where p.count == 6 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
+            guard documentEntry(p[2], p[4]) != nil else { return notFound("document", p[4]) }
+            switch p[5] {
+            case "lineage": return lineage(collection: p[2], document: p[4])
+            case "ancestors": return ancestors(collection: p[2], document: p[4])
+            case "descendants": return descendants(collection: p[2], document: p[4])
+            default: return error(404, "NotFoundError", "No route for \(method) /\(path.joined(separator: "/"))")
+            }
+        case ("GET", let p) where p.count == 3 && p[0] == "v1" && p[1] == "documents":
+            guard let key = lineageIndex().byID[p[2]]?.first, let entry = documentEntry(key.collection, key.id) else {
+                return notFound("document", p[2])
             }
             return raw(200, entry.bytes)
         case ("PATCH", let p) where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
             return patch(collection: p[2], id: p[4], body: body)
+        case ("GET", let p) where p.count == 4 && p[0] == "v1" && p[1] == "objects" && p[3] == "documents":
+            return objectDocuments(p[2], parameters: parameters, query: query)
+        case ("GET", let p) where p.count == 4 && p[0] == "v1" && p[1] == "objects" && p[3] == "decomposition-tree":
+            return decompositionTree(p[2], includeDocumentIDs: parameters["include_document_ids"] == "true")
         case ("POST", let p)
         where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "objects" && p[4] == "list":
-            return list(store.objects[p[2]] ?? [], query: query, body: body)
+            return list(store.objects[p[2]] ?? [], kind: .objects, parameters: parameters, body: body)
         case ("GET", let p) where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "objects":
             guard let index = store.objectIndex[p[2]]?[p[4]], let entry = store.objects[p[2]]?[index] else {
                 return notFound("object", p[4])
@@ -249,24 +291,82 @@ public actor Sandbox {
         }
     }
 
-    /// One page of `entries` in the configured pagination shape.
-    private func list(_ entries: [SandboxStore.Entry], query: [HTTPRequest.QueryItem], body: [UInt8]) -> HTTPResponse {
-        let parameters = Dictionary(query.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        let bodyCursor = (try? JSONValue(parsing: body.isEmpty ? Array("{}".utf8) : body, name: "body"))?
-            .objectValue?["cursor"]?.stringValue
-        let limit = Int(parameters["limit"] ?? "") ?? 10
-        guard (1...Self.maximumPageSize).contains(limit) else {
-            return fastAPIError(["query", "limit"], "Input should be between 1 and \(Self.maximumPageSize)")
+    func documentEntry(_ collection: String, _ id: String) -> SandboxStore.Entry? {
+        store.documentIndex[collection]?[id].flatMap { store.documents[collection]?[$0] }
+    }
+
+    /// What a list call answers for a namespace that does not resolve for the key, today.
+    private func unresolvedListing(_ namespace: String, collections: Bool) -> HTTPResponse {
+        var body: JSONObject = [
+            "results": [], "pagination": ["total": 0, "next_cursor": nil],
+            "warnings": [
+                [
+                    "resource": "namespace", "id": .string(namespace), "reason": "unresolved",
+                    "next_step": "check the X-Namespace header: it names no namespace this API key can use",
+                ]
+            ],
+        ]
+        if collections { body["total_count"] = 0 }
+        var response = json(200, .object(body))
+        response.headers[HTTPHeader("X-Namespace-Unresolved")] = namespace
+        return response
+    }
+
+    /// What a list call lists, for its response's extra fields.
+    enum ListKind {
+        case collections, documents, objects
+    }
+
+    /// One page of `entries` in the configured pagination shape. Takes every pagination form the
+    /// API's SDK sends: `limit` or `page_size`; `offset` or `page` (from 1); `cursor`,
+    /// `next_cursor` or `after` (query) or `cursor` (body); `include_total` (query or body).
+    private func list(
+        _ all: [SandboxStore.Entry], kind: ListKind, parameters: [String: String], body: [UInt8]
+    ) -> HTTPResponse {
+        let request = (try? JSONValue(parsing: body.isEmpty ? Array("{}".utf8) : body, name: "body"))?.objectValue
+        guard let request else { return fastAPIError(["body"], "Input should be a valid dictionary") }
+        var entries = all
+        var warnings: [String] = []
+        if kind == .documents, let cap = options.truncateListingsAfter, entries.count > cap {
+            entries = Array(entries.prefix(cap))
+            warnings.append(
+                "listing incomplete: the sorted listing scanned only the first \(cap) matching points, so pagination "
+                    + "ends at the cap rather than the end of the collection")
         }
-        var offset = Int(parameters["offset"] ?? "") ?? 0
-        if let cursor = bodyCursor ?? parameters["cursor"], !cursor.isEmpty {
+        let bodyLimit = request["limit"]?.intValue.map(String.init)
+        guard let limit = Int(parameters["limit"] ?? parameters["page_size"] ?? bodyLimit ?? "10"),
+            (1...Self.maximumPageSize).contains(limit)
+        else {
+            return fastAPIError(
+                ["query", parameters["limit"] != nil ? "limit" : "page_size"],
+                "Input should be between 1 and \(Self.maximumPageSize)")
+        }
+        var offset = 0
+        if let text = parameters["offset"] {
+            guard let value = Int(text), (0...Self.offsetCap).contains(value) else {
+                return fastAPIError(["query", "offset"], "Input should be between 0 and \(Self.offsetCap)")
+            }
+            offset = value
+        } else if let text = parameters["page"] {
+            guard let page = Int(text), page >= 1 else {
+                return fastAPIError(["query", "page"], "Input should be greater than or equal to 1")
+            }
+            offset = (page - 1) * limit
+        } else if let value = request["offset"]?.intValue {
+            guard (0...Self.offsetCap).contains(value) else {
+                return fastAPIError(["body", "offset"], "Input should be between 0 and \(Self.offsetCap)")
+            }
+            offset = value
+        }
+        let cursorText =
+            request["cursor"]?.stringValue ?? parameters["cursor"] ?? parameters["next_cursor"] ?? parameters["after"]
+        if let cursor = cursorText, !cursor.isEmpty {
             guard cursor.hasPrefix("cur_"), let position = Int(cursor.dropFirst(4)), position >= 0 else {
                 return error(400, "BadRequestError", "Invalid cursor")
             }
             offset = position
-        } else if offset > Self.offsetCap || offset < 0 {
-            return fastAPIError(["query", "offset"], "Input should be between 0 and \(Self.offsetCap)")
         }
+        let includeTotal = parameters["include_total"] == "true" || request["include_total"]?.boolValue == true
         let end = min(entries.count, offset + limit)
         var page = offset < end ? Array(entries[offset..<end]) : []
         if !page.isEmpty, offset > 0, offset <= entries.count,
@@ -275,23 +375,27 @@ public actor Sandbox {
             page.insert(entries[offset - 1], at: 0)
         }
         let more = end < entries.count
+        let total = JSONValue.number(JSONNumber(entries.count))
+        let pages = JSONValue.number(JSONNumber((entries.count + limit - 1) / limit))
         var pagination: JSONObject
         switch options.pagination {
         case .cursor:
             pagination = ["next_cursor": more ? .string("cur_\(end)") : .null]
-            if parameters["include_total"] == "true" { pagination["total"] = .number(JSONNumber(entries.count)) }
+            if includeTotal { pagination["total"] = total }
         case .pages:
-            let pages = (entries.count + limit - 1) / limit
             let number = offset / limit + 1
             pagination = [
-                "total": .number(JSONNumber(entries.count)), "page": .number(JSONNumber(number)),
-                "page_size": .number(JSONNumber(limit)), "total_pages": .number(JSONNumber(pages)),
+                "page": .number(JSONNumber(number)), "page_size": .number(JSONNumber(limit)),
                 "next_page": more ? .string("\(number + 1)") : .null,
+                "previous_page": number > 1 ? .string("\(number - 1)") : .null,
+                "total": includeTotal ? total : .null, "total_pages": includeTotal ? pages : .null,
+                // Today's PaginationResponse carries a cursor beside the page numbers.
+                "next_cursor": more ? .string("cur_\(end)") : .null,
             ]
         case .hasMore:
             pagination = [
                 "has_more": .bool(more), "limit": .number(JSONNumber(limit)), "offset": .number(JSONNumber(offset)),
-                "total_count": .number(JSONNumber(entries.count)),
+                "total_count": total,
             ]
         }
         // Past the offset cap, deep pages come with a cursor in every shape, as in the API.
@@ -305,6 +409,17 @@ public actor Sandbox {
         }
         out += Array(#"],"pagination":"#.utf8)
         JSONValue.object(pagination).write(into: &out)
+        switch kind {
+        case .collections:
+            out += Array(#","total_count":"#.utf8) + Array(String(all.count).utf8)
+        case .documents where includeTotal:
+            out += Array(#","total_documents":"#.utf8) + Array(String(entries.count).utf8)
+        default: break
+        }
+        if !warnings.isEmpty {
+            out += Array(#","warnings":"#.utf8)
+            JSONValue.array(warnings.map(JSONValue.string)).write(into: &out)
+        }
         out += Array("}".utf8)
         return raw(200, out)
     }
@@ -373,18 +488,18 @@ public actor Sandbox {
 
     // MARK: - Responses
 
-    private func raw(_ status: Int, _ bytes: [UInt8]) -> HTTPResponse {
+    func raw(_ status: Int, _ bytes: [UInt8]) -> HTTPResponse {
         HTTPResponse(
             statusCode: HTTPStatusCode(status, phrase: status == 200 ? "OK" : "Error"),
             headers: [HTTPHeader("Content-Type"): "application/json"], body: Data(bytes))
     }
 
-    private func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
+    func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
         raw(status, Array(value.serialized().utf8))
     }
 
     /// The API's error envelope.
-    private func error(_ status: Int, _ type: String, _ message: String, _ details: JSONObject? = nil) -> HTTPResponse {
+    func error(_ status: Int, _ type: String, _ message: String, _ details: JSONObject? = nil) -> HTTPResponse {
         json(
             status,
             [
@@ -397,7 +512,7 @@ public actor Sandbox {
     }
 
     /// FastAPI's validation error body.
-    private func fastAPIError(_ location: [String], _ message: String, type: String = "value_error") -> HTTPResponse {
+    func fastAPIError(_ location: [String], _ message: String, type: String = "value_error") -> HTTPResponse {
         json(
             422,
             [
@@ -407,7 +522,7 @@ public actor Sandbox {
             ])
     }
 
-    private func notFound(_ resource: String, _ id: String) -> HTTPResponse {
+    func notFound(_ resource: String, _ id: String) -> HTTPResponse {
         error(
             404, "NotFoundError", "\(resource.capitalized) '\(id)' not found",
             ["resource": .string(resource), "id": .string(id)])

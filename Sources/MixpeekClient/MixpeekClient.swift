@@ -31,6 +31,9 @@ public struct MixpeekClient: Sendable {
         public var duplicatesDropped: Int
         /// The total the server announced, when it did.
         public var announcedTotal: Int?
+        /// What the API's `warnings` said of the listing (it ended before the end of the
+        /// collection): empty when the listing is complete.
+        public var warnings: [String] = []
     }
 
     // MARK: - Endpoints
@@ -99,6 +102,9 @@ public struct MixpeekClient: Sendable {
             }
             let page = try await send("POST", path, query: query, body: .object(body))
             guard let object = page.objectValue else { throw invalid(path, "a list response is not a JSON object") }
+            for warning in try listWarnings(object, path: path) where !listing.warnings.contains(warning) {
+                listing.warnings.append(warning)
+            }
             let items = try Self.items(of: object, path: path)
             if items.isEmpty { break }
             for item in items {
@@ -143,6 +149,40 @@ public struct MixpeekClient: Sendable {
             }
         }
         return listing
+    }
+
+    /// The warnings of a list page. An entry saying the namespace did not resolve for the key
+    /// (`resource: namespace, reason: unresolved`) is an error: the empty list is not the
+    /// namespace's contents. Every other entry (a string, or a `{resource, id, reason, next_step}`
+    /// object) says the listing is incomplete, and is returned as text.
+    private func listWarnings(_ page: JSONObject, path: [String]) throws -> [String] {
+        guard let entries = page["warnings"]?.arrayValue else { return [] }
+        var warnings: [String] = []
+        for entry in entries {
+            if let text = entry.stringValue {
+                warnings.append(text)
+                continue
+            }
+            guard let object = entry.objectValue else { continue }
+            let resource = object["resource"]?.stringValue ?? ""
+            let reason = object["reason"]?.stringValue ?? ""
+            if resource == "namespace", reason == "unresolved" {
+                throw unresolvedNamespace("POST " + Self.display(path))
+            }
+            let parts = [resource, object["id"]?.stringValue, reason, object["next_step"]?.stringValue]
+            warnings.append(parts.compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": "))
+        }
+        return warnings
+    }
+
+    /// The error for a namespace the API says did not resolve for this key.
+    private func unresolvedNamespace(_ label: String) -> MixpeekError {
+        MixpeekError(
+            code: .namespaceNotFound,
+            message: "namespace '\(configuration.namespace)' did not resolve for this API key (the API answered "
+                + "with an empty result marked unresolved, which is not the namespace's contents); check --namespace "
+                + "or MIXPEEK_NAMESPACE and the key",
+            request: label)
     }
 
     /// The items of a list page: `results`, or the documents of each of `groups`.
@@ -190,6 +230,11 @@ public struct MixpeekClient: Sendable {
                 continue
             }
             if (200..<300).contains(response.status) {
+                if let unresolved = response.headers["x-namespace-unresolved"],
+                    !["", "0", "false"].contains(unresolved.lowercased())
+                {
+                    throw unresolvedNamespace(label)
+                }
                 do {
                     return try JSONValue(parsing: response.body, name: label)
                 } catch {

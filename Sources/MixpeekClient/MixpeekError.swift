@@ -13,6 +13,7 @@ public struct MixpeekError: Error, Sendable, CustomStringConvertible {
             case rateLimited = "rate-limited"
             case server, transport
             case invalidResponse = "invalid-response"
+            case incompleteListing = "incomplete-listing"
             case gaveUp = "gave-up"
         }
 
@@ -39,6 +40,8 @@ public struct MixpeekError: Error, Sendable, CustomStringConvertible {
         public static let transport = Code(.transport)
         /// The response is not what the API documents.
         public static let invalidResponse = Code(.invalidResponse)
+        /// A listing the API says is incomplete (its `warnings`): pagination ended before the end.
+        public static let incompleteListing = Code(.incompleteListing)
         /// The retry budget (attempts or total time) ran out.
         public static let gaveUp = Code(.gaveUp)
 

@@ -14,12 +14,32 @@ public struct NamespaceFetcher: Sendable {
         public var objects: Bool
         /// How many collections (and object requests) are fetched at once.
         public var concurrency: Int
+        /// Keep going when the API says a listing is incomplete (its `warnings`), recording it in
+        /// ``Result/incomplete``; otherwise such a listing stops the fetch.
+        public var allowIncomplete: Bool
 
         /// Creates options.
-        public init(collections: [String]? = nil, objects: Bool = false, concurrency: Int = 4) {
+        public init(
+            collections: [String]? = nil, objects: Bool = false, concurrency: Int = 4, allowIncomplete: Bool = false
+        ) {
             self.collections = collections
             self.objects = objects
             self.concurrency = max(1, concurrency)
+            self.allowIncomplete = allowIncomplete
+        }
+    }
+
+    /// A listing the API said was incomplete.
+    public struct IncompleteListing: Sendable, Equatable {
+        /// What was listed: `collections`, `collection col_…` or `bucket bkt_…`.
+        public var listing: String
+        /// The API's warnings, as text.
+        public var warnings: [String]
+
+        /// Creates an entry.
+        public init(listing: String, warnings: [String]) {
+            self.listing = listing
+            self.warnings = warnings
         }
     }
 
@@ -35,17 +55,20 @@ public struct NamespaceFetcher: Sendable {
         public var duplicatesDropped: Int
         /// Root objects the documents name that the API does not have.
         public var missingObjects: [String]
+        /// Listings the API said were incomplete (only with ``Options/allowIncomplete``).
+        public var incomplete: [IncompleteListing]
 
         /// Creates a result.
         public init(
             collections: [JSONValue], documents: [JSONValue], objects: [JSONValue], duplicatesDropped: Int,
-            missingObjects: [String]
+            missingObjects: [String], incomplete: [IncompleteListing] = []
         ) {
             self.collections = collections
             self.documents = documents
             self.objects = objects
             self.duplicatesDropped = duplicatesDropped
             self.missingObjects = missingObjects
+            self.incomplete = incomplete
         }
     }
 
@@ -63,9 +86,14 @@ public struct NamespaceFetcher: Sendable {
     }
 
     /// Fetches the collections' configurations and documents (and objects on request).
+    ///
+    /// - Throws: ``MixpeekError``: `namespaceNotFound` when the namespace does not resolve for the
+    ///   key, `incompleteListing` when the API says a listing ended before its end (unless
+    ///   ``Options/allowIncomplete``), and the client's other errors.
     public func fetch(progress: Progress? = nil) async throws -> Result {
         var configurations: [JSONValue]
         var duplicates = 0
+        var incomplete: [IncompleteListing] = []
         if let chosen = options.collections {
             configurations = []
             for id in chosen { configurations.append(try await client.collection(id)) }
@@ -73,6 +101,7 @@ public struct NamespaceFetcher: Sendable {
             let listing = try await client.listCollections()
             configurations = listing.items
             duplicates += listing.duplicatesDropped
+            try check(listing, "collections", into: &incomplete)
         }
         let ids = configurations.compactMap { $0.objectValue?["collection_id"]?.stringValue }
         let tally = Tally(collections: ids.count)
@@ -83,15 +112,32 @@ public struct NamespaceFetcher: Sendable {
             }
         }
         var documents: [JSONValue] = []
-        for listing in listings {
+        for (position, listing) in listings.enumerated() {
+            try check(listing, "collection \(ids[position])", into: &incomplete)
             documents += listing.items
             duplicates += listing.duplicatesDropped
         }
         var result = Result(
             collections: configurations, documents: documents, objects: [], duplicatesDropped: duplicates,
-            missingObjects: [])
+            missingObjects: [], incomplete: incomplete)
         if options.objects { try await fetchObjects(into: &result) }
         return result
+    }
+
+    /// Stops the fetch on a listing the API says is incomplete, or records it.
+    private func check(_ listing: MixpeekClient.Listing, _ name: String, into incomplete: inout [IncompleteListing])
+        throws
+    {
+        guard !listing.warnings.isEmpty else { return }
+        guard options.allowIncomplete else {
+            throw MixpeekError(
+                code: .incompleteListing,
+                message:
+                    "the API says the listing of \(name) is incomplete (\(listing.warnings.joined(separator: "; "))"
+                    + ", after \(listing.items.count) item(s)): a snapshot of it would miss items, and the audit would "
+                    + "report their relatives as orphans. Nothing was written")
+        }
+        incomplete.append(IncompleteListing(listing: name, warnings: listing.warnings))
     }
 
     /// Gets the root objects the documents name: one by one when a bucket has few, else by
@@ -109,6 +155,7 @@ public struct NamespaceFetcher: Sendable {
             if ids.count > 200 {
                 let listing = try await client.listObjects(inBucket: bucket)
                 result.duplicatesDropped += listing.duplicatesDropped
+                try check(listing, "bucket \(bucket)", into: &result.incomplete)
                 var found: Set<String> = []
                 for object in listing.items {
                     guard let id = object.objectValue?["object_id"]?.stringValue, ids.contains(id) else { continue }
@@ -160,7 +207,7 @@ public struct NamespaceFetcher: Sendable {
             try AtomicFileWriter.write(
                 JSONValue.array(result.collections).serialized(.pretty) + "\n", to: staging + "/collections.json")
             let formatter = ISO8601DateFormatter()
-            let manifest: JSONValue = [
+            var manifest: JSONValue = [
                 "lineage_snapshot": 1, "namespace": .string(namespace), "base_url": .string(baseURL),
                 "fetched_at": .string(formatter.string(from: now)),
                 "counts": [
@@ -171,6 +218,13 @@ public struct NamespaceFetcher: Sendable {
                     "missing_objects": .number(JSONNumber(result.missingObjects.count)),
                 ],
             ]
+            if !result.incomplete.isEmpty, var object = manifest.objectValue {
+                object["incomplete"] = .array(
+                    result.incomplete.map {
+                        ["listing": .string($0.listing), "warnings": .array($0.warnings.map(JSONValue.string))]
+                    })
+                manifest = .object(object)
+            }
             try AtomicFileWriter.write(manifest.serialized(.pretty) + "\n", to: staging + "/snapshot.json")
             if exists { try manager.removeItem(atPath: path) }
             try manager.moveItem(atPath: staging, toPath: path)

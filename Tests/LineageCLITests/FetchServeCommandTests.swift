@@ -61,7 +61,7 @@ struct FetchServeCommandTests {
         let wrongNamespace = try CommandRunner.run(
             ["stats", "--namespace", "ns_other", "--base-url", server.url], environment: ["MIXPEEK_API_KEY": Self.key])
         #expect(wrongNamespace.status == 2)
-        #expect(wrongNamespace.standardError.contains("namespace 'ns_other' was not found"))
+        #expect(wrongNamespace.standardError.contains("namespace 'ns_other' did not resolve"))
         #expect(!FileManager.default.fileExists(atPath: directory.file("a")), "a failed fetch leaves no snapshot")
         let insecure = try CommandRunner.run(
             ["stats", "--namespace", "ns", "--base-url", "http://example.com"], environment: ["MIXPEEK_API_KEY": "k"])

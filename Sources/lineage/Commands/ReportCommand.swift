@@ -43,11 +43,12 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let snapshot = try await input.readSnapshot()
+        let (snapshot, banner) = try await input.readSnapshotAndBanner()
         let graph = DecompositionGraph(snapshot: snapshot)
         let report = try Auditor().audit(graph)
         let plan = try self.plan.map { try CorrectionPlan(contentsOf: $0) }
-        let writer = ReportWriter(options: .init(maximumTrees: maxTrees, maximumFindings: maxFindings))
+        let writer = ReportWriter(
+            options: .init(maximumTrees: maxTrees, maximumFindings: maxFindings, banner: banner))
         let html = try writer.html(snapshot: snapshot, graph: graph, report: report, plan: plan)
         try AtomicFileWriter.write(html, to: output, overwrite: force)
         StandardError.print(

@@ -55,6 +55,17 @@ struct ServeCommand: AsyncParsableCommand {
             """)
     var patchKeys: Sandbox.PatchKeys = .metadata
 
+    @Option(
+        name: .customLong("unresolved-namespace-as"),
+        help: """
+            How another X-Namespace is answered: warning (today: list calls give 200, no results, a warnings \
+            entry and an X-Namespace-Unresolved header; others 404) or 404 (every call).
+            """)
+    var unresolvedNamespace: Sandbox.UnresolvedNamespace = .warning
+
+    @Option(help: "End document listings after N documents with a warnings entry, as the API's capped listings do.")
+    var truncateListingsAfter: Int?
+
     @Option(help: "Share of API requests answered with a random 5xx (0 to 1).")
     var failRate = 0.0
 
@@ -83,6 +94,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--fail-rate and --rate-limit-rate add up to more than 1.")
         }
         if latencyMs < 0 { throw ValidationError("--latency-ms cannot be negative.") }
+        if let truncateListingsAfter, truncateListingsAfter < 0 {
+            throw ValidationError("--truncate-listings-after cannot be negative.")
+        }
         let parts = host.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else {
             throw ValidationError("--host must be an IPv4 address, such as 127.0.0.1 (this machine) or 0.0.0.0 (all).")
@@ -94,7 +108,8 @@ struct ServeCommand: AsyncParsableCommand {
             snapshot: snapshot,
             options: .init(
                 host: host, port: port, apiKey: apiKey, namespace: namespace, pagination: pagination,
-                patchSemantics: patchSemantics, patchKeys: patchKeys, failRate: failRate, rateLimitRate: rateLimitRate,
+                patchSemantics: patchSemantics, patchKeys: patchKeys, unresolvedNamespace: unresolvedNamespace,
+                truncateListingsAfter: truncateListingsAfter, failRate: failRate, rateLimitRate: rateLimitRate,
                 duplicateRate: duplicateRate, latencyMilliseconds: latencyMs, persist: persist, seed: seed))
         let url = try await sandbox.start()
         FileHandle.standardOutput.write(Data((url + "\n").utf8))
@@ -124,6 +139,7 @@ struct ServeCommand: AsyncParsableCommand {
 extension Sandbox.Pagination: ExpressibleByArgument {}
 extension Sandbox.PatchSemantics: ExpressibleByArgument {}
 extension Sandbox.PatchKeys: ExpressibleByArgument {}
+extension Sandbox.UnresolvedNamespace: ExpressibleByArgument {}
 
 /// Resumes a continuation once, however many signals arrive; keeps the signal sources alive.
 private final class Once: @unchecked Sendable {

@@ -27,6 +27,13 @@ struct APIOptions: ParsableArguments {
     @Option(help: "How many collections (and object requests) to fetch at once.")
     var concurrency = 4
 
+    @Flag(
+        help: """
+            Keep a listing the API says is incomplete (its warnings), instead of stopping; recorded in \
+            snapshot.json and shown as a banner by stats, audit and report.
+            """)
+    var allowIncomplete = false
+
     /// Whether the user asked to read from the API at all.
     var isGiven: Bool { namespace != nil }
 
@@ -51,7 +58,8 @@ struct APIOptions: ParsableArguments {
         let fetcher = NamespaceFetcher(
             client: client,
             options: .init(
-                collections: collections.isEmpty ? nil : collections, objects: objects, concurrency: concurrency))
+                collections: collections.isEmpty ? nil : collections, objects: objects, concurrency: concurrency,
+                allowIncomplete: allowIncomplete))
         let result = try await fetcher.fetch { count, total in progress.update(count, of: total) }
         progress.finish()
         if result.duplicatesDropped > 0 {

@@ -29,12 +29,26 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    /// Reads the inputs (or fetches the namespace), telling standard error about skipped records.
+    /// Reads the inputs (or fetches the namespace), telling standard error about skipped records
+    /// and about a snapshot the API said was incomplete.
     func readSnapshot() async throws -> Snapshot {
+        try await readSnapshotAndBanner().snapshot
+    }
+
+    /// Reads the inputs (or fetches the namespace), with the banner to show when the API said a
+    /// listing was incomplete (fetched with `--allow-incomplete`): such a snapshot misses documents.
+    func readSnapshotAndBanner() async throws -> (snapshot: Snapshot, banner: String?) {
         let reader = SnapshotReader(options: .init(keepGoing: keepGoing))
         var sources = inputs.map(InputSource.init(argument:))
+        var incomplete: [JSONValue] = []
+        if inputs.count == 1, let manifest = PlanCommand.manifest(of: inputs) {
+            incomplete = manifest["incomplete"]?.arrayValue ?? []
+        }
         if inputs.isEmpty, api.isGiven {
             let (result, client) = try await api.fetch(objects: true)
+            incomplete = result.incomplete.map {
+                ["listing": .string($0.listing), "warnings": .array($0.warnings.map(JSONValue.string))]
+            }
             let origin = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
             sources = [
                 .bytes(JSONValue.jsonLines(result.documents), name: "documents of \(origin)"),
@@ -50,7 +64,21 @@ struct InputOptions: ParsableArguments {
                 StandardError.print("  \(problem)")
             }
         }
-        return snapshot
+        let banner = Self.banner(incomplete)
+        if let banner { StandardError.print("lineage: warning: " + banner) }
+        return (snapshot, banner)
+    }
+
+    /// The words for a snapshot with incomplete listings; `nil` when it is complete.
+    static func banner(_ incomplete: [JSONValue]) -> String? {
+        guard !incomplete.isEmpty else { return nil }
+        let listings = incomplete.map { entry in
+            let name = entry["listing"]?.stringValue ?? "a listing"
+            let said = (entry["warnings"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "; ")
+            return said.isEmpty ? name : "\(name) (\(said))"
+        }
+        return "INCOMPLETE SNAPSHOT: the API said these listings ended early, so documents are missing and "
+            + "findings about missing relatives may be false: " + listings.joined(separator: ", ")
     }
 }
 

@@ -64,12 +64,26 @@ public struct URLSessionTransport: HTTPTransport {
     }
 
     /// Sends `request` through the session.
+    ///
+    /// A cancelled task still waits for its request to end (at most the timeout): cancelling a
+    /// `URLSession` task from Swift task cancellation deadlocks swift-corelibs-foundation when the
+    /// request completes at the same moment (seen when a run stops on an error with requests in
+    /// flight), so the completion-handler API is used without a cancellation handler.
     public func send(_ request: TransportRequest) async throws -> TransportResponse {
         var urlRequest = URLRequest(url: request.url)
         urlRequest.httpMethod = request.method
         for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
         if let body = request.body { urlRequest.httpBody = Data(body) }
-        let (data, response) = try await session.data(for: urlRequest)
+        let session = self.session
+        let (data, response): (Data, URLResponse) = try await withCheckedThrowingContinuation { continuation in
+            session.dataTask(with: urlRequest) { data, response, error in
+                if let response {
+                    continuation.resume(returning: (data ?? Data(), response))
+                } else {
+                    continuation.resume(throwing: error ?? URLError(.badServerResponse))
+                }
+            }.resume()
+        }
         guard let http = response as? HTTPURLResponse else {
             throw MixpeekError(code: .invalidResponse, message: "the response is not HTTP")
         }

@@ -67,6 +67,55 @@ public struct MixpeekClient: Sendable {
         try await send("PATCH", ["collections", collection, "documents", id], body: body)
     }
 
+    /// `GET /v1/documents/{id}`: a document by id alone, whatever its collection.
+    public func document(_ id: String) async throws -> JSONValue {
+        try await send("GET", ["documents", id])
+    }
+
+    /// `GET /v1/collections/{collection}/documents/{id}/lineage`: the `DocumentLineageResponse`.
+    public func lineage(ofDocument id: String, inCollection collection: String) async throws -> JSONValue {
+        try await send("GET", ["collections", collection, "documents", id, "lineage"])
+    }
+
+    /// `GET …/documents/{id}/ancestors`: the documents up the chain, root first.
+    public func ancestors(ofDocument id: String, inCollection collection: String) async throws -> [JSONValue] {
+        try await array(send("GET", ["collections", collection, "documents", id, "ancestors"]), "ancestors")
+    }
+
+    /// `GET …/documents/{id}/descendants`: the documents made from this one (depth 1; the API
+    /// lists at most ``descendantsCap``).
+    public func descendants(ofDocument id: String, inCollection collection: String) async throws -> [JSONValue] {
+        try await array(send("GET", ["collections", collection, "documents", id, "descendants"]), "descendants")
+    }
+
+    /// The most children `descendants` lists in one answer.
+    public static let descendantsCap = 100
+
+    /// `GET /v1/objects/{id}/documents`: every document made from the object.
+    public func documents(ofObject id: String) async throws -> [JSONValue] {
+        let answer = try await send("GET", ["objects", id, "documents"])
+        return try array(answer["results"] ?? answer["documents"] ?? .null, "the object's documents")
+    }
+
+    /// `GET /v1/objects/{id}/decomposition-tree`.
+    public func decompositionTree(ofObject id: String, includeDocumentIDs: Bool = false) async throws -> JSONValue {
+        try await send(
+            "GET", ["objects", id, "decomposition-tree"],
+            query: includeDocumentIDs ? [("include_document_ids", "true")] : [])
+    }
+
+    /// `GET /v1/collections/{id}/reconciliation?limit=`: the `CollectionReconciliationResponse`.
+    public func reconciliation(ofCollection id: String, limit: Int = 1000) async throws -> JSONValue {
+        try await send("GET", ["collections", id, "reconciliation"], query: [("limit", String(limit))])
+    }
+
+    private func array(_ value: JSONValue, _ what: String) throws -> [JSONValue] {
+        guard let items = value.arrayValue else {
+            throw MixpeekError(code: .invalidResponse, message: "the answer for \(what) is not a JSON array")
+        }
+        return items
+    }
+
     /// `POST /v1/buckets/{bucket}/objects/list`, every page.
     public func listObjects(inBucket bucket: String) async throws -> Listing {
         try await list(["buckets", bucket, "objects", "list"], idKey: "object_id", progress: nil)

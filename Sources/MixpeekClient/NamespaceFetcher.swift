@@ -17,15 +17,19 @@ public struct NamespaceFetcher: Sendable {
         /// Keep going when the API says a listing is incomplete (its `warnings`), recording it in
         /// ``Result/incomplete``; otherwise such a listing stops the fetch.
         public var allowIncomplete: Bool
+        /// Also fetch each collection's reconciliation (objects in against documents out).
+        public var reconciliation: Bool
 
         /// Creates options.
         public init(
-            collections: [String]? = nil, objects: Bool = false, concurrency: Int = 4, allowIncomplete: Bool = false
+            collections: [String]? = nil, objects: Bool = false, concurrency: Int = 4, allowIncomplete: Bool = false,
+            reconciliation: Bool = false
         ) {
             self.collections = collections
             self.objects = objects
             self.concurrency = max(1, concurrency)
             self.allowIncomplete = allowIncomplete
+            self.reconciliation = reconciliation
         }
     }
 
@@ -57,6 +61,8 @@ public struct NamespaceFetcher: Sendable {
         public var missingObjects: [String]
         /// Listings the API said were incomplete (only with ``Options/allowIncomplete``).
         public var incomplete: [IncompleteListing]
+        /// Each collection's `CollectionReconciliationResponse` (with ``Options/reconciliation``).
+        public var reconciliations: [JSONValue] = []
 
         /// Creates a result.
         public init(
@@ -121,6 +127,11 @@ public struct NamespaceFetcher: Sendable {
             collections: configurations, documents: documents, objects: [], duplicatesDropped: duplicates,
             missingObjects: [], incomplete: incomplete)
         if options.objects { try await fetchObjects(into: &result) }
+        if options.reconciliation {
+            result.reconciliations = try await Concurrently.map(ids.count, limit: options.concurrency) { position in
+                try await client.reconciliation(ofCollection: ids[position])
+            }
+        }
         return result
     }
 
@@ -226,6 +237,13 @@ public struct NamespaceFetcher: Sendable {
                 manifest = .object(object)
             }
             try AtomicFileWriter.write(manifest.serialized(.pretty) + "\n", to: staging + "/snapshot.json")
+            if !result.reconciliations.isEmpty {
+                let file: JSONValue = [
+                    CollectionReconciliation.fileKey: 1, "fetched_at": .string(formatter.string(from: now)),
+                    "collections": .array(result.reconciliations),
+                ]
+                try AtomicFileWriter.write(file.serialized(.pretty) + "\n", to: staging + "/reconciliation.json")
+            }
             if exists { try manager.removeItem(atPath: path) }
             try manager.moveItem(atPath: staging, toPath: path)
         } catch {

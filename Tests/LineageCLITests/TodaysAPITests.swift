@@ -125,4 +125,83 @@ struct TodaysAPITests {
             #expect(Document.userFields(inResponse: now.objectValue ?? [:]).fields["reviewed"] == nil, "\(mode)")
         }
     }
+
+    /// The ids of the nodes a `graph --format json` run wrote.
+    static func nodeIDs(_ path: String) throws -> Set<String> {
+        let value = try JSONValue(parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))), name: path)
+        return Set((value["nodes"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
+    }
+
+    @Test(
+        "graph --namespace draws one tree through the lineage endpoints, without listing, as from the files",
+        arguments: [
+            "@doc_20877f154fef3f4a728a", "+doc_20877f154fef3f4a728a", "doc_287e43c67f5bd214393f+",
+            "obj_59e6bef262237ddb301f",
+        ])
+    func treeThroughEndpoints(selection: String) throws {
+        let server = try ServedSandbox(["examples/data", "--namespace", "ns_sample", "--fail-rate", "0.1"])
+        defer { _ = server.stop() }
+        let work = try TemporaryDirectory()
+        let fromAPI = try CommandRunner.run(
+            [
+                "graph", "--namespace", "ns_sample", "--base-url", server.url, "--select", selection, "--format",
+                "json", "-o", work.file("api.json"),
+            ], environment: Self.environment)
+        #expect(fromAPI.status == 0, "\(fromAPI.standardError)")
+        #expect(fromAPI.standardError.contains("through the lineage endpoints"))
+        let fromFiles = try CommandRunner.run(
+            ["graph", "examples/data", "--select", selection, "--format", "json", "-o", work.file("files.json")])
+        #expect(fromFiles.status == 0, "\(fromFiles.standardError)")
+        let nodes = try Self.nodeIDs(work.file("api.json"))
+        let expected = try Self.nodeIDs(work.file("files.json"))
+        #expect(nodes.count > 1 && nodes == expected, "\(selection)")
+        let counts = try ApplyCommandTests.get(server.url + "/_sandbox/requests")
+        let paths = (counts["requests"]?.objectValue ?? [:]).keys
+        #expect(!paths.contains { $0.hasSuffix("/list") }, "no listing: \(paths)")
+    }
+
+    @Test(
+        "fetch --reconciliation stores what the API says; coverage.missing reports it, cross-checked with the snapshot")
+    func reconciliation() throws {
+        let source = try TemporaryDirectory()
+        for name in ["documents.jsonl", "collections.json"] {
+            try FileManager.default.copyItem(
+                atPath: Fixtures.repositoryRoot + "/examples/data/" + name, toPath: source.file(name))
+        }
+        var objects = try String(
+            contentsOfFile: Fixtures.repositoryRoot + "/examples/data/objects.jsonl", encoding: .utf8)
+        objects +=
+            #"{"object_id":"obj_failed","bucket_id":"bkt_videos","status":"FAILED","error":"decoder crashed","#
+            + #""created_at":"2026-01-01T00:00:00Z","metadata":{}}"# + "\n"
+        objects += #"{"object_id":"obj_idle","bucket_id":"bkt_videos","status":"COMPLETED","metadata":{}}"# + "\n"
+        _ = try source.write("objects.jsonl", objects)
+        let server = try ServedSandbox([source.path, "--namespace", "ns"])
+        defer { _ = server.stop() }
+        let work = try TemporaryDirectory()
+        let out = work.file("snapshot")
+        let fetched = try CommandRunner.run(
+            ["fetch", "--namespace", "ns", "--base-url", server.url, "--objects", "--reconciliation", "-o", out],
+            environment: Self.environment)
+        #expect(fetched.status == 0, "\(fetched.standardError)")
+        let audited = try CommandRunner.run(["audit", out, "--rules", "coverage.missing", "--format", "json"])
+        #expect(audited.status == 0, "warnings only: \(audited.standardError)")
+        let report = try JSONValue(parsing: Array(audited.standardOutput.utf8), name: "audit")
+        let findings = report["findings"]?.arrayValue ?? []
+        let byObject = Dictionary(
+            findings.compactMap { finding in finding["evidence"]?["object_id"]?.stringValue.map { ($0, finding) } },
+            uniquingKeysWith: { first, _ in first })
+        #expect(Set(byObject.keys) == ["obj_failed", "obj_idle"], "\(byObject.keys)")
+        let failed = try #require(byObject["obj_failed"])
+        #expect(failed["collection_id"] == "col_frames")
+        #expect(failed["evidence"]?["reason"] == "failed" && failed["evidence"]?["documents_in_snapshot"] == 0)
+        #expect((failed["evidence"]?["age_seconds"]?.intValue ?? 0) > 86_400)
+        #expect(failed["message"]?.stringValue?.contains("decoder crashed") == true)
+        #expect(byObject["obj_idle"]?["evidence"]?["reason"] == "no_document")
+        // A reconciliation that disagrees with the snapshot says so.
+        var file = try String(contentsOfFile: out + "/reconciliation.json", encoding: .utf8)
+        file = file.replacingOccurrences(of: "obj_idle", with: "obj_59e6bef262237ddb301f")
+        try file.write(toFile: out + "/reconciliation.json", atomically: true, encoding: .utf8)
+        let stale = try CommandRunner.run(["audit", out, "--rules", "coverage.missing", "--all"])
+        #expect(stale.standardOutput.contains("but the snapshot holds"), "\(stale.standardOutput)")
+    }
 }

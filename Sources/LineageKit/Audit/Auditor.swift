@@ -29,7 +29,7 @@ public struct Auditor: Sendable {
         OrphanMissingParentRule(), OrphanMissingRootRule(), OrphanNoLineageRule(), MismatchRootRule(),
         MismatchSourceRule(), MismatchCollectionRule(), MismatchPathRule(), MismatchParentRule(),
         MismatchPipelineRule(), MismatchTimestampRule(), CycleRule(), MetadataDriftRule(),
-        IngestionIncompleteRule(), UncheckedReferenceRule(), PartialCoverageRule(),
+        IngestionIncompleteRule(), UncheckedReferenceRule(), PartialCoverageRule(), CoverageMissingRule(),
     ]
 
     /// The rules that run, in documentation order.

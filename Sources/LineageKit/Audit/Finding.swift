@@ -39,7 +39,9 @@ public struct Finding: Sendable, Hashable {
     /// The key a baseline matches findings by: rule and document (or collection, for findings
     /// about a whole collection).
     public var baselineKey: String {
-        let subject = documentID ?? collectionID ?? evidence["bucket_id"]?.stringValue ?? ""
+        var subject = documentID ?? collectionID ?? evidence["bucket_id"]?.stringValue ?? ""
+        // Findings about one object in a collection (coverage.missing) are told apart by it.
+        if documentID == nil, let object = evidence["object_id"]?.stringValue { subject += "\u{1F}" + object }
         return "\(rule)\u{1F}\(documentID == nil ? "namespace" : "document")\u{1F}\(subject)"
     }
 

@@ -86,9 +86,14 @@ public struct DecompositionGraph: Sendable {
     /// For each node, its collection's position in ``collectionIDs`` (documents only; -1 otherwise).
     let collectionOfNode: [Int32]
 
+    /// What the API said of each collection's conservation (from the snapshot), for
+    /// `coverage.missing`.
+    public var reconciliations: [CollectionReconciliation] = []
+
     /// Builds the graph of a snapshot.
     public init(snapshot: Snapshot) {
         self.init(documents: snapshot.documents, objects: snapshot.objects, collections: snapshot.collections)
+        reconciliations = snapshot.reconciliations
     }
 
     /// Builds the graph of documents, objects and collection configurations.

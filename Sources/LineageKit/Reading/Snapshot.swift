@@ -6,17 +6,20 @@ public struct Snapshot: Sendable {
     public var objects: [BucketObject]
     /// The collection configurations, in input order, each id once.
     public var collections: [CollectionConfig]
+    /// What the API said of each collection's conservation, when fetched (`reconciliation.json`).
+    public var reconciliations: [CollectionReconciliation]
     /// What was read, and what was skipped or merged on the way.
     public var report: ReadReport
 
     /// Creates a snapshot.
     public init(
         documents: [Document] = [], objects: [BucketObject] = [], collections: [CollectionConfig] = [],
-        report: ReadReport = ReadReport()
+        reconciliations: [CollectionReconciliation] = [], report: ReadReport = ReadReport()
     ) {
         self.documents = documents
         self.objects = objects
         self.collections = collections
+        self.reconciliations = reconciliations
         self.report = report
     }
 }

@@ -131,6 +131,7 @@ struct RecordChunk: Sendable {
     var documents: [Document] = []
     var objects: [BucketObject] = []
     var collections: [CollectionConfig] = []
+    var reconciliations: [CollectionReconciliation] = []
     var problems: [LineageKitError] = []
     var skipped = 0
     /// Lines in this chunk, for turning chunk-relative lines into file lines.
@@ -153,6 +154,7 @@ struct RecordCollector {
     private var documents: [Document] = []
     private var objects: [BucketObject] = []
     private var collections: [CollectionConfig] = []
+    private var reconciliations: [CollectionReconciliation] = []
     private var report = ReadReport()
 
     init(options: SnapshotReader.Options) {
@@ -193,6 +195,7 @@ struct RecordCollector {
         documents.moveAppend(from: &chunk.documents)
         objects.append(contentsOf: chunk.objects)
         collections.append(contentsOf: chunk.collections)
+        reconciliations.append(contentsOf: chunk.reconciliations)
     }
 
     mutating func finish() throws -> Snapshot {
@@ -203,7 +206,9 @@ struct RecordCollector {
         collections = try deduplicate(collections, kind: "collection", id: { $0.id }, location: { $0.location }) {
             $0.json
         }
-        return Snapshot(documents: documents, objects: objects, collections: collections, report: report)
+        return Snapshot(
+            documents: documents, objects: objects, collections: collections, reconciliations: reconciliations,
+            report: report)
     }
 
     private mutating func deduplicate<Item>(

@@ -16,6 +16,7 @@ struct WholeFileReader {
                 case nil: return
                 case UInt8(ascii: "{") where Self.isLineageFile(buffer, at: scanner.index):
                     state.chunk.isLineageFile = true
+                    try Self.readReconciliations(&scanner, into: &state.chunk)
                     return
                 case UInt8(ascii: "["):
                     try scanner.readArray { scanner in try state.decodeNext(&scanner) }
@@ -69,7 +70,19 @@ struct WholeFileReader {
     private static let restSkipped = " (the rest of this input was not read)"
 
     /// Keys that mark a file LineageKit itself wrote (a baseline, a plan, a snapshot manifest).
-    static let lineageFileKeys: [StaticString] = ["lineage_baseline", "lineage_plan", "lineage_snapshot"]
+    static let lineageFileKeys: [StaticString] = [
+        "lineage_baseline", "lineage_plan", "lineage_snapshot", "lineage_reconciliation",
+    ]
+
+    /// The collections' reconciliations, when the file is the one `fetch --reconciliation` writes.
+    private static func readReconciliations(_ scanner: inout JSONScanner, into chunk: inout RecordChunk) throws {
+        let value = try scanner.parseValue()
+        guard value[CollectionReconciliation.fileKey] != nil else { return }
+        let fetchedAt = value["fetched_at"]?.stringValue
+        for entry in value["collections"]?.arrayValue ?? [] {
+            chunk.reconciliations.append(try CollectionReconciliation(response: entry, fetchedAt: fetchedAt))
+        }
+    }
 
     /// Whether the object at `offset` is a file LineageKit wrote rather than records.
     private static func isLineageFile(_ buffer: UnsafeRawBufferPointer, at offset: Int) -> Bool {

@@ -42,6 +42,31 @@ public struct NodeSelector: Sendable, CustomStringConvertible {
         }
     }
 
+    /// What the API's lineage endpoints can answer for an expression of one term that names a
+    /// document or object: the node, and how far to widen it.
+    public struct TreeRequest: Sendable, Equatable {
+        /// The document or object id.
+        public var id: String
+        /// Ancestors to add: `nil` none; `.some(nil)` all; `.some(n)` up to n steps.
+        public var ancestors: Int??
+        /// Descendants to add, likewise.
+        public var descendants: Int??
+        /// Whether the whole tree of the node's root object is wanted (`@DOC`, or an object id).
+        public var wholeTree: Bool
+    }
+
+    /// The tree request, when the expression is one `DOC`, `+DOC`, `DOC+`, `N+DOC+M` or `@DOC`
+    /// term (or an object id); `nil` for anything else (collections, rules, unions).
+    public var treeRequest: TreeRequest? {
+        guard alternatives.count == 1, alternatives[0].count == 1, case .id(let id) = alternatives[0][0].atom else {
+            return nil
+        }
+        let term = alternatives[0][0]
+        return TreeRequest(
+            id: id, ancestors: term.ancestors, descendants: term.descendants,
+            wholeTree: term.wholeTree || id.hasPrefix("obj_"))
+    }
+
     private static func term(_ text: String) throws -> Term {
         var rest = Substring(text)
         func fail(_ why: String) -> LineageKitError {

@@ -27,6 +27,13 @@ struct FetchCommand: AsyncParsableCommand {
     @Flag(help: "Also fetch the root objects the documents name.")
     var objects = false
 
+    @Flag(
+        help: """
+            Also fetch each collection's reconciliation (source objects against documents) into \
+            reconciliation.json, for the coverage.missing rule.
+            """)
+    var reconciliation = false
+
     @Option(name: .shortAndLong, help: ArgumentHelp("The snapshot directory to write.", valueName: "dir"))
     var output: String
 
@@ -46,7 +53,7 @@ struct FetchCommand: AsyncParsableCommand {
         var api = self.api
         api.namespace = api.namespace ?? ProcessInfo.processInfo.environment["MIXPEEK_NAMESPACE"]
         let started = Date()
-        let (result, client) = try await api.fetch(objects: objects)
+        let (result, client) = try await api.fetch(objects: objects, reconciliation: reconciliation)
         try NamespaceFetcher.write(
             result, to: output, namespace: client.configuration.namespace,
             baseURL: client.configuration.baseURL.absoluteString, overwrite: force)
@@ -55,6 +62,7 @@ struct FetchCommand: AsyncParsableCommand {
         var summary =
             "lineage: fetched \(result.documents.count) documents, \(result.collections.count) collections"
         if objects { summary += ", \(result.objects.count) objects" }
+        if reconciliation { summary += ", \(result.reconciliations.count) reconciliations" }
         summary += String(
             format: " in %.1f s (%d requests, %d retried) into %@", seconds, counts.requests, counts.retries, output)
         StandardError.print(summary)

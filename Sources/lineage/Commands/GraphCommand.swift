@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LineageKit
 import LineageRender
+import MixpeekClient
 
 /// `lineage graph`: draws part of a namespace's decomposition graph.
 struct GraphCommand: AsyncParsableCommand {
@@ -88,7 +89,7 @@ struct GraphCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let snapshot = try await input.readSnapshot()
+        let snapshot = try await readSnapshot()
         let graph = DecompositionGraph(snapshot: snapshot)
         let findings = noFindings ? [] : try Auditor().audit(graph).findings
         let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? graph.nodes
@@ -134,6 +135,33 @@ struct GraphCommand: AsyncParsableCommand {
             bytes = try GraphvizRenderer.render(components: pieces, format: format)
         }
         try emit(bytes, description: "\(nodes.count) node(s) as \(chosen.rawValue)")
+    }
+
+    /// The inputs, or the API. A selection of one document's tree, ancestors or descendants
+    /// (`@DOC`, `+DOC`, `DOC+`) read from the API comes through the lineage endpoints, without
+    /// listing the namespace.
+    private func readSnapshot() async throws -> Snapshot {
+        guard input.inputs.isEmpty, input.api.isGiven, level == .documents,
+            let request = try select.flatMap({ try NodeSelector($0).treeRequest })
+        else { return try await input.readSnapshot() }
+        let client = try input.api.client()
+        let tree = try await TreeFetcher(client: client).fetch(request)
+        let fetched = tree.fetched
+        StandardError.print(
+            "lineage: read \(fetched.documents.count) document(s) of \(request.id)'s tree through the lineage "
+                + "endpoints (\(client.requestCounts.requests) requests), without listing the namespace")
+        if !tree.cappedChildren.isEmpty {
+            StandardError.print(
+                "lineage: warning: the API lists at most \(MixpeekClient.descendantsCap) children per document, and "
+                    + "\(tree.cappedChildren.count) document(s) reached it (e.g. \(tree.cappedChildren[0])); more may exist"
+            )
+        }
+        let name = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
+        return try SnapshotReader(options: .init(keepGoing: input.keepGoing)).read([
+            .bytes(JSONValue.jsonLines(fetched.documents), name: "documents of \(name)"),
+            .bytes(JSONValue.jsonLines(fetched.objects), name: "objects of \(name)"),
+            .bytes(JSONValue.jsonLines(fetched.collections), name: "collections of \(name)"),
+        ])
     }
 
     /// The pieces with --engine, except that a piece too big for dot is laid out with sfdp.

@@ -52,14 +52,14 @@ struct APIOptions: ParsableArguments {
     }
 
     /// Fetches what these options name, with a progress bar on a terminal.
-    func fetch(objects: Bool) async throws -> (NamespaceFetcher.Result, MixpeekClient) {
+    func fetch(objects: Bool, reconciliation: Bool = false) async throws -> (NamespaceFetcher.Result, MixpeekClient) {
         let client = try client()
         let progress = ProgressBar(label: "documents")
         let fetcher = NamespaceFetcher(
             client: client,
             options: .init(
                 collections: collections.isEmpty ? nil : collections, objects: objects, concurrency: concurrency,
-                allowIncomplete: allowIncomplete))
+                allowIncomplete: allowIncomplete, reconciliation: reconciliation))
         let result = try await fetcher.fetch { count, total in progress.update(count, of: total) }
         progress.finish()
         if result.duplicatesDropped > 0 {

@@ -1,0 +1,73 @@
+/// `coverage.missing` (warning): a source object the API says produced no document in a
+/// collection, with the API's reason (`no_document`, `failed`, `processing`, `skipped`,
+/// `unknown`) and the object's age, per object and collection.
+///
+/// It reads what `lineage fetch --reconciliation` stored (`reconciliation.json`) and stays silent
+/// without it. Each finding is cross-checked against the snapshot: when the snapshot does hold
+/// documents of the collection made from the object (the reconciliation is older than the
+/// documents, or wrong), the message and evidence say so.
+public struct CoverageMissingRule: AuditRule {
+    /// The stable rule id.
+    public let id = "coverage.missing"
+    /// The severity of this rule's findings.
+    public let severity = Severity.warning
+    /// When the rule fires, in one line.
+    public let summary = "the API's reconciliation lists a source object that produced no document"
+
+    /// Creates the rule.
+    public init() {}
+
+    /// Checks the namespace as a whole.
+    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+        let graph = context.graph
+        for reconciliation in graph.reconciliations.sorted(by: { $0.collectionID < $1.collectionID }) {
+            for discrepancy in reconciliation.discrepancies {
+                let held = graph.documentNodes(withRootObject: discrepancy.objectID)
+                    .filter { $0.collectionID == reconciliation.collectionID }
+                var message = "object \(discrepancy.objectID)"
+                if let bucket = discrepancy.bucketID { message += " (\(bucket))" }
+                message += " produced no document in \(reconciliation.collectionID): \(discrepancy.reason)"
+                var details: [String] = []
+                if let status = discrepancy.status { details.append("status \(status)") }
+                if let age = discrepancy.ageSeconds { details.append(Self.describe(age: age) + " old") }
+                if !details.isEmpty { message += " (" + details.joined(separator: ", ") + ")" }
+                if let error = discrepancy.error { message += ": " + error }
+                if !held.isEmpty {
+                    message +=
+                        "; but the snapshot holds \(held.count) document(s) of it there, so the "
+                        + "reconciliation is older than the documents"
+                }
+                var evidence: JSONObject = [
+                    "object_id": .string(discrepancy.objectID),
+                    "bucket_id": discrepancy.bucketID.map(JSONValue.string) ?? .null,
+                    "reason": .string(discrepancy.reason), "status": discrepancy.status.map(JSONValue.string) ?? .null,
+                    "age_seconds": discrepancy.ageSeconds.map { .number(JSONNumber($0)) } ?? .null,
+                    "error": discrepancy.error.map(JSONValue.string) ?? .null,
+                    "documents_in_snapshot": .number(JSONNumber(held.count)),
+                    "source_object_count": .number(JSONNumber(reconciliation.sourceObjectCount)),
+                    "produced_object_count": .number(JSONNumber(reconciliation.producedObjectCount)),
+                    "discrepancies_truncated": .bool(reconciliation.discrepanciesTruncated),
+                ]
+                if let fetchedAt = reconciliation.fetchedAt { evidence["fetched_at"] = .string(fetchedAt) }
+                findings.append(
+                    Finding(
+                        rule: id, severity: severity, documentID: nil, collectionID: reconciliation.collectionID,
+                        message: message, evidence: evidence))
+            }
+        }
+    }
+
+    /// `3 s`, `4.2 min`, `5.1 h`, `2.0 d`.
+    static func describe(age seconds: Double) -> String {
+        func tenths(_ value: Double) -> String {
+            let scaled = Int((value * 10).rounded())
+            return "\(scaled / 10).\(scaled % 10)"
+        }
+        switch seconds {
+        case ..<120: return "\(Int(seconds)) s"
+        case ..<7200: return tenths(seconds / 60) + " min"
+        case ..<172_800: return tenths(seconds / 3600) + " h"
+        default: return tenths(seconds / 86400) + " d"
+        }
+    }
+}

@@ -21,15 +21,21 @@ struct CrashConsistencyTests {
     static let environment = ["MIXPEEK_API_KEY": "sk_test"]
 
     @Test("seeded schedules of kills, torn lines, concurrent runs and third-party edits lose nothing")
-    func schedules() throws {
+    func schedules() async throws {
         let count = Int(ProcessInfo.processInfo.environment["LINEAGE_CRASH_SCHEDULES"] ?? "") ?? 3
         let firstSeed = UInt64(ProcessInfo.processInfo.environment["LINEAGE_CRASH_SEED"] ?? "") ?? 1
-        let fixture = try Fixture()
-        var tally = Tally()
-        for seed in firstSeed..<firstSeed + UInt64(count) {
-            var schedule = Schedule(fixture: fixture, seed: seed)
-            try schedule.run(into: &tally)
+        let (tally, failures) = try await OffPool.run {
+            let fixture = try Fixture()
+            var tally = Tally()
+            var failures: [String] = []
+            for seed in firstSeed..<firstSeed + UInt64(count) {
+                var schedule = Schedule(fixture: fixture, seed: seed)
+                try schedule.run(into: &tally)
+                failures += schedule.failures
+            }
+            return (tally, failures)
         }
+        #expect(failures.isEmpty, "\(failures.count) failure(s):\n\(failures.prefix(20).joined(separator: "\n"))")
         print(
             "crash consistency: \(count) schedule(s) run (seeds \(firstSeed)...\(firstSeed + UInt64(count) - 1)): "
                 + "\(tally.kills) kill(s), \(tally.tears) torn line(s), \(tally.concurrent) concurrent start(s) "
@@ -38,7 +44,7 @@ struct CrashConsistencyTests {
     }
 
     /// What the schedules did, for the summary line.
-    struct Tally {
+    struct Tally: Sendable {
         var kills = 0
         var tears = 0
         var concurrent = 0
@@ -47,11 +53,11 @@ struct CrashConsistencyTests {
     }
 
     /// A snapshot, a plan over some of its documents, and the documents' ids.
-    struct Fixture {
+    struct Fixture: Sendable {
         let directory: TemporaryDirectory
         let snapshot: String
         let plan: String
-        let documents: [(collection: String, id: String)]
+        let documents: [Reference]
 
         init() throws {
             directory = try TemporaryDirectory()
@@ -64,7 +70,7 @@ struct CrashConsistencyTests {
             }
             let chosen = try SnapshotReader().read(.path(snapshot)).documents.filter { $0.userField("title") != nil }
                 .prefix(8)
-            documents = chosen.map { ($0.collectionID, $0.id) }
+            documents = chosen.map { Reference(collection: $0.collectionID, id: $0.id) }
             let lines = chosen.enumerated().map { index, document in
                 var line: JSONObject = [
                     "collection_id": .string(document.collectionID), "document_id": .string(document.id),
@@ -80,6 +86,12 @@ struct CrashConsistencyTests {
         }
     }
 
+    /// A document by collection and id.
+    struct Reference: Sendable {
+        let collection: String
+        let id: String
+    }
+
     struct Failure: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
@@ -90,6 +102,12 @@ struct CrashConsistencyTests {
         let fixture: Fixture
         let seed: UInt64
         var random: SeededRandom
+        /// What went wrong, checked on the test's task afterwards.
+        var failures: [String] = []
+
+        mutating func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+            if !condition { failures.append("seed \(seed): " + message()) }
+        }
 
         init(fixture: Fixture, seed: UInt64) {
             self.fixture = fixture
@@ -121,11 +139,11 @@ struct CrashConsistencyTests {
                 let now = try get(server, document)
                 let ours = try patchCount(server, document) - (edited[document.id] ?? 0)
                 if edited[document.id] != nil {
-                    #expect(fields(now)["reviewed"] == "third party", "seed \(seed) \(document.id)")
-                    #expect(ours <= 1, "seed \(seed): \(document.id) patched \(ours) times")
+                    check(fields(now)["reviewed"] == "third party", "\(document.id)")
+                    check(ours <= 1, "\(document.id) patched \(ours) times")
                 } else {
-                    #expect(fields(now) == planned[document.id], "seed \(seed) \(document.id) is exactly planned")
-                    #expect(ours == 1, "seed \(seed): \(document.id) patched \(ours) times")
+                    check(fields(now) == planned[document.id], "\(document.id) is exactly planned")
+                    check(ours == 1, "\(document.id) patched \(ours) times")
                 }
             }
             try disturb(
@@ -135,11 +153,11 @@ struct CrashConsistencyTests {
             for document in fixture.documents {
                 let now = try get(server, document)
                 if edited[document.id] != nil {
-                    #expect(fields(now)["reviewed"] == "third party", "seed \(seed) \(document.id)")
+                    check(fields(now)["reviewed"] == "third party", "\(document.id)")
                 } else {
-                    #expect(now == original[document.id], "seed \(seed): \(document.id) is back to its original JSON")
+                    check(now == original[document.id], "\(document.id) is back to its original JSON")
                     let ours = try patchCount(server, document)
-                    #expect(ours == 2, "seed \(seed): \(document.id) patched \(ours) times (apply + undo)")
+                    check(ours == 2, "\(document.id) patched \(ours) times (apply + undo)")
                 }
             }
         }
@@ -168,7 +186,7 @@ struct CrashConsistencyTests {
                     tally.concurrent += 1
                     for run in [first, second] where run.process.terminationStatus == 2 {
                         let said = run.errors()
-                        #expect(said.contains("is in use by lineage"), "seed \(seed): \(said)")
+                        check(said.contains("is in use by lineage"), "\(said)")
                         tally.refused += 1
                     }
                 default:
@@ -248,11 +266,11 @@ struct CrashConsistencyTests {
             Document.userFields(inResponse: document.objectValue ?? [:]).fields
         }
 
-        func get(_ server: ServedSandbox, _ document: (collection: String, id: String)) throws -> JSONValue {
+        func get(_ server: ServedSandbox, _ document: Reference) throws -> JSONValue {
             try send(server, "GET", "/v1/collections/\(document.collection)/documents/\(document.id)", body: nil)
         }
 
-        func patch(_ server: ServedSandbox, _ document: (collection: String, id: String), _ body: JSONValue) throws {
+        func patch(_ server: ServedSandbox, _ document: Reference, _ body: JSONValue) throws {
             _ = try send(server, "PATCH", "/v1/collections/\(document.collection)/documents/\(document.id)", body: body)
         }
 
@@ -273,7 +291,7 @@ struct CrashConsistencyTests {
         }
 
         /// PATCHes of a document the sandbox applied (faults left out).
-        func patchCount(_ server: ServedSandbox, _ document: (collection: String, id: String)) throws -> Int {
+        func patchCount(_ server: ServedSandbox, _ document: Reference) throws -> Int {
             guard let url = URL(string: server.url + "/_sandbox/requests") else { return -1 }
             let counts = try JSONValue(parsing: [UInt8](HTTP.send(URLRequest(url: url)).body), name: "counts")
             let key = "PATCH /v1/collections/\(document.collection)/documents/\(document.id)"

@@ -220,7 +220,9 @@ private struct Recorder {
         } catch let error as MixpeekError where !Context.stopsTheRun(error) {
             if form == .metadata, let accepted = Self.acceptedKeys(error), !accepted.contains("metadata") {
                 // The server refuses `metadata` and names what it takes: nothing was written.
-                try await note("failed", attempt: attempt, detail: error.description)
+                try await note(
+                    "failed", attempt: attempt,
+                    detail: "refused with 422 extra_forbidden, accepting \(accepted.joined(separator: ", ")): \(error)")
                 context.warn?(
                     "\(documentID): the server refuses a metadata body (it accepts \(accepted.joined(separator: ", "))); "
                         + "sending the user fields at the body's root")

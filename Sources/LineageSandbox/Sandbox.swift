@@ -43,6 +43,12 @@ public actor Sandbox {
         /// Older behaviour we once assumed: a current-shape document's user fields may also be sent
         /// at the body's root.
         case any
+        /// No API date: a server taking user fields only at the body's root, refusing a `metadata`
+        /// key with 422 `extra_forbidden` naming the accepted keys. Exercises apply's fallback.
+        case root
+        /// No API date: as ``root``, but a `metadata` key is ignored and named in `warnings`.
+        /// Exercises apply's reading of warnings.
+        case rootWarn = "root-warn"
     }
 
     /// How a request whose `X-Namespace` does not resolve is answered.
@@ -466,6 +472,26 @@ public actor Sandbox {
             } else if !others.isEmpty {
                 warnings.append("ignored keys not declared by the body: " + others.joined(separator: ", "))
             }
+        case .root, .rootWarn:
+            if patch["metadata"] != nil {
+                let accepted = JSONValue.array(["<user field names>"])
+                guard options.patchKeys == .rootWarn else {
+                    return json(
+                        422,
+                        [
+                            "detail": [
+                                [
+                                    "type": "extra_forbidden", "loc": ["body", "metadata"],
+                                    "msg": "Extra inputs are not permitted; accepted keys: user fields",
+                                    "ctx": ["accepted": accepted],
+                                ]
+                            ]
+                        ])
+                }
+                warnings.append("ignored keys not declared by the body: metadata")
+            }
+            sent = JSONObject()
+            for key in others where !Document.systemRootFieldNames.contains(key) { sent[key] = patch[key] }
         }
         var fields = options.patchSemantics == .merge ? current : JSONObject()
         for (key, value) in sent {

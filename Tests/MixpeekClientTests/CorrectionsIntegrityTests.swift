@@ -388,7 +388,7 @@ struct CorrectionsIntegrityTests {
 
     @Test(
         "the metadata body is right under every PATCH-key behaviour the API has had",
-        arguments: Sandbox.PatchKeys.allCases, Sandbox.PatchSemantics.allCases)
+        arguments: [Sandbox.PatchKeys.metadata, .warn, .any], Sandbox.PatchSemantics.allCases)
     func metadataBodyEverywhere(keys: Sandbox.PatchKeys, semantics: Sandbox.PatchSemantics) async throws {
         let directory = try Self.snapshot(current: #""x":1,"gone":true"#, legacy: #""x":1,"gone":true"#)
         var lines = ""
@@ -408,5 +408,45 @@ struct CorrectionsIntegrityTests {
         }
         let journal = try String(contentsOfFile: directory.file("j.jsonl"), encoding: .utf8)
         #expect(journal.contains(#""form":"metadata""#))
+    }
+
+    @Test("a documented 422 extra_forbidden naming other keys falls back to the root form, journaled, and undo follows")
+    func fallbackToRootForm() async throws {
+        let directory = try Self.snapshot(current: #""x":1,"gone":true"#, legacy: #""x":1,"gone":true"#)
+        var lines = ""
+        for document in ["doc_now", "doc_old"] {
+            lines += #"{"collection_id":"col_a","document_id":"\#(document)","set":{"x":2},"unset":["gone"]}"# + "\n"
+        }
+        let (plan, _) = try Self.plan(directory, patches: lines)
+        let journal = directory.file("j.jsonl")
+        try await ClientOverHTTPTests.withSandbox(directory.path, options: .init(patchKeys: .root)) { client, sandbox in
+            let original = await sandbox.allDocuments()
+            let warnings = Mutex<[String]>([])
+            let summary = try await PlanApplier(client: client).apply(
+                plan, journalPath: journal, options: .init(warn: { text in warnings.withLock { $0.append(text) } }))
+            #expect(summary.count("applied") == 2, "\(summary.line)")
+            #expect(
+                warnings.withLock { $0.count } == 2 && warnings.withLock { $0[0].contains("refuses a metadata body") })
+            let text = try String(contentsOfFile: journal, encoding: .utf8)
+            #expect(text.contains(#""form":"root""#) && text.contains("extra_forbidden"))
+            let undone = try await PlanApplier(client: client).undo(journalPath: journal)
+            #expect(undone.count("restored") == 2, "\(undone.line)")
+            #expect(Set(await sandbox.allDocuments()) == Set(original))
+        }
+    }
+
+    @Test("an answer whose warnings name ignored keys is a write that did not happen")
+    func ignoredKeysWarning() async throws {
+        let directory = try Self.snapshot(current: #""x":1"#, legacy: #""x":1"#)
+        let (plan, _) = try Self.plan(
+            directory, patches: #"{"collection_id":"col_a","document_id":"doc_now","set":{"x":2}}"# + "\n")
+        try await ClientOverHTTPTests.withSandbox(directory.path, options: .init(patchKeys: .rootWarn)) {
+            client, sandbox in
+            let summary = try await PlanApplier(client: client).apply(plan, journalPath: directory.file("j.jsonl"))
+            #expect(summary.count("failed") == 1 && summary.needsAttention, "\(summary.line)")
+            let detail = summary.outcomes.first?.detail ?? ""
+            #expect(detail.contains("the server warned") && detail.contains("ignored keys"), "\(detail)")
+            #expect(await sandbox.document("doc_now", inCollection: "col_a")?["x"] == 1)
+        }
     }
 }

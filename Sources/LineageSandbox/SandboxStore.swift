@@ -54,7 +54,9 @@ struct SandboxStore: Sendable {
             }
             if collectionIndex[collection] == nil {
                 collectionIndex[collection] = collections.count
-                collections.append(Entry(["collection_id": .string(collection)]))
+                // A collection the snapshot has no configuration for: its id and name, which readers
+                // take for a collection without a configuration.
+                collections.append(Entry(["collection_id": .string(collection), "collection_name": .string(collection)]))
             }
             let position = documents[collection, default: []].count
             documentIndex[collection, default: [:]][id] = position

@@ -204,4 +204,24 @@ struct TodaysAPITests {
         let stale = try CommandRunner.run(["audit", out, "--rules", "coverage.missing", "--all"])
         #expect(stale.standardOutput.contains("but the snapshot holds"), "\(stale.standardOutput)")
     }
+
+    @Test("a namespace served without collection configurations fetches into a snapshot every command reads")
+    func collectionsWithoutConfiguration() throws {
+        let source = try TemporaryDirectory()
+        try FileManager.default.copyItem(
+            atPath: Fixtures.repositoryRoot + "/examples/data/documents.jsonl", toPath: source.file("documents.jsonl"))
+        let server = try ServedSandbox([source.path, "--namespace", "ns"])
+        defer { _ = server.stop() }
+        let work = try TemporaryDirectory()
+        let fetched = try CommandRunner.run(
+            ["fetch", "--namespace", "ns", "--base-url", server.url, "-o", work.file("snapshot")],
+            environment: Self.environment)
+        #expect(fetched.status == 0, "\(fetched.standardError)")
+        let stats = try CommandRunner.run(["stats", work.file("snapshot"), "--format", "json"])
+        #expect(stats.status == 0, "\(stats.standardError)")
+        let value = try JSONValue(parsing: Array(stats.standardOutput.utf8), name: "stats")
+        #expect(
+            value["documents"]?.intValue == 202 || stats.standardOutput.contains("202"),
+            "\(stats.standardOutput.prefix(300))")
+    }
 }

@@ -196,7 +196,7 @@ struct RecordDecoder {
                 fields.hasObjectID = true
             } else if key == "bucket_id" {
                 fields.hasBucketID = true
-            } else if key == "source" || key == "feature_extractor" {
+            } else if key == "source" || key == "feature_extractor" || key == "collection_name" {
                 fields.hasCollectionConfigField = true
             } else if key == "feature_extractor_id" {
                 fields.hasFeatureExtractorID = true

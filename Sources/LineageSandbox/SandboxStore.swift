@@ -56,7 +56,8 @@ struct SandboxStore: Sendable {
                 collectionIndex[collection] = collections.count
                 // A collection the snapshot has no configuration for: its id and name, which readers
                 // take for a collection without a configuration.
-                collections.append(Entry(["collection_id": .string(collection), "collection_name": .string(collection)]))
+                let minimal: JSONValue = ["collection_id": .string(collection), "collection_name": .string(collection)]
+                collections.append(Entry(minimal))
             }
             let position = documents[collection, default: []].count
             documentIndex[collection, default: [:]][id] = position

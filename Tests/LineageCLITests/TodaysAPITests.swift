@@ -221,7 +221,7 @@ struct TodaysAPITests {
         #expect(stats.status == 0, "\(stats.standardError)")
         let value = try JSONValue(parsing: Array(stats.standardOutput.utf8), name: "stats")
         #expect(
-            value["documents"]?.intValue == 202 || stats.standardOutput.contains("202"),
+            value["documents"]?.intValue == 202 && value["collections"]?.intValue == 5,
             "\(stats.standardOutput.prefix(300))")
     }
 }

@@ -435,6 +435,36 @@ struct CorrectionsIntegrityTests {
         }
     }
 
+    @Test("undo meets the API's later dates too: a 422 falls back, an ignored-keys warning is a failed restore")
+    func undoAcrossDates() async throws {
+        let directory = try Self.snapshot(current: #""x":1"#, legacy: #""x":1"#)
+        var lines = ""
+        for document in ["doc_now", "doc_old"] {
+            lines += #"{"collection_id":"col_a","document_id":"\#(document)","set":{"x":2}}"# + "\n"
+        }
+        let (plan, _) = try Self.plan(directory, patches: lines)
+        let journal = directory.file("j.jsonl")
+        try await ClientOverHTTPTests.withSandbox(directory.path, options: .init(persist: true)) { client, _ in
+            let applied = try await PlanApplier(client: client).apply(plan, journalPath: journal)
+            #expect(applied.count("applied") == 2, "\(applied.line)")
+        }
+        // The server now ignores `metadata` and says so: the restore did not happen, and says why.
+        try await ClientOverHTTPTests.withSandbox(directory.path, options: .init(patchKeys: .rootWarn)) {
+            client, sandbox in
+            let undone = try await PlanApplier(client: client).undo(journalPath: journal)
+            #expect(undone.count("failed") == 2 && undone.needsAttention, "\(undone.line)")
+            #expect(undone.outcomes.allSatisfy { $0.detail?.contains("ignored keys") == true })
+            #expect(await sandbox.document("doc_now", inCollection: "col_a")?["x"] == 2)
+        }
+        // The server refuses `metadata` with a documented 422: undo falls back and restores.
+        try await ClientOverHTTPTests.withSandbox(directory.path, options: .init(patchKeys: .root)) { client, sandbox in
+            let undone = try await PlanApplier(client: client).undo(journalPath: journal)
+            #expect(undone.count("restored") == 2, "\(undone.line)")
+            #expect(await sandbox.document("doc_now", inCollection: "col_a")?["x"] == 1)
+            #expect(await sandbox.document("doc_old", inCollection: "col_a")?["metadata"]?["x"] == 1)
+        }
+    }
+
     @Test("an answer whose warnings name ignored keys is a write that did not happen")
     func ignoredKeysWarning() async throws {
         let directory = try Self.snapshot(current: #""x":1"#, legacy: #""x":1"#)

@@ -47,7 +47,7 @@ for size in $sizes; do
     esac
     dir="bench-data/$size"
     if [ ! -f "$dir/documents.jsonl" ]; then
-        "$bin/lineage" sample --out "$dir" --videos "$objects" --articles "$objects" --seed 12 --shape mixed >&2
+        "$bin/lineage" sample -o "$dir" --videos "$objects" --articles "$objects" --seed 12 --shape mixed >&2
     fi
     if [ "$fetch" -eq 1 ]; then
         served=$(mktemp)

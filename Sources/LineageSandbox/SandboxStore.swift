@@ -34,7 +34,12 @@ struct SandboxStore: Sendable {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw LineageKitError(code: .unreadableInput, message: "\(directory) is not a snapshot directory")
+            let exists = manager.fileExists(atPath: directory)
+            throw LineageKitError(
+                code: .unreadableInput,
+                message: exists
+                    ? "\(directory) is a file, not a snapshot directory (give the directory lineage fetch wrote)"
+                    : "\(directory) does not exist (give a snapshot directory, such as lineage fetch writes)")
         }
         for value in try Self.records(at: directory + "/collections.json") {
             guard let id = value.objectValue?["collection_id"]?.stringValue else {

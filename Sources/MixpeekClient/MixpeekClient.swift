@@ -271,11 +271,15 @@ public struct MixpeekClient: Sendable {
             } catch let error as MixpeekError {
                 throw error
             } catch {
-                let reason = configuration.redacted(String(describing: error))
+                // Foundation's error text (NSError dumps, "Code=-1004") never reaches the user.
+                let (reason, hopeless) = Self.connectionFailure(error)
+                let failure = MixpeekError(
+                    code: .transport, message: "cannot connect to \(configuration.baseURL.absoluteString): \(reason)",
+                    request: label)
+                // Refused connections and unknown hosts rarely heal in seconds: a short retry only.
                 try await pause(
-                    attempt: attempt, retryAfter: nil, started: started, label: label,
-                    failure: MixpeekError(code: .transport, message: "the connection failed: \(reason)", request: label)
-                )
+                    attempt: attempt, retryAfter: nil, started: started, label: label, failure: failure,
+                    maximumAttempts: hopeless ? min(3, configuration.retry.maximumAttempts) : nil)
                 continue
             }
             if (200..<300).contains(response.status) {
@@ -302,10 +306,11 @@ public struct MixpeekClient: Sendable {
 
     /// Waits before the next attempt, or throws `failure` when the attempts or the deadline run out.
     private func pause(
-        attempt: Int, retryAfter: Double?, started: Date, label: String, failure: MixpeekError
+        attempt: Int, retryAfter: Double?, started: Date, label: String, failure: MixpeekError,
+        maximumAttempts: Int? = nil
     ) async throws {
         let policy = configuration.retry
-        guard attempt < policy.maximumAttempts else {
+        guard attempt < (maximumAttempts ?? policy.maximumAttempts) else {
             throw MixpeekError(
                 code: failure.code, message: failure.message + " (gave up after \(attempt) attempts)",
                 status: failure.status, request: label, body: failure.body)
@@ -318,7 +323,31 @@ public struct MixpeekClient: Sendable {
                 status: failure.status, request: label)
         }
         counters.retry()
+        configuration.onRetry?("\(failure.message); retrying (attempt \(attempt + 1))")
         try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+    }
+
+    /// A failed connection in a few words, and whether retrying for long is pointless.
+    static func connectionFailure(_ error: any Error) -> (reason: String, hopeless: Bool) {
+        let code: URLError.Code
+        if let urlError = error as? URLError {
+            code = urlError.code
+        } else if (error as NSError).domain == NSURLErrorDomain {
+            code = URLError.Code(rawValue: (error as NSError).code) ?? .unknown
+        } else {
+            return ("the connection failed", false)
+        }
+        switch code {
+        case .cannotConnectToHost: return ("connection refused (is the server running?)", true)
+        case .cannotFindHost, .dnsLookupFailed: return ("the host name does not resolve", true)
+        case .notConnectedToInternet: return ("no network connection", true)
+        case .timedOut: return ("no answer within the timeout", false)
+        case .networkConnectionLost: return ("the connection was lost", false)
+        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
+            .serverCertificateHasUnknownRoot, .serverCertificateNotYetValid:
+            return ("the TLS handshake failed (certificate or protocol)", true)
+        default: return ("the connection failed (URL error \(code.rawValue))", false)
+        }
     }
 
     /// The error a non-2xx response stands for, from either error body the API uses.

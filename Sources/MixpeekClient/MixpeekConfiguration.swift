@@ -12,6 +12,8 @@ public struct MixpeekConfiguration: Sendable, CustomStringConvertible {
     public var pageSize: Int
     /// How failed requests are retried.
     public var retry: RetryPolicy
+    /// Hears a sentence before each retry (what failed, which attempt comes), for a progress line.
+    public var onRetry: (@Sendable (String) -> Void)?
 
     /// The default base URL.
     public static let defaultBaseURL = "https://api.mixpeek.com"

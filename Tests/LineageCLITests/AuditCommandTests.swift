@@ -10,7 +10,7 @@ struct AuditCommandTests {
         let directory = try TemporaryDirectory()
         let result = try CommandRunner.run(
             [
-                "sample", "--out", directory.path, "--videos", "4", "--articles", "4", "--defects", "1", "--shape",
+                "sample", "-o", directory.path, "--videos", "4", "--articles", "4", "--defects", "1", "--shape",
                 "mixed",
             ])
         #expect(result.status == 0, "\(result.standardError)")
@@ -20,7 +20,7 @@ struct AuditCommandTests {
     @Test("a clean namespace exits 0; findings at --fail-on exit 1")
     func exitCodes() throws {
         let directory = try TemporaryDirectory()
-        #expect(try CommandRunner.run(["sample", "--out", directory.path]).status == 0)
+        #expect(try CommandRunner.run(["sample", "-o", directory.path]).status == 0)
         let clean = try CommandRunner.run(["audit", directory.path])
         #expect(clean.status == 0, "\(clean.standardOutput)")
         #expect(clean.standardOutput.contains("No findings."))
@@ -109,7 +109,7 @@ struct AuditCommandTests {
     func text() throws {
         let directory = try TemporaryDirectory()
         let made = try CommandRunner.run(
-            ["sample", "--out", directory.path, "--videos", "12", "--articles", "12", "--defects", "12"])
+            ["sample", "-o", directory.path, "--videos", "12", "--articles", "12", "--defects", "12"])
         #expect(made.status == 0, "\(made.standardError)")
         let capped = try CommandRunner.run(["audit", directory.path])
         #expect(capped.standardOutput.contains("… and 2 more"))

@@ -74,15 +74,15 @@ struct StatsCommandTests {
         let directory = try TemporaryDirectory()
         let out = directory.file("ns")
         let first = try CommandRunner.run([
-            "sample", "--out", out, "--videos", "1", "--articles", "1", "--shape", "2025-11",
+            "sample", "-o", out, "--videos", "1", "--articles", "1", "--shape", "2025-11",
         ])
         #expect(first.status == 0, "\(first.standardError)")
         let stats = try CommandRunner.run(["stats", out, "--format", "json"])
         #expect(stats.standardOutput.contains(#""2025-11""#))
-        let again = try CommandRunner.run(["sample", "--out", out])
+        let again = try CommandRunner.run(["sample", "-o", out])
         #expect(again.status == 2)
         #expect(again.standardError.contains("already exists"))
-        let forced = try CommandRunner.run(["sample", "--out", out, "--force"])
+        let forced = try CommandRunner.run(["sample", "-o", out, "--force"])
         #expect(forced.status == 0)
     }
 }

@@ -425,3 +425,11 @@ struct JSONSyntaxError: Swift.Error, Sendable {
     let offset: Int
     let message: String
 }
+
+extension JSONScanner {
+    /// The length of a UTF-8 byte-order mark at the start of `bytes` (3), or 0. Readers skip it
+    /// silently: editors on some systems write one, and JSON itself never starts with it.
+    static func byteOrderMarkLength(_ bytes: UnsafeRawBufferPointer) -> Int {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    }
+}

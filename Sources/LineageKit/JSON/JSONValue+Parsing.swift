@@ -9,7 +9,7 @@ extension JSONValue {
     ///   naming `name`, line and column.
     public init(parsing bytes: [UInt8], name: String) throws {
         self = try bytes.withUnsafeBytes { buffer in
-            var scanner = JSONScanner(bytes: buffer)
+            var scanner = JSONScanner(bytes: buffer, start: JSONScanner.byteOrderMarkLength(buffer))
             do {
                 let value = try scanner.parseValue()
                 if scanner.peek() != nil {

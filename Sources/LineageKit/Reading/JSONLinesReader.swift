@@ -97,6 +97,9 @@ struct JSONLinesReader {
     ) -> Bool {
         var start = range.lowerBound
         var end = range.upperBound
+        if fileOffset + start == 0 {
+            start += JSONScanner.byteOrderMarkLength(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+        }
         while start < end, Self.isWhitespace(bytes[start]) { start += 1 }
         while end > start, Self.isWhitespace(bytes[end - 1]) { end -= 1 }
         guard start < end else { return true }

@@ -50,6 +50,16 @@ final class OpenFile: @unchecked Sendable {
         return done
     }
 
+    /// The first byte that is not whitespace or a byte-order mark, within the first 64 KiB.
+    func firstSignificantByte() throws -> UInt8? {
+        var buffer = [UInt8](repeating: 0, count: min(size, 64 * 1024))
+        let count = try read(into: &buffer, at: 0, count: buffer.count, fileOffset: 0)
+        let skip = buffer.withUnsafeBytes {
+            JSONScanner.byteOrderMarkLength(UnsafeRawBufferPointer(rebasing: $0[0..<count]))
+        }
+        return buffer[skip..<count].first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+    }
+
     /// The whole file.
     func readAll() throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: size)

@@ -98,7 +98,8 @@ public struct SnapshotReader: Sendable {
         let handle = try OpenFile(path: path)
         let origin = RecordOrigin(
             name: path, content: .file(size: handle.size, modificationTime: handle.modificationTime))
-        if path.hasSuffix(".jsonl") {
+        // A .jsonl file holding one JSON array (a common mix-up) is read as the .json reader would.
+        if path.hasSuffix(".jsonl"), try handle.firstSignificantByte() != UInt8(ascii: "[") {
             collector.noteFile(path, bytes: handle.size)
             var chunks = try JSONLinesReader(origin: origin, handle: handle, options: options).read()
             collector.reserve(documents: chunks.reduce(0) { $0 + $1.documents.count })

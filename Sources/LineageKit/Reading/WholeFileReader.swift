@@ -10,7 +10,7 @@ struct WholeFileReader {
     func read() -> RecordChunk {
         var state = State(origin: origin, keepGoing: keepGoing, maximumProblems: maximumReportedProblems)
         bytes.withUnsafeBytes { buffer in
-            var scanner = JSONScanner(bytes: buffer)
+            var scanner = JSONScanner(bytes: buffer, start: JSONScanner.byteOrderMarkLength(buffer))
             do {
                 switch scanner.peek() {
                 case nil: return

@@ -13,13 +13,15 @@ struct SampleCommand: ParsableCommand {
             each atomically, and never replaces existing files without --force.
 
             Examples:
-              lineage sample --out /tmp/ns
-              lineage sample --out /tmp/big --videos 11000 --articles 2000 --shape mixed --seed 7
-              lineage sample --out /tmp/broken --videos 6 --articles 6 --defects 2
+              lineage sample -o /tmp/ns
+              lineage sample -o /tmp/big --videos 11000 --articles 2000 --seed 7
+              lineage sample -o /tmp/broken --videos 6 --articles 6 --defects 2
             """
     )
 
-    @Option(help: "The directory to write into (created if needed).")
+    @Option(
+        name: [.short, .customLong("output"), .customLong("out", withSingleDash: false)],
+        help: ArgumentHelp("The directory to write into (created if needed); --out is the old name.", valueName: "dir"))
     var out: String
 
     @Option(help: "Video objects to generate.")

@@ -18,6 +18,10 @@ struct APIOptions: ParsableArguments {
     @Flag(help: "Allow plain http:// to a host other than this machine.")
     var insecure = false
 
+    /// Not an option: said here so that trying it gets a useful answer instead of "Unknown option".
+    @Option(name: .customLong("api-key"), help: .hidden)
+    var apiKeyArgument: String?
+
     @Option(name: .customLong("collection"), help: "A collection to fetch (repeat for more); default all.")
     var collections: [String] = []
 
@@ -38,6 +42,11 @@ struct APIOptions: ParsableArguments {
     var isGiven: Bool { namespace != nil }
 
     func validate() throws {
+        if apiKeyArgument != nil {
+            throw ValidationError(
+                "There is no --api-key: other users of the machine can read a command's arguments. Set "
+                    + "MIXPEEK_API_KEY, or give --api-key-file FILE (the key on its first line).")
+        }
         if allCollections, !collections.isEmpty {
             throw ValidationError("Give --collection or --all-collections, not both.")
         }
@@ -48,7 +57,8 @@ struct APIOptions: ParsableArguments {
     func client() throws -> MixpeekClient {
         MixpeekClient(
             configuration: try MixpeekConfiguration.resolve(
-                baseURL: baseURL, namespace: namespace, apiKeyFile: apiKeyFile, insecure: insecure))
+                baseURL: baseURL, namespace: namespace, apiKeyFile: apiKeyFile, insecure: insecure
+            ).sayingRetriesOnTerminal())
     }
 
     /// Fetches what these options name, with a progress bar on a terminal.
@@ -68,5 +78,15 @@ struct APIOptions: ParsableArguments {
             )
         }
         return (result, client)
+    }
+}
+
+extension MixpeekConfiguration {
+    /// The configuration, telling a terminal on standard error about each retry.
+    func sayingRetriesOnTerminal() -> MixpeekConfiguration {
+        guard isatty(FileHandle.standardError.fileDescriptor) == 1 else { return self }
+        var configuration = self
+        configuration.onRetry = { StandardError.print("lineage: " + $0 + "…") }
+        return configuration
     }
 }

@@ -48,7 +48,8 @@ struct TargetOptions: ParsableArguments {
         }
         return MixpeekClient(
             configuration: try MixpeekConfiguration.resolve(
-                baseURL: baseURL, namespace: namespace, apiKeyFile: apiKeyFile, insecure: insecure))
+                baseURL: baseURL, namespace: namespace, apiKeyFile: apiKeyFile, insecure: insecure
+            ).sayingRetriesOnTerminal())
     }
 
     private static func normalized(_ url: String) -> String {

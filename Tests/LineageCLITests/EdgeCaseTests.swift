@@ -81,4 +81,46 @@ struct EdgeCaseTests {
         let sample = try CommandRunner.run(["sample", "-o", directory.file("ns"), "--videos", "1", "--articles", "1"])
         #expect(sample.status == 0 && FileManager.default.fileExists(atPath: directory.file("ns/documents.jsonl")))
     }
+
+    @Test(
+        "graph and report check format and output path before any work, and leave no file",
+        arguments: [
+            (["graph", "examples/data", "--level", "collections", "-o", "OUT/p.json"], "not json"),
+            (["graph", "examples/data", "--level", "collections", "-o", "OUT/p.mmd"], "not mermaid"),
+            (["graph", "examples/data", "-o", "OUT/tree.svgz"], "known extensions"),
+            (["graph", "examples/data", "-o", "OUT/missing/tree.svg"], "does not exist"),
+            (["graph", "examples/data", "-o", "OUT/existing.svg"], "already exists"),
+            (["report", "examples/data", "-o", "OUT/missing/r.html"], "does not exist"),
+            (["report", "examples/data", "-o", "OUT"], "is a directory"),
+            (["plan", "examples/data", "-o", "OUT/existing.svg"], "already exists"),
+        ])
+    func outputCheckedFirst(arguments: [String], message: String) throws {
+        let directory = try TemporaryDirectory()
+        _ = try directory.write("existing.svg", "keep me")
+        let result = try CommandRunner.run(arguments.map { $0.replacingOccurrences(of: "OUT", with: directory.path) })
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+        #expect(!result.standardError.contains("Audited") && !result.standardError.contains("wrote"))
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(left == ["existing.svg"], "no output or temporary file: \(left)")
+        #expect(try String(contentsOfFile: directory.file("existing.svg"), encoding: .utf8) == "keep me")
+    }
+
+    @Test(
+        "a selection that matches nothing is an error that suggests what was meant",
+        arguments: [
+            ("rule:cycl", "did you mean rule:cycle?"),
+            ("colection:col_frames", "unknown prefix 'colection:'"),
+            ("doc_20877f154fef3f4a728b", "did you mean doc_20877f154fef3f4a728a?"),
+            ("collection:col_frame", "did you mean col_frames?"),
+            ("rule:drift.*&collection:col_frames", "matched nothing"),
+        ])
+    func emptySelection(selection: String, message: String) throws {
+        let directory = try TemporaryDirectory()
+        let result = try CommandRunner.run(
+            ["graph", "examples/data", "--select", selection, "-o", directory.file("s.dot")])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+        #expect(!FileManager.default.fileExists(atPath: directory.file("s.dot")))
+    }
 }

@@ -95,7 +95,13 @@ public struct NodeSelector: Sendable, CustomStringConvertible {
         if rest.hasPrefix("collection:") {
             atom = .collection(String(rest.dropFirst("collection:".count)))
         } else if rest.hasPrefix("rule:") {
-            atom = .rule(String(rest.dropFirst("rule:".count)))
+            let pattern = String(rest.dropFirst("rule:".count))
+            guard Auditor.allRules.contains(where: { Glob.matches(pattern, $0.id) }) else {
+                let ids = Auditor.allRules.map(\.id)
+                let nearest = Self.nearest(to: pattern, in: ids).map { "did you mean rule:\($0)? " } ?? ""
+                throw fail("matches no rule; \(nearest)rules are \(ids.joined(separator: ", "))")
+            }
+            atom = .rule(pattern)
         } else {
             atom = .id(String(rest))
         }
@@ -116,7 +122,38 @@ public struct NodeSelector: Sendable, CustomStringConvertible {
             }
             selected.formUnion(common ?? [])
         }
+        guard !selected.isEmpty else {
+            throw LineageKitError(
+                code: .invalidArgument,
+                message: "the selection '\(description)' matched nothing (a rule: term selects documents with "
+                    + "findings of that rule, and there are none; terms joined by & may share no node)")
+        }
         return selected.sorted().map { graph.nodes[$0] }
+    }
+
+    /// The candidate closest to `text` by edit distance, when it is close enough to be a typo.
+    static func nearest(to text: String, in candidates: [String]) -> String? {
+        let target = Array(text.utf8)
+        var best: (String, Int)?
+        for candidate in candidates {
+            let distance = editDistance(target, Array(candidate.utf8))
+            if distance <= max(2, target.count / 3), distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+        }
+        return best?.0
+    }
+
+    private static func editDistance(_ left: [UInt8], _ right: [UInt8]) -> Int {
+        if left.isEmpty { return right.count }
+        var previous = Array(0...right.count)
+        var current = [Int](repeating: 0, count: right.count + 1)
+        for (i, a) in left.enumerated() {
+            current[0] = i + 1
+            for (j, b) in right.enumerated() {
+                current[j + 1] = min(previous[j + 1] + 1, current[j] + 1, previous[j] + (a == b ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[right.count]
     }
 
     private func evaluate(_ term: Term, in graph: DecompositionGraph, findings: [Finding]) throws -> Set<Int> {
@@ -129,15 +166,26 @@ public struct NodeSelector: Sendable, CustomStringConvertible {
             } else if let node = graph.node(.object(id)) {
                 base = [node]
                 whole = true
-            } else {
+            } else if let colon = id.firstIndex(of: ":"), id[..<colon].allSatisfy(\.isLetter) {
                 throw LineageKitError(
-                    code: .invalidArgument, message: "selection names \(id), which is not a document or object here")
+                    code: .invalidArgument,
+                    message:
+                        "selection term '\(id)': unknown prefix '\(id[...colon])'; terms are an id (doc_…, obj_…), "
+                        + "collection:NAME or rule:GLOB")
+            } else {
+                let nearest =
+                    Self.nearest(to: id, in: graph.nodes.map(\.id.rawID)).map { "; did you mean \($0)?" } ?? ""
+                throw LineageKitError(
+                    code: .invalidArgument,
+                    message: "selection names \(id), which is not a document or object here\(nearest)")
             }
         case .collection(let name):
             base = graph.documentNodes(inCollection: name)
             guard !base.isEmpty else {
+                let nearest = Self.nearest(to: name, in: graph.collectionIDs).map { "; did you mean \($0)?" } ?? ""
                 throw LineageKitError(
-                    code: .invalidArgument, message: "selection names collection \(name), which has no documents here")
+                    code: .invalidArgument,
+                    message: "selection names collection \(name), which has no documents here\(nearest)")
             }
         case .rule(let pattern):
             let ids = Set(findings.filter { Glob.matches(pattern, $0.rule) }.compactMap(\.documentID))

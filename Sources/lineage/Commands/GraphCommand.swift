@@ -50,8 +50,8 @@ struct GraphCommand: AsyncParsableCommand {
     @Option(help: "Layout engine for svg, png and pdf.")
     var engine: GraphvizRenderer.Engine = .dot
 
-    @Option(help: "Above this many nodes, draw the collection level instead, and say so.")
-    var maxNodes = 200_000
+    @Option(help: "Above this many nodes, draw svg, png or pdf at the collection level instead, and say so.")
+    var maxNodes = 20_000
 
     /// Above this many nodes, one connected piece is laid out with sfdp: dot's time grows faster
     /// than linearly (docs/benchmarks.md).
@@ -74,18 +74,23 @@ struct GraphCommand: AsyncParsableCommand {
 
     func validate() throws {
         if collapse < 0 { throw ValidationError("--collapse cannot be negative.") }
+        if maxNodes < 1 { throw ValidationError("--max-nodes must be at least 1.") }
         if level == .collections, select != nil {
             throw ValidationError("--select picks documents; the collection level always shows the whole pipeline.")
         }
-        if level == .collections, let format, [.mermaid, .json].contains(format) {
-            throw ValidationError("--level collections draws dot, svg, png or pdf.")
+        let chosen = try resolvedFormat()
+        if level == .collections, [.mermaid, .json].contains(chosen) {
+            throw ValidationError(
+                "The collection level is drawn as dot, svg, png or pdf, not \(chosen.rawValue) (\(output.map { "from " + $0 } ?? "--format")); "
+                    + "--format \(chosen.rawValue) is for --level documents.")
         }
-        if positions, format != .json, !(output ?? "").lowercased().hasSuffix(".json") {
+        if positions, chosen != .json {
             throw ValidationError("--positions adds layout positions to --format json.")
         }
-        if output == nil, let format, [.png, .pdf].contains(format) {
-            throw ValidationError("--format \(format.rawValue) writes binary data: give a file with -o.")
+        if output == nil, [.png, .pdf].contains(chosen) {
+            throw ValidationError("--format \(chosen.rawValue) writes binary data: give a file with -o.")
         }
+        if let output { try OutputPath.check(output, force: force) }
     }
 
     func run() async throws {
@@ -191,20 +196,25 @@ struct GraphCommand: AsyncParsableCommand {
         StandardError.print("lineage: wrote \(description) to \(output)")
     }
 
+    /// The format: `--format`, else the one mapping of file extensions, else DOT.
     private func resolvedFormat() throws -> Format {
         if let format { return format }
         guard let output else { return .dot }
         let suffix = (output as NSString).pathExtension.lowercased()
-        switch suffix {
-        case "gv": return .dot
-        case "mmd": return .mermaid
-        default:
-            guard let format = Format(rawValue: suffix) else {
-                throw ValidationError("Cannot tell the format from '\(output)'; give --format.")
-            }
-            return format
+        guard let format = Self.formatsByExtension[suffix] else {
+            let known = Self.formatsByExtension.keys.sorted().map { "." + $0 }.joined(separator: ", ")
+            throw ValidationError(
+                "Cannot tell the format from '\(output)' (known extensions: \(known)); give --format "
+                    + Format.allCases.map(\.rawValue).joined(separator: "|") + ".")
         }
+        return format
     }
+
+    /// Every file extension `-o` understands, and its format.
+    static let formatsByExtension: [String: Format] = [
+        "dot": .dot, "gv": .dot, "mmd": .mermaid, "mermaid": .mermaid, "json": .json, "svg": .svg, "png": .png,
+        "pdf": .pdf,
+    ]
 }
 
 extension GraphvizRenderer.Engine: ExpressibleByArgument {}

@@ -47,6 +47,10 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Replace the plan file if it exists.")
     var force = false
 
+    func validate() throws {
+        try OutputPath.check(output, force: force)
+    }
+
     func run() async throws {
         let snapshot = try await input.readSnapshot()
         let graph = DecompositionGraph(snapshot: snapshot)

@@ -40,6 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func validate() throws {
         if maxTrees < 0 || maxFindings < 1 { throw ValidationError("--max-trees ≥ 0 and --max-findings ≥ 1.") }
+        try OutputPath.check(output, force: force)
     }
 
     func run() async throws {

@@ -145,7 +145,7 @@ public struct DOTWriter: Sendable {
                 position[node.index] = vertices.count
                 vertices.append(
                     Vertex(
-                        name: node.id.rawID,
+                        name: DOTWriter.nodeName(node.id.rawID),
                         statement: writer.statement(of: node, in: graph, colour: colour, findings: found),
                         cluster: writer.clusterKey(of: node, in: graph)))
             }
@@ -159,7 +159,9 @@ public struct DOTWriter: Sendable {
                 guard let parent = position[summary.parent.index] else {
                     continue
                 }
-                let id = "collapsed:\(summary.parent.id.rawID):\(summary.collection)"
+                let id =
+                    "collapsed:" + DOTWriter.nodeName(summary.parent.id.rawID) + ":"
+                    + DOTWriter.nodeName(summary.collection)
                 let attributes = [
                     ("id", id), ("shape", "folder"),
                     ("label", writer.truncate("\(summary.collection) ×\(summary.count)")),
@@ -256,7 +258,7 @@ public struct DOTWriter: Sendable {
     private func statement(
         of node: DecompositionGraph.Node, in graph: DecompositionGraph, colour: [String: String], findings: [Finding]
     ) -> String {
-        var attributes: [(String, String)] = [("id", node.id.rawID)]
+        var attributes: [(String, String)] = [("id", Self.nodeName(node.id.rawID))]
         let short = String(node.id.rawID.prefix(12))
         switch node.kind {
         case .object, .ghostObject:
@@ -286,7 +288,7 @@ public struct DOTWriter: Sendable {
             tooltip += "\n" + findings.map(\.rule).joined(separator: ", ")
         }
         attributes.append(("tooltip", tooltip))
-        return Self.statement(named: node.id.rawID, attributes)
+        return Self.statement(named: Self.nodeName(node.id.rawID), attributes)
     }
 
     /// `"name" [key="value", ...];` and a newline, every part quoted.
@@ -410,6 +412,55 @@ public struct DOTWriter: Sendable {
         // A string of no more bytes than the limit has no more characters either.
         if text.utf8.count <= options.maximumLabelLength || text.count <= options.maximumLabelLength { return text }
         return String(text.prefix(options.maximumLabelLength - 1)) + "…"
+    }
+
+    /// The DOT node name and SVG `id` of a node id: letters, digits, `_`, `.` and `-` as they are,
+    /// every other UTF-8 byte as `%XX` (so `%` itself is `%25`). Distinct ids stay distinct
+    /// (`doc_x\ty`, `doc_x y` and `doc_&amp;` each keep their own node), and nothing in the name
+    /// is touched by DOT quoting or Graphviz's XML escaping. ``rawID(fromNodeName:)`` reverses it.
+    public static func nodeName(_ rawID: String) -> String {
+        let plain = rawID.utf8.allSatisfy(isPlainNameByte)
+        if plain { return rawID }
+        var out = ""
+        out.reserveCapacity(rawID.utf8.count * 3)
+        let digits = Array("0123456789ABCDEF".unicodeScalars)
+        for byte in rawID.utf8 {
+            if isPlainNameByte(byte) {
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                out.unicodeScalars.append("%")
+                out.unicodeScalars.append(digits[Int(byte >> 4)])
+                out.unicodeScalars.append(digits[Int(byte & 0xF)])
+            }
+        }
+        return out
+    }
+
+    /// The node id a ``nodeName(_:)`` stands for.
+    public static func rawID(fromNodeName name: String) -> String {
+        guard name.utf8.contains(UInt8(ascii: "%")) else { return name }
+        var bytes: [UInt8] = []
+        var utf8 = Array(name.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "%"), utf8.count >= 2,
+                let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func isPlainNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"):
+            true
+        default: false
+        }
     }
 
     /// A DOT double-quoted string: quotes and backslashes escaped, newlines as `\n`, and other

@@ -96,7 +96,7 @@ public enum GraphvizRenderer {
                     let width = Double(PackedGraph.attribute(of: current, "width") ?? "") ?? 0
                     let height = Double(PackedGraph.attribute(of: current, "height") ?? "") ?? 0
                     if center.count >= 2 {
-                        positions[String(cString: agnameof(current))] = NodePosition(
+                        positions[DOTWriter.rawID(fromNodeName: String(cString: agnameof(current)))] = NodePosition(
                             x: center[0], y: center[1], width: width * 72, height: height * 72)
                     }
                     node = agnxtnode(graph, current)

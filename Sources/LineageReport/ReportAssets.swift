@@ -147,13 +147,24 @@ extension ReportWriter {
             panel.hidden = false;
           }
           // Opens the tree holding `id`, outlines its node and scrolls to it.
+          // The SVG id of a document id, as DOTWriter.nodeName makes it: letters, digits, _ . - as
+          // they are, every other UTF-8 byte as %XX.
+          function nodeName(id) {
+            var out = "";
+            new TextEncoder().encode(id).forEach(function (b) {
+              var c = String.fromCharCode(b);
+              out += /^[A-Za-z0-9_.-]$/.test(c) ? c : "%" + (b < 16 ? "0" : "") + b.toString(16).toUpperCase();
+            });
+            return out;
+          }
           function locate(id) {
             var doc = data.documents[id];
             if (!doc || doc.root === null || data.trees[doc.root] === undefined) { return false; }
             var tree = $("details#tree-" + data.trees[doc.root]);
             tree.open = true;
             var node = null;
-            tree.querySelectorAll("g.node").forEach(function (g) { if (g.id === id) { node = g; } });
+            var name = nodeName(id);
+            tree.querySelectorAll("g.node").forEach(function (g) { if (g.id === name) { node = g; } });
             document.querySelectorAll("g.highlight").forEach(function (g) { g.classList.remove("highlight"); });
             if (node) { node.classList.add("highlight"); node.scrollIntoView({ block: "center", inline: "center" }); }
             else { tree.scrollIntoView(); }

@@ -57,6 +57,38 @@ struct ReportBrowserTests {
         #expect(!none.contains("class=\"finding-row"))
     }
 
+    @Test("#doc= outlines each of a corpus of ids that differ only in whitespace, controls or entities")
+    func hostileIDsOutlined() throws {
+        let directory = try TemporaryDirectory()
+        let ids = ["doc_x\ty", "doc_x y", "doc_x\ry", "doc_&amp;", "doc_&", "doc_%26", "doc_<b>"]
+        var lines = [#"{"object_id":"obj_h","bucket_id":"bkt_h","metadata":{}}"#]
+        for id in ids {
+            let document: JSONValue = [
+                "document_id": .string(id), "collection_id": "col_h",
+                "_internal": [
+                    "lineage": ["root_object_id": "obj_h", "root_bucket_id": "bkt_h", "source_type": "bucket"],
+                    "metadata": ["ingestion_status": "PROCESSING"],
+                ],
+            ]
+            lines.append(document.serialized())
+        }
+        let input = try directory.write("data.jsonl", lines.joined(separator: "\n") + "\n")
+        let report = directory.file("report.html")
+        let made = try CommandRunner.run(["report", input, "-o", report])
+        #expect(made.status == 0, "\(made.standardError)")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        for id in ids {
+            #expect(html.contains("id=\"\(DOTWriterName.of(id))\""), "\(id) is one node of its own")
+        }
+        for id in ids {
+            let fragment = id.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? id
+            let dom = try Browser.dumpDOM("file://" + report + "#doc=" + fragment)
+            #expect(
+                dom.contains("<g id=\"\(DOTWriterName.of(id))\" class=\"node document highlight\">"),
+                "\(id) is outlined")
+        }
+    }
+
     @Test("a corpus of hostile metadata runs no script of its own")
     func hostileCorpus() throws {
         let directory = try TemporaryDirectory()
@@ -82,5 +114,21 @@ struct ReportBrowserTests {
         #expect(!dom.contains("data-pwned=\""), "no injected script ran")
         #expect(dom.contains("class=\"finding-row"), "the hostile documents are in the table")
         #expect(dom.contains("&lt;script&gt;document.body.setAttribute"), "shown as text")
+    }
+}
+
+/// `DOTWriter.nodeName`, written again here so the test does not take the renderer's word for it.
+enum DOTWriterName {
+    static func of(_ id: String) -> String {
+        var out = ""
+        for byte in id.utf8 {
+            let plain =
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                || [UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-")].contains(byte)
+            out += plain ? String(UnicodeScalar(byte)) : String(format: "%%%02X", byte)
+        }
+        return out
     }
 }

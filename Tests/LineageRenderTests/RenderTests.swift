@@ -95,10 +95,29 @@ struct RenderTests {
         let dot = DOTWriter().dot(of: graph)
         let svg = try GraphvizRenderer.render(dot: dot, format: .svg)
         let ids = try Self.xmlIDs(svg)
-        #expect(ids.contains("doc_<script>alert(1)</script>"))
+        for id in hostile {
+            #expect(ids.contains(DOTWriter.nodeName(id)), "\(id)")
+            #expect(DOTWriter.rawID(fromNodeName: DOTWriter.nodeName(id)) == id, "\(id) round-trips")
+        }
         #expect(ids.contains("42doc"))
         #expect(!String(decoding: svg, as: UTF8.self).contains("<script>"))
         #expect(DOTWriter.quote("a\"b\\c\nd\u{0}") == #""a\"b\\c\nd""#)
+    }
+
+    @Test("ids that differ only in whitespace, control characters or entities stay distinct nodes and SVG ids")
+    func distinctIDs() throws {
+        let hostile = ["doc_x\ty", "doc_x y", "doc_x\ry", "doc_&amp;", "doc_&", "doc_%26", "doc_x%20y"]
+        let documents = hostile.map { id in
+            Document(
+                id: id, collectionID: "col_a", shape: .current,
+                statements: [LineageStatement(place: .internal, rootObjectID: "obj_1", sourceType: .bucket)],
+                raw: RawJSON(bytes: []))
+        }
+        let graph = DecompositionGraph(documents: documents)
+        let svg = try GraphvizRenderer.render(dot: DOTWriter().dot(of: graph), format: .svg)
+        let nodeIDs = try Self.xmlIDs(svg).filter { $0.hasPrefix("doc_") }
+        #expect(nodeIDs.count == hostile.count, "\(nodeIDs)")
+        #expect(Set(nodeIDs.map(DOTWriter.rawID(fromNodeName:))) == Set(hostile))
     }
 
     @Test("wide leaf fan-outs collapse into a summary node; documents with findings stay visible")

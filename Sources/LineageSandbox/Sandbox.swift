@@ -133,6 +133,9 @@ public actor Sandbox {
     private var server: HTTPServer?
     private var task: Task<Void, any Error>?
 
+    /// The largest request body the sandbox takes (1 MiB), answered 413 beyond.
+    static let maximumBodySize = 1 << 20
+
     /// The largest page the API serves, and its offset cap.
     static let maximumPageSize = 1000
     static let offsetCap = 10_000
@@ -243,6 +246,12 @@ public actor Sandbox {
             return response
         }
         let body = (try? await request.bodyData).map { [UInt8]($0) } ?? []
+        guard body.count <= Self.maximumBodySize else {
+            return error(
+                413, "PayloadTooLargeError",
+                "Request body of \(body.count) bytes is over the limit of \(Self.maximumBodySize) bytes",
+                ["limit": .number(JSONNumber(Self.maximumBodySize))])
+        }
         return route(method, segments, query: request.query, body: body)
     }
 
@@ -445,7 +454,16 @@ public actor Sandbox {
         }
         let (atRoot, current) = Document.userFields(inResponse: document)
         let others = patch.keys.filter { $0 != "metadata" }
+        if let system = others.first(where: { Document.systemRootFieldNames.contains($0) }),
+            options.patchKeys != .metadata
+        {
+            return fastAPIError(["body", system], "System fields cannot be changed through PATCH", type: "value_error")
+        }
         var sent = patch["metadata"]?.objectValue ?? JSONObject()
+        if atRoot, let system = sent.keys.first(where: { Document.systemRootFieldNames.contains($0) }) {
+            return fastAPIError(
+                ["body", "metadata", system], "\(system) is a system field, not a user field", type: "value_error")
+        }
         var warnings: [String] = []
         switch options.patchKeys {
         case .metadata:

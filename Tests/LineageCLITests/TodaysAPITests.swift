@@ -224,4 +224,31 @@ struct TodaysAPITests {
             value["documents"]?.intValue == 202 && value["collections"]?.intValue == 5,
             "\(stats.standardOutput.prefix(300))")
     }
+
+    @Test("serve answers a body over 1 MiB with 413, and a PATCH of a non-object or system field with 422")
+    func serveRefusesBadBodies() throws {
+        let (snapshot, _, _, directory) = try CorrectionsCLITests.namespace(count: 1)
+        defer { withExtendedLifetime(directory) {} }
+        let current = try #require(
+            try SnapshotReader().read(.path(snapshot)).documents.first { $0.shape == .current })
+        let server = try ServedSandbox([snapshot, "--patch-keys", "any"])
+        defer { _ = server.stop() }
+        let path = "/v1/collections/\(current.collectionID)/documents/\(current.id)"
+        let cases: [(String, Int, String)] = [
+            (#"{"metadata": "str"}"#, 422, "valid dictionary"),
+            (#"{"_internal": {}}"#, 422, "System fields"),
+            (#"{"metadata": {"_internal": 1}}"#, 422, "system field"),
+            (#"{"metadata": {"x": ""# + String(repeating: "a", count: 1 << 20) + #""}}"#, 413, "PayloadTooLarge"),
+        ]
+        for (body, status, message) in cases {
+            var request = URLRequest(url: try #require(URL(string: server.url + path)))
+            request.httpMethod = "PATCH"
+            request.httpBody = Data(body.utf8)
+            let answer = HTTP.send(request)
+            #expect(answer.status == status, "\(body.prefix(40))")
+            #expect(String(decoding: answer.body, as: UTF8.self).contains(message), "\(body.prefix(40))")
+        }
+        let now = try ApplyCommandTests.get(server.url + path)
+        #expect(now["_internal"]?.objectValue != nil, "the document is untouched")
+    }
 }

@@ -57,8 +57,11 @@ public struct NamespaceFetcher: Sendable {
         public var objects: [JSONValue]
         /// Items seen twice during listings and dropped.
         public var duplicatesDropped: Int
-        /// Root objects the documents name that the API does not have.
+        /// Root objects the documents name that the API has in none of the buckets looked in.
         public var missingObjects: [String]
+        /// Root objects not in the bucket documents name but found in another: the documents'
+        /// bucket is wrong, not the object missing (`mismatch.*` findings say more).
+        public var misplacedObjects: [(id: String, namedBucket: String, foundBucket: String)] = []
         /// Listings the API said were incomplete (only with ``Options/allowIncomplete``).
         public var incomplete: [IncompleteListing]
         /// Each collection's `CollectionReconciliationResponse` (with ``Options/reconciliation``).
@@ -188,8 +191,26 @@ public struct NamespaceFetcher: Sendable {
                 if let object { objects.append(object) } else { result.missingObjects.append(sorted[position]) }
             }
         }
+        // An object missing from the bucket some documents name may be in another bucket that
+        // other documents name: then the bucket is wrong, and the object is not missing.
+        var found: [String: String] = [:]
+        for object in objects {
+            if let id = object["object_id"]?.stringValue, let bucket = object["bucket_id"]?.stringValue {
+                found[id] = bucket
+            }
+        }
+        var missing: [String] = []
+        for id in Set(result.missingObjects).sorted() {
+            if let bucket = found[id] {
+                for (named, ids) in wanted.sorted(by: { $0.key < $1.key }) where ids.contains(id) && named != bucket {
+                    result.misplacedObjects.append((id, named, bucket))
+                }
+            } else {
+                missing.append(id)
+            }
+        }
         result.objects = objects
-        result.missingObjects.sort()
+        result.missingObjects = missing
     }
 
     /// Writes `result` as a snapshot directory at `path`. Everything goes into a temporary
@@ -227,6 +248,7 @@ public struct NamespaceFetcher: Sendable {
                     "objects": .number(JSONNumber(result.objects.count)),
                     "duplicates_dropped": .number(JSONNumber(result.duplicatesDropped)),
                     "missing_objects": .number(JSONNumber(result.missingObjects.count)),
+                    "misplaced_objects": .number(JSONNumber(result.misplacedObjects.count)),
                 ],
             ]
             if !result.incomplete.isEmpty, var object = manifest.objectValue {

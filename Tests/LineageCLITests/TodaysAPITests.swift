@@ -251,4 +251,25 @@ struct TodaysAPITests {
         let now = try ApplyCommandTests.get(server.url + path)
         #expect(now["_internal"]?.objectValue != nil, "the document is untouched")
     }
+
+    @Test("fetch tells a missing root object from one in another bucket, and agrees with stats on ghosts")
+    func missingAndMisplacedObjects() throws {
+        let server = try ServedSandbox(["examples/data", "--namespace", "ns_sample"])
+        defer { _ = server.stop() }
+        let work = try TemporaryDirectory()
+        let out = work.file("snapshot")
+        let fetched = try CommandRunner.run(
+            ["fetch", "--namespace", "ns_sample", "--base-url", server.url, "--objects", "-o", out],
+            environment: Self.environment)
+        #expect(fetched.status == 0, "\(fetched.standardError)")
+        #expect(fetched.standardError.contains("obj_59a7b43158042330b007 is in bkt_articles, not bkt_videos"))
+        #expect(!fetched.standardError.contains("obj_59a7b43158042330b007 (they"))
+        let manifest = try JSONValue(
+            parsing: [UInt8](try Data(contentsOf: URL(fileURLWithPath: out + "/snapshot.json"))), name: "manifest")
+        let stats = try CommandRunner.run(["stats", out, "--format", "json"])
+        let value = try JSONValue(parsing: Array(stats.standardOutput.utf8), name: "stats")
+        let ghosts = value["ghost_objects"]?.intValue
+        #expect(manifest["counts"]?["missing_objects"]?.intValue == ghosts, "\(stats.standardOutput.prefix(800))")
+        #expect(manifest["counts"]?["misplaced_objects"] == 1)
+    }
 }

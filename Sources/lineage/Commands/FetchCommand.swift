@@ -75,8 +75,15 @@ struct FetchCommand: AsyncParsableCommand {
         }
         if !result.missingObjects.isEmpty {
             StandardError.print(
-                "lineage: \(result.missingObjects.count) root object(s) named by documents do not exist, e.g. "
-                    + result.missingObjects.prefix(3).joined(separator: ", "))
+                "lineage: \(result.missingObjects.count) root object(s) named by documents are in none of the buckets "
+                    + "they name, e.g. " + result.missingObjects.prefix(3).joined(separator: ", ")
+                    + " (they show as ghosts; the audit reports orphan.missing-root)")
+        }
+        if let first = result.misplacedObjects.first {
+            StandardError.print(
+                "lineage: \(result.misplacedObjects.count) root object(s) are in another bucket than some documents "
+                    + "name, e.g. \(first.id) is in \(first.foundBucket), not \(first.namedBucket): the documents' "
+                    + "bucket is wrong (the audit reports it), the object is not missing")
         }
     }
 }

@@ -17,8 +17,8 @@ struct FetchCommand: AsyncParsableCommand {
 
             Examples:
               MIXPEEK_API_KEY=sk_… lineage fetch --namespace ns_prod -o snapshot/
-              lineage fetch --namespace ns_prod --collection col_frames --collection col_scenes -o part/
-              lineage fetch --namespace ns_sandbox --base-url http://127.0.0.1:8080 --objects -o copy/
+              lineage fetch --namespace ns_prod --collection col_frames -o part/
+              lineage fetch --namespace ns_x --base-url http://127.0.0.1:8080 -o x/
             """
     )
 

@@ -22,8 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
             Prints the base URL on standard output, then serves until interrupted.
 
             Examples:
-              lineage serve examples/data --port 8080 --api-key sk_test --namespace ns_sample
-              lineage serve snapshot/ --pagination pages --fail-rate 0.2 --rate-limit-rate 0.1
+              lineage serve examples/data --port 8080 --api-key sk_test
+              lineage serve snapshot/ --pagination pages --fail-rate 0.2
             """
     )
 

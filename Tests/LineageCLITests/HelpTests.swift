@@ -1,0 +1,22 @@
+import Foundation
+import LineageTestSupport
+import Testing
+
+/// Every command's help, as a newcomer reads it in an 80-column terminal.
+@Suite("Help text")
+struct HelpTests {
+    static let commands = ["stats", "audit", "graph", "report", "fetch", "serve", "plan", "apply", "undo", "sample"]
+
+    @Test("every command has examples, and no example wraps in the middle of a command", arguments: commands)
+    func examplesDoNotWrap(command: String) throws {
+        let help = try CommandRunner.run([command, "--help"], environment: ["COLUMNS": "80"])
+        #expect(help.status == 0)
+        let lines = help.standardOutput.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let examples = lines.indices.filter { lines[$0].hasPrefix("  lineage ") || lines[$0].hasPrefix("  MIXPEEK_") }
+        #expect(!examples.isEmpty, "\(command) --help shows examples")
+        for index in examples where index + 1 < lines.count {
+            let next = lines[index + 1]
+            #expect(next.isEmpty || next.hasPrefix("  "), "\(command): '\(lines[index])' wraps into '\(next)'")
+        }
+    }
+}

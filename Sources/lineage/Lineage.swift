@@ -49,8 +49,21 @@ struct Lineage: AsyncParsableCommand {
     /// errors give 2, with a message on standard error and never a crash; help and `--version`
     /// print and give 0.
     static func runAndReport() async -> Int32 {
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            // Parsing and validation: ArgumentParser's message with the subcommand's usage.
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                if !message.isEmpty { print(message) }
+                return 0
+            }
+            StandardError.print(message)
+            return code == .validationFailure ? ExitCode.inputError.rawValue : code.rawValue
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -59,14 +72,19 @@ struct Lineage: AsyncParsableCommand {
             return 0
         } catch let error as ExitCode {
             return error.rawValue
+        } catch let error as ValidationError {
+            // Found while running (a missing file, another plan's journal): the message says what to
+            // do, and the root command's bare usage line would only confuse.
+            StandardError.print("lineage: error: \(error.message)")
         } catch {
+            // Help and --version arrive here as errors that mean success.
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
             if code == .success {
+                let message = fullMessage(for: error)
                 if !message.isEmpty { print(message) }
                 return 0
             }
-            StandardError.print(code == .validationFailure ? message : "lineage: error: \(error)")
+            StandardError.print(code == .validationFailure ? fullMessage(for: error) : "lineage: error: \(error)")
         }
         return ExitCode.inputError.rawValue
     }

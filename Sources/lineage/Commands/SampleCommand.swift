@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LineageKit
 
 /// `lineage sample`: writes a realistic synthetic namespace.
@@ -55,7 +56,20 @@ struct SampleCommand: ParsableCommand {
     func run() throws {
         let sample = SampleNamespace(
             options: .init(videos: videos, articles: articles, seed: seed, shape: shape, defects: defects))
-        let summary = try sample.write(to: out, overwrite: force)
+        let existed = FileManager.default.fileExists(atPath: out)
+        let summary: SampleNamespace.WriteSummary
+        do {
+            summary = try sample.write(to: out, overwrite: force)
+        } catch {
+            // Leave nothing behind: a directory made for this run and still empty goes again.
+            if !existed, (try? FileManager.default.contentsOfDirectory(atPath: out + "/expected"))?.isEmpty ?? true {
+                try? FileManager.default.removeItem(atPath: out + "/expected")
+            }
+            if !existed, (try? FileManager.default.contentsOfDirectory(atPath: out))?.isEmpty == true {
+                try? FileManager.default.removeItem(atPath: out)
+            }
+            throw error
+        }
         var text =
             "Wrote \(summary.documents) documents, \(summary.objects) objects and \(summary.collections) collections"
         if defects > 0 { text += ", with \(summary.expectedFindings) expected findings," }

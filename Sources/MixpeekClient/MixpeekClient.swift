@@ -34,6 +34,8 @@ public struct MixpeekClient: Sendable {
         /// What the API's `warnings` said of the listing (it ended before the end of the
         /// collection): empty when the listing is complete.
         public var warnings: [String] = []
+        /// Items listed (once each), whether kept in ``items`` or handed to a page callback.
+        public var count = 0
     }
 
     // MARK: - Endpoints
@@ -54,6 +56,17 @@ public struct MixpeekClient: Sendable {
         inCollection collection: String, progress: (@Sendable (Int, Int?) -> Void)? = nil
     ) async throws -> Listing {
         try await list(["collections", collection, "documents", "list"], idKey: "document_id", progress: progress)
+    }
+
+    /// `POST /v1/collections/{id}/documents/list`, every page, each page's new items handed to
+    /// `page` as they arrive instead of kept: memory stays one page whatever the collection's size.
+    /// The returned listing has no ``Listing/items``, only counts and warnings.
+    public func listDocuments(
+        inCollection collection: String, progress: (@Sendable (Int, Int?) -> Void)? = nil,
+        page: @escaping ([JSONValue]) throws -> Void
+    ) async throws -> Listing {
+        try await list(
+            ["collections", collection, "documents", "list"], idKey: "document_id", progress: progress, onPage: page)
     }
 
     /// `GET /v1/collections/{collection}/documents/{id}`.
@@ -132,7 +145,8 @@ public struct MixpeekClient: Sendable {
     /// gives one, else by offset (`has_more`, or `page` < `total_pages`, or `next_page`); a page
     /// with no items ends it, and so does an offset that would pass the 10,000 cap with no cursor.
     private func list(
-        _ path: [String], idKey: String, progress: (@Sendable (Int, Int?) -> Void)?
+        _ path: [String], idKey: String, progress: (@Sendable (Int, Int?) -> Void)?,
+        onPage: (([JSONValue]) throws -> Void)? = nil
     ) async throws -> Listing {
         var listing = Listing(items: [], duplicatesDropped: 0, announcedTotal: nil)
         var seen: Set<String> = []
@@ -156,23 +170,26 @@ public struct MixpeekClient: Sendable {
             }
             let items = try Self.items(of: object, path: path)
             if items.isEmpty { break }
+            var fresh: [JSONValue] = []
             for item in items {
                 guard let id = item.objectValue?[idKey]?.stringValue else {
                     throw invalid(path, "an item of the list has no \(idKey)")
                 }
                 if seen.insert(id).inserted {
-                    listing.items.append(item)
+                    fresh.append(item)
                 } else {
                     listing.duplicatesDropped += 1
                 }
             }
+            listing.count += fresh.count
+            if let onPage { try onPage(fresh) } else { listing.items += fresh }
             let pagination = object["pagination"]?.objectValue ?? JSONObject()
             if let total = pagination["total"]?.intValue ?? pagination["total_count"]?.intValue
                 ?? object["total_count"]?.intValue
             {
                 listing.announcedTotal = total
             }
-            progress?(listing.items.count, listing.announcedTotal)
+            progress?(listing.count, listing.announcedTotal)
             if let next = pagination["next_cursor"]?.stringValue, !next.isEmpty {
                 cursor = next
                 continue
@@ -193,7 +210,7 @@ public struct MixpeekClient: Sendable {
                 throw MixpeekError(
                     code: .invalidResponse,
                     message: "the listing goes past the API's \(Self.offsetCap)-item offset cap and the server "
-                        + "offers no cursor; \(listing.items.count) items were read",
+                        + "offers no cursor; \(listing.count) items were read",
                     request: "POST " + Self.display(path))
             }
         }

@@ -66,6 +66,9 @@ public struct NamespaceFetcher: Sendable {
         public var incomplete: [IncompleteListing]
         /// Each collection's `CollectionReconciliationResponse` (with ``Options/reconciliation``).
         public var reconciliations: [JSONValue] = []
+        /// Documents fetched: ``documents``'s count, or (fetching straight into a directory with
+        /// ``fetch(into:namespace:baseURL:overwrite:now:progress:)``) those written there.
+        public var documentCount = 0
 
         /// Creates a result.
         public init(
@@ -100,6 +103,55 @@ public struct NamespaceFetcher: Sendable {
     ///   key, `incompleteListing` when the API says a listing ended before its end (unless
     ///   ``Options/allowIncomplete``), and the client's other errors.
     public func fetch(progress: Progress? = nil) async throws -> Result {
+        try await run(progress: progress, parts: nil)
+    }
+
+    /// Fetches straight into a snapshot directory at `path` (as ``write(_:to:namespace:baseURL:overwrite:now:)``
+    /// would write it), each page written to a staging file as it arrives, so memory holds a few
+    /// pages and never the namespace. The result's ``Result/documents`` is empty;
+    /// ``Result/documentCount`` says how many were written.
+    ///
+    /// - Throws: as ``fetch(progress:)``, and ``LineageKitError`` (`writeFailed`) when `path`
+    ///   exists without `overwrite` or cannot be written. Nothing is left behind on failure.
+    public func fetch(
+        into path: String, namespace: String, baseURL: String, overwrite: Bool, now: Date = Date(),
+        progress: Progress? = nil
+    ) async throws -> Result {
+        let staging = try Self.stage(path, overwrite: overwrite)
+        do {
+            let result = try await run(progress: progress, parts: staging)
+            try Self.joinParts(count: result.collections.count, in: staging)
+            try Self.finish(result, staging: staging, to: path, namespace: namespace, baseURL: baseURL, now: now)
+            return result
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw Self.wrapped(error, path)
+        }
+    }
+
+    /// The part file of the collection at `position` in a staging directory.
+    static func partPath(_ position: Int, in staging: String) -> String {
+        staging + "/.part-\(position).jsonl"
+    }
+
+    /// Concatenates the collections' part files, in order, into `documents.jsonl`.
+    static func joinParts(count: Int, in staging: String) throws {
+        let output = try AtomicFileWriter(path: staging + "/documents.jsonl", overwrite: false)
+        for position in 0..<count {
+            let part = partPath(position, in: staging)
+            guard let handle = FileHandle(forReadingAtPath: part) else { continue }
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+                try output.write([UInt8](chunk))
+            }
+            try handle.close()
+            try FileManager.default.removeItem(atPath: part)
+        }
+        try output.commit()
+    }
+
+    /// The fetch, keeping documents in memory (`parts` nil) or writing each collection's pages
+    /// to its part file in the staging directory `parts`.
+    private func run(progress: Progress?, parts: String?) async throws -> Result {
         var configurations: [JSONValue]
         var duplicates = 0
         var incomplete: [IncompleteListing] = []
@@ -113,23 +165,48 @@ public struct NamespaceFetcher: Sendable {
             try check(listing, "collections", into: &incomplete)
         }
         let ids = configurations.compactMap { $0.objectValue?["collection_id"]?.stringValue }
+        configurations = configurations.filter { $0.objectValue?["collection_id"]?.stringValue != nil }
         let tally = Tally(collections: ids.count)
-        let listings = try await Concurrently.map(ids.count, limit: options.concurrency) { position in
-            try await client.listDocuments(inCollection: ids[position]) { count, total in
+        let wantObjects = options.objects
+        let listings = try await Concurrently.map(ids.count, limit: options.concurrency) {
+            position -> (MixpeekClient.Listing, [String: Set<String>]) in
+            let report: @Sendable (Int, Int?) -> Void = { count, total in
                 let (sum, known) = tally.update(position, count: count, total: total)
                 progress?(sum, known)
             }
+            guard let parts else {
+                return (try await client.listDocuments(inCollection: ids[position], progress: report), [:])
+            }
+            let part = try AtomicFileWriter(path: Self.partPath(position, in: parts), overwrite: false)
+            var roots: [String: Set<String>] = [:]
+            let listing = try await client.listDocuments(inCollection: ids[position], progress: report) { items in
+                let bytes = JSONValue.jsonLines(items)
+                try part.write(bytes)
+                if wantObjects {
+                    for (bucket, objects) in try Self.roots(of: bytes) { roots[bucket, default: []].formUnion(objects) }
+                }
+            }
+            try part.commit()
+            return (listing, roots)
         }
         var documents: [JSONValue] = []
-        for (position, listing) in listings.enumerated() {
+        var wanted: [String: Set<String>] = [:]
+        var count = 0
+        for (position, (listing, roots)) in listings.enumerated() {
             try check(listing, "collection \(ids[position])", into: &incomplete)
             documents += listing.items
+            count += listing.count
             duplicates += listing.duplicatesDropped
+            for (bucket, objects) in roots { wanted[bucket, default: []].formUnion(objects) }
         }
         var result = Result(
             collections: configurations, documents: documents, objects: [], duplicatesDropped: duplicates,
             missingObjects: [], incomplete: incomplete)
-        if options.objects { try await fetchObjects(into: &result) }
+        result.documentCount = count
+        if options.objects {
+            if parts == nil { wanted = try Self.roots(of: JSONValue.jsonLines(documents)) }
+            try await fetchObjects(wanted: wanted, into: &result)
+        }
         if options.reconciliation {
             result.reconciliations = try await Concurrently.map(ids.count, limit: options.concurrency) { position in
                 try await client.reconciliation(ofCollection: ids[position])
@@ -148,22 +225,27 @@ public struct NamespaceFetcher: Sendable {
                 code: .incompleteListing,
                 message:
                     "the API says the listing of \(name) is incomplete (\(listing.warnings.joined(separator: "; "))"
-                    + ", after \(listing.items.count) item(s)): a snapshot of it would miss items, and the audit would "
+                    + ", after \(listing.count) item(s)): a snapshot of it would miss items, and the audit would "
                     + "report their relatives as orphans. Nothing was written")
         }
         incomplete.append(IncompleteListing(listing: name, warnings: listing.warnings))
     }
 
-    /// Gets the root objects the documents name: one by one when a bucket has few, else by
-    /// listing the bucket.
-    private func fetchObjects(into result: inout Result) async throws {
+    /// The root objects (by bucket) that documents, as JSON Lines, name.
+    static func roots(of documents: [UInt8]) throws -> [String: Set<String>] {
         let snapshot = try SnapshotReader(options: .init(keepGoing: true)).read(
-            .bytes(JSONValue.jsonLines(result.documents), name: "fetched documents"))
+            .bytes(documents, name: "fetched documents"))
         var wanted: [String: Set<String>] = [:]
         for document in snapshot.documents {
             guard let root = document.lineage.rootObjectID, let bucket = document.lineage.rootBucketID else { continue }
             wanted[bucket, default: []].insert(root)
         }
+        return wanted
+    }
+
+    /// Gets the root objects the documents name: one by one when a bucket has few, else by
+    /// listing the bucket.
+    func fetchObjects(wanted: [String: Set<String>], into result: inout Result) async throws {
         var objects: [JSONValue] = []
         for (bucket, ids) in wanted.sorted(by: { $0.key < $1.key }) {
             if ids.count > 200 {
@@ -220,10 +302,20 @@ public struct NamespaceFetcher: Sendable {
     public static func write(
         _ result: Result, to path: String, namespace: String, baseURL: String, overwrite: Bool, now: Date = Date()
     ) throws {
+        let staging = try stage(path, overwrite: overwrite)
+        do {
+            try writeLines(result.documents, to: staging + "/documents.jsonl")
+            try finish(result, staging: staging, to: path, namespace: namespace, baseURL: baseURL, now: now)
+        } catch {
+            try? FileManager.default.removeItem(atPath: staging)
+            throw wrapped(error, path)
+        }
+    }
+
+    /// A fresh staging directory beside `path` (refused when `path` exists without `overwrite`).
+    static func stage(_ path: String, overwrite: Bool) throws -> String {
         let manager = FileManager.default
-        var isDirectory: ObjCBool = false
-        let exists = manager.fileExists(atPath: path, isDirectory: &isDirectory)
-        if exists, !overwrite {
+        if manager.fileExists(atPath: path), !overwrite {
             throw LineageKitError(
                 code: .writeFailed, message: "\(path) exists; give --force to replace it", location: nil)
         }
@@ -234,48 +326,58 @@ public struct NamespaceFetcher: Sendable {
         try? manager.removeItem(atPath: staging)
         do {
             try manager.createDirectory(atPath: staging, withIntermediateDirectories: true)
-            try writeLines(result.documents, to: staging + "/documents.jsonl")
-            try writeLines(result.objects, to: staging + "/objects.jsonl")
-            try AtomicFileWriter.write(
-                JSONValue.array(result.collections).serialized(.pretty) + "\n", to: staging + "/collections.json")
-            let formatter = ISO8601DateFormatter()
-            var manifest: JSONValue = [
-                "lineage_snapshot": 1, "namespace": .string(namespace), "base_url": .string(baseURL),
-                "fetched_at": .string(formatter.string(from: now)),
-                "counts": [
-                    "collections": .number(JSONNumber(result.collections.count)),
-                    "documents": .number(JSONNumber(result.documents.count)),
-                    "objects": .number(JSONNumber(result.objects.count)),
-                    "duplicates_dropped": .number(JSONNumber(result.duplicatesDropped)),
-                    "missing_objects": .number(JSONNumber(result.missingObjects.count)),
-                    "misplaced_objects": .number(JSONNumber(result.misplacedObjects.count)),
-                ],
-            ]
-            if !result.incomplete.isEmpty, var object = manifest.objectValue {
-                object["incomplete"] = .array(
-                    result.incomplete.map {
-                        ["listing": .string($0.listing), "warnings": .array($0.warnings.map(JSONValue.string))]
-                    })
-                manifest = .object(object)
-            }
-            try AtomicFileWriter.write(manifest.serialized(.pretty) + "\n", to: staging + "/snapshot.json")
-            if !result.reconciliations.isEmpty {
-                let file: JSONValue = [
-                    CollectionReconciliation.fileKey: 1, "fetched_at": .string(formatter.string(from: now)),
-                    "collections": .array(result.reconciliations),
-                ]
-                try AtomicFileWriter.write(file.serialized(.pretty) + "\n", to: staging + "/reconciliation.json")
-            }
-            if exists { try manager.removeItem(atPath: path) }
-            try manager.moveItem(atPath: staging, toPath: path)
         } catch {
-            try? manager.removeItem(atPath: staging)
-            if let error = error as? LineageKitError { throw error }
-            throw LineageKitError(code: .writeFailed, message: "cannot write the snapshot \(path): \(error)")
+            throw LineageKitError(code: .writeFailed, message: "cannot create \(staging): \(error)")
         }
+        return staging
     }
 
-    private static func writeLines(_ values: [JSONValue], to path: String) throws {
+    /// Writes everything but the documents into `staging`, then renames it into place.
+    static func finish(
+        _ result: Result, staging: String, to path: String, namespace: String, baseURL: String, now: Date
+    ) throws {
+        let manager = FileManager.default
+        try writeLines(result.objects, to: staging + "/objects.jsonl")
+        try AtomicFileWriter.write(
+            JSONValue.array(result.collections).serialized(.pretty) + "\n", to: staging + "/collections.json")
+        let formatter = ISO8601DateFormatter()
+        var manifest: JSONValue = [
+            "lineage_snapshot": 1, "namespace": .string(namespace), "base_url": .string(baseURL),
+            "fetched_at": .string(formatter.string(from: now)),
+            "counts": [
+                "collections": .number(JSONNumber(result.collections.count)),
+                "documents": .number(JSONNumber(max(result.documentCount, result.documents.count))),
+                "objects": .number(JSONNumber(result.objects.count)),
+                "duplicates_dropped": .number(JSONNumber(result.duplicatesDropped)),
+                "missing_objects": .number(JSONNumber(result.missingObjects.count)),
+                "misplaced_objects": .number(JSONNumber(result.misplacedObjects.count)),
+            ],
+        ]
+        if !result.incomplete.isEmpty, var object = manifest.objectValue {
+            object["incomplete"] = .array(
+                result.incomplete.map {
+                    ["listing": .string($0.listing), "warnings": .array($0.warnings.map(JSONValue.string))]
+                })
+            manifest = .object(object)
+        }
+        try AtomicFileWriter.write(manifest.serialized(.pretty) + "\n", to: staging + "/snapshot.json")
+        if !result.reconciliations.isEmpty {
+            let file: JSONValue = [
+                CollectionReconciliation.fileKey: 1, "fetched_at": .string(formatter.string(from: now)),
+                "collections": .array(result.reconciliations),
+            ]
+            try AtomicFileWriter.write(file.serialized(.pretty) + "\n", to: staging + "/reconciliation.json")
+        }
+        if manager.fileExists(atPath: path) { try manager.removeItem(atPath: path) }
+        try manager.moveItem(atPath: staging, toPath: path)
+    }
+
+    static func wrapped(_ error: any Error, _ path: String) -> any Error {
+        if error is LineageKitError || error is MixpeekError { return error }
+        return LineageKitError(code: .writeFailed, message: "cannot write the snapshot \(path): \(error)")
+    }
+
+    static func writeLines(_ values: [JSONValue], to path: String) throws {
         let file = try AtomicFileWriter(path: path, overwrite: false)
         var buffer: [UInt8] = []
         buffer.reserveCapacity(1 << 20)

@@ -53,14 +53,12 @@ struct FetchCommand: AsyncParsableCommand {
         var api = self.api
         api.namespace = api.namespace ?? ProcessInfo.processInfo.environment["MIXPEEK_NAMESPACE"]
         let started = Date()
-        let (result, client) = try await api.fetch(objects: objects, reconciliation: reconciliation)
-        try NamespaceFetcher.write(
-            result, to: output, namespace: client.configuration.namespace,
-            baseURL: client.configuration.baseURL.absoluteString, overwrite: force)
+        let (result, client) = try await api.fetch(
+            objects: objects, reconciliation: reconciliation, into: (output, force))
         let seconds = Date().timeIntervalSince(started)
         let counts = client.requestCounts
         var summary =
-            "lineage: fetched \(result.documents.count) documents, \(result.collections.count) collections"
+            "lineage: fetched \(result.documentCount) documents, \(result.collections.count) collections"
         if objects { summary += ", \(result.objects.count) objects" }
         if reconciliation { summary += ", \(result.reconciliations.count) reconciliations" }
         summary += String(

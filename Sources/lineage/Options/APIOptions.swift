@@ -61,8 +61,11 @@ struct APIOptions: ParsableArguments {
             ).sayingRetriesOnTerminal())
     }
 
-    /// Fetches what these options name, with a progress bar on a terminal.
-    func fetch(objects: Bool, reconciliation: Bool = false) async throws -> (NamespaceFetcher.Result, MixpeekClient) {
+    /// Fetches what these options name, with a progress bar on a terminal: into memory, or, given
+    /// `directory`, straight into a snapshot directory there (pages streamed to disk).
+    func fetch(
+        objects: Bool, reconciliation: Bool = false, into directory: (path: String, overwrite: Bool)? = nil
+    ) async throws -> (NamespaceFetcher.Result, MixpeekClient) {
         let client = try client()
         let progress = ProgressBar(label: "documents")
         let fetcher = NamespaceFetcher(
@@ -70,7 +73,16 @@ struct APIOptions: ParsableArguments {
             options: .init(
                 collections: collections.isEmpty ? nil : collections, objects: objects, concurrency: concurrency,
                 allowIncomplete: allowIncomplete, reconciliation: reconciliation))
-        let result = try await fetcher.fetch { count, total in progress.update(count, of: total) }
+        let report: NamespaceFetcher.Progress = { count, total in progress.update(count, of: total) }
+        let result: NamespaceFetcher.Result
+        if let directory {
+            result = try await fetcher.fetch(
+                into: directory.path, namespace: client.configuration.namespace,
+                baseURL: client.configuration.baseURL.absoluteString, overwrite: directory.overwrite,
+                progress: report)
+        } else {
+            result = try await fetcher.fetch(progress: report)
+        }
         progress.finish()
         if result.duplicatesDropped > 0 {
             StandardError.print(

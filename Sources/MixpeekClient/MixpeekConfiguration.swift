@@ -71,7 +71,7 @@ public struct MixpeekConfiguration: Sendable, CustomStringConvertible {
             }
             key =
                 String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first
-                .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                .map { $0.trimmingCharacters(in: CharacterSet.whitespaces.union(["\u{FEFF}"])) } ?? ""
             guard !key.isEmpty else {
                 throw MixpeekError(code: .configuration, message: "the API key file \(apiKeyFile) is empty")
             }

@@ -123,4 +123,26 @@ struct EdgeCaseTests {
         #expect(result.standardError.contains(message), "\(result.standardError)")
         #expect(!FileManager.default.fileExists(atPath: directory.file("s.dot")))
     }
+
+    @Test("lone surrogate escapes survive serve, fetch and audit exactly, and lose no document")
+    func loneSurrogatesEverywhere() throws {
+        let source = try TemporaryDirectory()
+        let lines = [
+            #"{"document_id":"doc_s","collection_id":"col_a","_internal":{"lineage":{"root_object_id":"obj_1","#
+                + #""source_type":"bucket"}},"t":"a\ud800b","u":"\udc00","v":"\ud800\ud800x"}"#,
+            #"{"document_id":"doc_t","collection_id":"col_a","_internal":{},"y":"plain"}"#,
+        ]
+        _ = try source.write("documents.jsonl", lines.joined(separator: "\n") + "\n")
+        let server = try ServedSandbox([source.path, "--namespace", "ns"])
+        defer { _ = server.stop() }
+        let work = try TemporaryDirectory()
+        let fetched = try CommandRunner.run(
+            ["fetch", "--namespace", "ns", "--base-url", server.url, "-o", work.file("s")],
+            environment: ["MIXPEEK_API_KEY": "k"])
+        #expect(fetched.status == 0, "\(fetched.standardError)")
+        let written = try String(contentsOfFile: work.file("s/documents.jsonl"), encoding: .utf8)
+        #expect(written == lines.joined(separator: "\n") + "\n", "kept byte for byte: \(written)")
+        let audited = try CommandRunner.run(["audit", work.file("s"), "--fail-on", "never"])
+        #expect(audited.status == 0 && audited.standardOutput.contains("Audited 2 document(s)"))
+    }
 }

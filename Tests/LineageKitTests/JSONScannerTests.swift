@@ -50,7 +50,7 @@ struct JSONScannerTests {
             ("[1,]", "expected a value"), ("{\"a\":1,}", "expected a quoted key"), ("01", "leading zero"),
             ("\"abc", "unterminated string"), ("\"a\\x\"", "invalid escape"), ("\"a\u{01}\"", "control character"),
             ("{\"a\" 1}", "expected ':'"), ("[1 2]", "expected ',' or ']'"), ("tru", "invalid literal"),
-            ("1.", "digit expected"), ("-", "expected a value"), ("\"\\ud800\"", "unpaired surrogate"),
+            ("1.", "digit expected"), ("-", "expected a value"),
             ("{'a': 1}", "expected a quoted key"), ("nul", "invalid literal"),
         ])
     func rejectsInvalidJSON(text: String, message: String) throws {
@@ -122,5 +122,28 @@ struct JSONValueTests {
         object["b"] = nil
         #expect(object.keys == ["a", "c"])
         #expect(object["a"] == 3)
+    }
+
+    @Test(
+        "lone surrogate escapes are legal JSON and round-trip exactly; U+10FFFF stays itself",
+        arguments: [
+            #""a\ud800b""#, #""\udc00""#, #""\ud800\ud800x""#, #""\udbff""#, #""x\ud800A""#,
+            "\"\u{10FFFF}!\"", "\"\u{10FFFF}\u{10FFFF}\"", #""\ud800\udc00""#,
+        ])
+    func loneSurrogates(text: String) throws {
+        let value = try JSONValue(parsing: Array(text.utf8), name: "t")
+        let again = try JSONValue(parsing: Array(value.serialized().utf8), name: "again")
+        #expect(again == value)
+        #expect(value.serialized() == again.serialized())
+        if !text.contains("\\ud800\\udc00") {
+            #expect(value.serialized() == text, "kept exactly: \(value.serialized())")
+        }
+    }
+
+    @Test("a lone surrogate is not the same text as U+FFFD or as another lone surrogate")
+    func loneSurrogatesStayDistinct() throws {
+        let texts = [#""\ud800""#, #""\ud801""#, #""\udc00""#, "\"\u{FFFD}\"", "\"\u{10FFFF}\"", "\"\u{10F000}\""]
+        let values = try texts.map { try JSONValue(parsing: Array($0.utf8), name: "t") }
+        #expect(Set(values).count == texts.count)
     }
 }

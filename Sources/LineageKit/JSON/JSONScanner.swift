@@ -280,6 +280,11 @@ struct JSONScanner {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let content = UnsafeRawBufferPointer(rebasing: bytes[contentStart..<index])
+                if highBits & 0x80 != 0, content.contains(0xF4) {
+                    // Possibly U+10FFFF, which the lone-surrogate scheme doubles (LoneSurrogates).
+                    index = contentStart
+                    return try parseEscapedString(quote: quote)
+                }
                 index += 1
                 if highBits & 0x80 == 0 { return String(decoding: content, as: UTF8.self) }
                 guard let text = String(validating: content, as: UTF8.self) else {
@@ -391,6 +396,12 @@ struct JSONScanner {
                 if byte < 0x20 { throw error("raw control character in string (must be escaped)", at: index) }
                 utf8.append(byte)
                 index += 1
+                // A literal U+10FFFF is doubled, so it cannot be taken for a lone surrogate's marker.
+                if byte == 0xBF, utf8.count >= 4, utf8[utf8.count - 4] == 0xF4, utf8[utf8.count - 3] == 0x8F,
+                    utf8[utf8.count - 2] == 0xBF
+                {
+                    utf8.append(contentsOf: LoneSurrogates.markerUTF8)
+                }
             }
         }
         throw error("unterminated string", at: quote)
@@ -401,22 +412,31 @@ struct JSONScanner {
         let unit = try readHex4()
         var scalarValue = UInt32(unit)
         if (0xD800..<0xDC00).contains(unit) {
-            guard end - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-                throw error("unpaired surrogate in \\u escape", at: escapeStart)
+            // A high surrogate pairs with a following \uDC00-\uDFFF; alone, it is kept (LoneSurrogates).
+            let resume = index
+            if end - index >= 6, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") {
+                index += 2
+                let low = try readHex4()
+                if (0xDC00..<0xE000).contains(low) {
+                    scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+                } else {
+                    index = resume
+                    LoneSurrogates.append(unit, to: &utf8)
+                    return
+                }
+            } else {
+                LoneSurrogates.append(unit, to: &utf8)
+                return
             }
-            index += 2
-            let low = try readHex4()
-            guard (0xDC00..<0xE000).contains(low) else {
-                throw error("unpaired surrogate in \\u escape", at: escapeStart)
-            }
-            scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
         } else if (0xDC00..<0xE000).contains(unit) {
-            throw error("unpaired surrogate in \\u escape", at: escapeStart)
+            LoneSurrogates.append(unit, to: &utf8)
+            return
         }
         guard let scalar = Unicode.Scalar(scalarValue) else {
             throw error("invalid \\u escape", at: escapeStart)
         }
         utf8.append(contentsOf: UTF8.encode(scalar).map { Array($0) } ?? [])
+        if scalarValue == 0x10FFFF { utf8.append(contentsOf: LoneSurrogates.markerUTF8) }
     }
 }
 
@@ -431,5 +451,23 @@ extension JSONScanner {
     /// silently: editors on some systems write one, and JSON itself never starts with it.
     static func byteOrderMarkLength(_ bytes: UnsafeRawBufferPointer) -> Int {
         bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF ? 3 : 0
+    }
+}
+
+/// How a JSON string holding a lone surrogate escape (`"\\ud800"`, legal JSON that no Swift
+/// `String` can hold) is kept exactly: each lone surrogate `U` becomes U+10FFFF followed by the
+/// private-use scalar U+10F000 + (U − 0xD800), and a genuine U+10FFFF is doubled. Writing a
+/// string back (``JSONValue/serialized(_:)``) undoes both, so such text round-trips byte for byte
+/// through every command, and no namespace is lost over one document.
+enum LoneSurrogates {
+    static let marker: UInt32 = 0x10FFFF
+    static let markerUTF8: [UInt8] = [0xF4, 0x8F, 0xBF, 0xBF]
+    static let base: UInt32 = 0x10F000
+
+    static func append(_ unit: UInt16, to utf8: inout [UInt8]) {
+        utf8.append(contentsOf: markerUTF8)
+        if let scalar = Unicode.Scalar(base + UInt32(unit) - 0xD800) {
+            utf8.append(contentsOf: UTF8.encode(scalar).map { Array($0) } ?? [])
+        }
     }
 }

@@ -66,8 +66,18 @@ extension JSONValue {
 
     /// Appends `text` as a quoted JSON string, escaping quotes, backslashes and control characters.
     static func writeString(_ text: String, into output: inout [UInt8]) {
+        if text.utf8.contains(0xF4) {
+            writeStringWithMarkers(text, into: &output)
+            return
+        }
         output.append(UInt8(ascii: "\""))
-        for byte in text.utf8 {
+        writeEscaped(text.utf8, into: &output)
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// The string's bytes with quotes, backslashes and control characters escaped.
+    private static func writeEscaped(_ bytes: some Sequence<UInt8>, into output: inout [UInt8]) {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
             case UInt8(ascii: "\\"): output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
@@ -82,6 +92,39 @@ extension JSONValue {
             default: output.append(byte)
             }
         }
+    }
+
+    /// ``writeString(_:into:)`` for text that may hold ``LoneSurrogates`` markers: a marker and
+    /// its private-use scalar become the lone surrogate's `\\uXXXX` escape, a doubled U+10FFFF
+    /// one U+10FFFF.
+    private static func writeStringWithMarkers(_ text: String, into output: inout [UInt8]) {
+        var plain = ""
+        var scalars = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar?
+        func flush() {
+            writeEscaped(plain.utf8, into: &output)
+            plain = ""
+        }
+        output.append(UInt8(ascii: "\""))
+        while let scalar = pending ?? scalars.next() {
+            pending = nil
+            guard scalar.value == LoneSurrogates.marker, let next = scalars.next() else {
+                plain.unicodeScalars.append(scalar)
+                continue
+            }
+            if next.value == LoneSurrogates.marker {
+                plain.unicodeScalars.append(scalar)
+            } else if (LoneSurrogates.base..<LoneSurrogates.base + 0x800).contains(next.value) {
+                flush()
+                let unit = 0xD800 + next.value - LoneSurrogates.base
+                output.append(contentsOf: "\\u".utf8)
+                output.append(contentsOf: String(unit, radix: 16).utf8)
+            } else {
+                plain.unicodeScalars.append(scalar)
+                pending = next
+            }
+        }
+        flush()
         output.append(UInt8(ascii: "\""))
     }
 }

@@ -34,19 +34,9 @@ struct Context: Sendable {
         let recorder = Recorder(
             context: self, collectionID: patch.collectionID, documentID: patch.documentID, reverts: nil)
         let current: UserFields
-        do {
-            guard let read = try await recorder.read() else {
-                return try await recorder.record("conflict", detail: "the document no longer exists")
-            }
-            current = read
-        } catch let error as MixpeekError where !Self.stopsTheRun(error) {
-            return try await recorder.record("failed", detail: error.description)
-        }
-        if let duplicate = current.duplicateKey {
-            return try await recorder.record(
-                "failed",
-                detail: "its user fields hold the key \"\(duplicate)\" twice; which value the API keeps is "
-                    + "unknowable, so it is not patched: fix it by hand")
+        switch try await recorder.readForWork() {
+        case .fields(let fields): current = fields
+        case .ended(let outcome): return outcome
         }
         if patch.changes.allSatisfy({ current.value(at: $0.target) == $0.to }) {
             // After a crash or a lost answer, the document itself says whether our PATCH landed;
@@ -85,13 +75,9 @@ struct Context: Sendable {
         let recorder = Recorder(
             context: self, collectionID: attempt.collectionID, documentID: attempt.documentID, reverts: attempt.id)
         let current: UserFields
-        do {
-            guard let read = try await recorder.read() else {
-                return try await recorder.record("conflict", detail: "the document no longer exists")
-            }
-            current = read
-        } catch let error as MixpeekError where !Self.stopsTheRun(error) {
-            return try await recorder.record("failed", detail: error.description)
+        switch try await recorder.readForWork() {
+        case .fields(let fields): current = fields
+        case .ended(let outcome): return outcome
         }
         let changed = attempt.changedFields
         if settle {
@@ -157,13 +143,32 @@ private struct Recorder {
         return entry
     }
 
-    /// The document's user fields now; `nil` when it does not exist.
-    func read() async throws -> UserFields? {
+    /// The document's user fields now, or the outcome journaled when there is nothing to work on:
+    /// `conflict` when it no longer exists, `failed` when it cannot be read or its user fields hold
+    /// a key twice (which value the API keeps is unknowable, so neither apply nor undo patches it).
+    func readForWork() async throws -> Reading {
+        let fields: UserFields
         do {
-            return try UserFields(document: try await context.client.document(documentID, inCollection: collectionID))
+            fields = try UserFields(document: try await context.client.document(documentID, inCollection: collectionID))
         } catch let error as MixpeekError where error.code == .notFound {
-            return nil
+            return .ended(try await record("conflict", detail: "the document no longer exists"))
+        } catch let error as MixpeekError where !Context.stopsTheRun(error) {
+            return .ended(try await record("failed", detail: error.description))
         }
+        if let duplicate = fields.duplicateKey {
+            return .ended(
+                try await record(
+                    "failed",
+                    detail: "its user fields hold the key \"\(duplicate)\" twice; which value the API keeps is "
+                        + "unknowable, so it is not patched: fix it by hand"))
+        }
+        return .fields(fields)
+    }
+
+    /// What ``readForWork()`` found.
+    enum Reading {
+        case fields(UserFields)
+        case ended(PlanApplier.Outcome)
     }
 
     /// Journals an outcome and returns it.

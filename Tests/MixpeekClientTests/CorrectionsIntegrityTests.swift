@@ -358,6 +358,25 @@ struct CorrectionsIntegrityTests {
             #expect(summary.outcomes.first?.detail?.contains("\"x\" twice") == true)
             #expect(await Self.patchCount(sandbox, "col_a", "doc_old") == 0)
         }
+
+        // Applied while whole, then given a key twice by hand: undo leaves it alone too.
+        let other = try Self.snapshot(current: #""x":1"#, legacy: #""x":1"#)
+        let (otherPlan, _) = try Self.plan(
+            other, patches: #"{"collection_id":"col_a","document_id":"doc_old","set":{"y":2}}"# + "\n")
+        let journal = other.file("j.jsonl")
+        try await ClientOverHTTPTests.withSandbox(other.path, options: .init(persist: true)) { client, _ in
+            let applied = try await PlanApplier(client: client).apply(otherPlan, journalPath: journal)
+            #expect(applied.count("applied") == 1, "\(applied.line)")
+        }
+        var served = try String(contentsOfFile: other.file("documents.jsonl"), encoding: .utf8)
+        served = served.replacingOccurrences(of: #""metadata":{"x":1,"y":2}"#, with: #""metadata":{"x":1,"y":2,"x":3}"#)
+        try served.write(toFile: other.file("documents.jsonl"), atomically: true, encoding: .utf8)
+        try await ClientOverHTTPTests.withSandbox(other.path, options: .init()) { client, sandbox in
+            let undone = try await PlanApplier(client: client).undo(journalPath: journal)
+            #expect(undone.count("failed") == 1, "\(undone.line)")
+            #expect(undone.outcomes.first?.detail?.contains("\"x\" twice") == true)
+            #expect(await Self.patchCount(sandbox, "col_a", "doc_old") == 0)
+        }
     }
 
     @Test("drift on a document whose lineage is disputed is held, unless asked for")

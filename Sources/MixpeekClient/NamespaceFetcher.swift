@@ -45,6 +45,17 @@ public struct NamespaceFetcher: Sendable {
             self.listing = listing
             self.warnings = warnings
         }
+
+        /// Reads an entry of `snapshot.json`'s `incomplete` list; `nil` when it is not one.
+        public init?(json: JSONValue) {
+            guard let listing = json["listing"]?.stringValue else { return nil }
+            self.init(listing: listing, warnings: (json["warnings"]?.arrayValue ?? []).compactMap(\.stringValue))
+        }
+
+        /// The entry as `snapshot.json` records it: `{"listing", "warnings"}`.
+        public var json: JSONValue {
+            ["listing": .string(listing), "warnings": .array(warnings.map(JSONValue.string))]
+        }
     }
 
     /// What came down.
@@ -354,10 +365,7 @@ public struct NamespaceFetcher: Sendable {
             ],
         ]
         if !result.incomplete.isEmpty, var object = manifest.objectValue {
-            object["incomplete"] = .array(
-                result.incomplete.map {
-                    ["listing": .string($0.listing), "warnings": .array($0.warnings.map(JSONValue.string))]
-                })
+            object["incomplete"] = .array(result.incomplete.map(\.json))
             manifest = .object(object)
         }
         try AtomicFileWriter.write(manifest.serialized(.pretty) + "\n", to: staging + "/snapshot.json")

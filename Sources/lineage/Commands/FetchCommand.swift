@@ -64,11 +64,7 @@ struct FetchCommand: AsyncParsableCommand {
         summary += String(
             format: " in %.1f s (%d requests, %d retried) into %@", seconds, counts.requests, counts.retries, output)
         StandardError.print(summary)
-        if let banner = InputOptions.banner(
-            result.incomplete.map {
-                ["listing": .string($0.listing), "warnings": .array($0.warnings.map(JSONValue.string))]
-            })
-        {
+        if let banner = InputOptions.banner(result.incomplete) {
             StandardError.print("lineage: warning: " + banner + " (recorded in snapshot.json)")
         }
         if !result.missingObjects.isEmpty {

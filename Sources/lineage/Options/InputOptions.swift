@@ -40,15 +40,13 @@ struct InputOptions: ParsableArguments {
     func readSnapshotAndBanner() async throws -> (snapshot: Snapshot, banner: String?) {
         let reader = SnapshotReader(options: .init(keepGoing: keepGoing))
         var sources = inputs.map(InputSource.init(argument:))
-        var incomplete: [JSONValue] = []
+        var incomplete: [NamespaceFetcher.IncompleteListing] = []
         if inputs.count == 1, let manifest = PlanCommand.manifest(of: inputs) {
-            incomplete = manifest["incomplete"]?.arrayValue ?? []
+            incomplete = (manifest["incomplete"]?.arrayValue ?? []).compactMap(NamespaceFetcher.IncompleteListing.init)
         }
         if inputs.isEmpty, api.isGiven {
             let (result, client) = try await api.fetch(objects: true)
-            incomplete = result.incomplete.map {
-                ["listing": .string($0.listing), "warnings": .array($0.warnings.map(JSONValue.string))]
-            }
+            incomplete = result.incomplete
             let origin = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
             sources = [
                 .bytes(JSONValue.jsonLines(result.documents), name: "documents of \(origin)"),
@@ -70,12 +68,10 @@ struct InputOptions: ParsableArguments {
     }
 
     /// The words for a snapshot with incomplete listings; `nil` when it is complete.
-    static func banner(_ incomplete: [JSONValue]) -> String? {
+    static func banner(_ incomplete: [NamespaceFetcher.IncompleteListing]) -> String? {
         guard !incomplete.isEmpty else { return nil }
         let listings = incomplete.map { entry in
-            let name = entry["listing"]?.stringValue ?? "a listing"
-            let said = (entry["warnings"]?.arrayValue ?? []).compactMap(\.stringValue).joined(separator: "; ")
-            return said.isEmpty ? name : "\(name) (\(said))"
+            entry.warnings.isEmpty ? entry.listing : "\(entry.listing) (\(entry.warnings.joined(separator: "; ")))"
         }
         return "INCOMPLETE SNAPSHOT: the API said these listings ended early, so documents are missing and "
             + "findings about missing relatives may be false: " + listings.joined(separator: ", ")

@@ -114,6 +114,9 @@ struct MistakenInvocationTests {
             says: ["--allow-other-target"]),
         Case(arguments: ["undo", "--journal", "@D/nothere.jsonl"], status: 2, says: ["does not exist"]),
         Case(
+            arguments: ["undo", "--journal", "@D/nothere.jsonl", "--api-key", "sk_x"], status: 2,
+            says: ["MIXPEEK_API_KEY"]),
+        Case(
             arguments: ["undo", "--journal", "@D/notajournal.jsonl"], status: 2,
             says: ["notajournal.jsonl", "start entry"]),
         Case(arguments: ["sample"], status: 2, says: ["--output"]),

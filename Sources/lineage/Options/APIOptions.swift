@@ -3,24 +3,18 @@ import Foundation
 import LineageKit
 import MixpeekClient
 
-/// Where the Mixpeek API is and as whom to call it. The API key comes from `MIXPEEK_API_KEY` or
-/// `--api-key-file`, never from an argument: other users of the machine can read arguments.
+/// Where the Mixpeek API is, as whom to call it (``ConnectionOptions``), and what to read from it.
 struct APIOptions: ParsableArguments {
-    @Option(help: "The namespace (ns_… or name) to read from the API; default MIXPEEK_NAMESPACE.")
-    var namespace: String?
+    @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: "The API's base URL; default MIXPEEK_BASE_URL, else https://api.mixpeek.com.")
-    var baseURL: String?
+    /// The namespace to read (`--namespace`).
+    var namespace: String? {
+        get { connection.namespace }
+        set { connection.namespace = newValue }
+    }
 
-    @Option(help: ArgumentHelp("A file whose first line is the API key (else MIXPEEK_API_KEY).", valueName: "file"))
-    var apiKeyFile: String?
-
-    @Flag(help: "Allow plain http:// to a host other than this machine.")
-    var insecure = false
-
-    /// Not an option: said here so that trying it gets a useful answer instead of "Unknown option".
-    @Option(name: .customLong("api-key"), help: .hidden)
-    var apiKeyArgument: String?
+    /// The API's base URL (`--base-url`).
+    var baseURL: String? { connection.baseURL }
 
     @Option(name: .customLong("collection"), help: "A collection to fetch (repeat for more); default all.")
     var collections: [String] = []
@@ -42,11 +36,6 @@ struct APIOptions: ParsableArguments {
     var isGiven: Bool { namespace != nil }
 
     func validate() throws {
-        if apiKeyArgument != nil {
-            throw ValidationError(
-                "There is no --api-key: other users of the machine can read a command's arguments. Set "
-                    + "MIXPEEK_API_KEY, or give --api-key-file FILE (the key on its first line).")
-        }
         if allCollections, !collections.isEmpty {
             throw ValidationError("Give --collection or --all-collections, not both.")
         }
@@ -55,10 +44,7 @@ struct APIOptions: ParsableArguments {
 
     /// A client configured from these options and the environment.
     func client() throws -> MixpeekClient {
-        MixpeekClient(
-            configuration: try MixpeekConfiguration.resolve(
-                baseURL: baseURL, namespace: namespace, apiKeyFile: apiKeyFile, insecure: insecure
-            ).sayingRetriesOnTerminal())
+        try connection.client(namespace: namespace, baseURL: baseURL)
     }
 
     /// Fetches what these options name, with a progress bar on a terminal: into memory, or, given
@@ -90,15 +76,5 @@ struct APIOptions: ParsableArguments {
             )
         }
         return (result, client)
-    }
-}
-
-extension MixpeekConfiguration {
-    /// The configuration, telling a terminal on standard error about each retry.
-    func sayingRetriesOnTerminal() -> MixpeekConfiguration {
-        guard isatty(FileHandle.standardError.fileDescriptor) == 1 else { return self }
-        var configuration = self
-        configuration.onRetry = { StandardError.print("lineage: " + $0 + "…") }
-        return configuration
     }
 }

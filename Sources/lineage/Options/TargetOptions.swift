@@ -2,20 +2,10 @@ import ArgumentParser
 import Foundation
 import MixpeekClient
 
-/// Where `apply` and `undo` send their requests: the API options without the fetch-only ones.
-/// The API key comes from `MIXPEEK_API_KEY` or `--api-key-file`, never from an argument.
+/// Where `apply` and `undo` send their requests: the connection options, without the fetch-only
+/// ones, and the guard against sending to another target than the plan's.
 struct TargetOptions: ParsableArguments {
-    @Option(help: "The namespace (ns_… or name); default the plan's or journal's, else MIXPEEK_NAMESPACE.")
-    var namespace: String?
-
-    @Option(help: "The API's base URL; default the plan's or journal's, else MIXPEEK_BASE_URL.")
-    var baseURL: String?
-
-    @Option(help: ArgumentHelp("A file whose first line is the API key (else MIXPEEK_API_KEY).", valueName: "file"))
-    var apiKeyFile: String?
-
-    @Flag(help: "Allow plain http:// to a host other than this machine.")
-    var insecure = false
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "How many documents to patch at once.")
     var concurrency = 4
@@ -31,9 +21,9 @@ struct TargetOptions: ParsableArguments {
     /// options name others, which needs `--allow-other-target`.
     func client(recordedNamespace: String?, recordedBaseURL: String?, madeFor: String) throws -> MixpeekClient {
         let environment = ProcessInfo.processInfo.environment
-        if let baseURL { try MixpeekConfiguration.refuseCredentials(in: baseURL) }
-        let namespace = self.namespace ?? recordedNamespace ?? environment["MIXPEEK_NAMESPACE"]
-        let baseURL = self.baseURL ?? recordedBaseURL ?? environment["MIXPEEK_BASE_URL"]
+        if let baseURL = connection.baseURL { try MixpeekConfiguration.refuseCredentials(in: baseURL) }
+        let namespace = connection.namespace ?? recordedNamespace ?? environment["MIXPEEK_NAMESPACE"]
+        let baseURL = connection.baseURL ?? recordedBaseURL ?? environment["MIXPEEK_BASE_URL"]
         if !allowOtherTarget {
             if let recordedNamespace, let namespace, recordedNamespace != namespace {
                 throw ValidationError(
@@ -46,10 +36,7 @@ struct TargetOptions: ParsableArguments {
                         + "there anyway.")
             }
         }
-        return MixpeekClient(
-            configuration: try MixpeekConfiguration.resolve(
-                baseURL: baseURL, namespace: namespace, apiKeyFile: apiKeyFile, insecure: insecure
-            ).sayingRetriesOnTerminal())
+        return try connection.client(namespace: namespace, baseURL: baseURL)
     }
 
     private static func normalized(_ url: String) -> String {

@@ -79,19 +79,24 @@ struct RenderTests {
         #expect(!error.message.isEmpty)
     }
 
+    /// A graph of current-shape documents with these ids, all made from `root` into `collection`.
+    static func graph(ofDocuments ids: [String], collection: String, root: String) -> DecompositionGraph {
+        DecompositionGraph(
+            documents: ids.map { id in
+                Document(
+                    id: id, collectionID: collection, shape: .current,
+                    statements: [LineageStatement(place: .internal, rootObjectID: root, sourceType: .bucket)],
+                    raw: RawJSON(bytes: []))
+            })
+    }
+
     @Test("hostile ids and labels are escaped: the DOT parses and the SVG is well-formed")
     func hostileInput() throws {
         let hostile = [
             #"doc_"]; node [shape=box"#, "doc_<script>alert(1)</script>", "doc_{braces}", "doc_back\\slash\\",
             "doc_new\nline\u{1}\u{7F}", "42doc", "doc_ünïcødé_😀",
         ]
-        let documents = hostile.map { id in
-            Document(
-                id: id, collectionID: "col_\"quoted\"", shape: .current,
-                statements: [LineageStatement(place: .internal, rootObjectID: "obj_<b>", sourceType: .bucket)],
-                raw: RawJSON(bytes: []))
-        }
-        let graph = DecompositionGraph(documents: documents)
+        let graph = Self.graph(ofDocuments: hostile, collection: "col_\"quoted\"", root: "obj_<b>")
         let dot = DOTWriter().dot(of: graph)
         let svg = try GraphvizRenderer.render(dot: dot, format: .svg)
         let ids = try Self.xmlIDs(svg)
@@ -107,13 +112,7 @@ struct RenderTests {
     @Test("ids that differ only in whitespace, control characters or entities stay distinct nodes and SVG ids")
     func distinctIDs() throws {
         let hostile = ["doc_x\ty", "doc_x y", "doc_x\ry", "doc_&amp;", "doc_&", "doc_%26", "doc_x%20y"]
-        let documents = hostile.map { id in
-            Document(
-                id: id, collectionID: "col_a", shape: .current,
-                statements: [LineageStatement(place: .internal, rootObjectID: "obj_1", sourceType: .bucket)],
-                raw: RawJSON(bytes: []))
-        }
-        let graph = DecompositionGraph(documents: documents)
+        let graph = Self.graph(ofDocuments: hostile, collection: "col_a", root: "obj_1")
         let svg = try GraphvizRenderer.render(dot: DOTWriter().dot(of: graph), format: .svg)
         let nodeIDs = try Self.xmlIDs(svg).filter { $0.hasPrefix("doc_") }
         #expect(nodeIDs.count == hostile.count, "\(nodeIDs)")

@@ -77,6 +77,17 @@ public struct NamespaceFetcher: Sendable {
         public var incomplete: [IncompleteListing]
         /// Each collection's `CollectionReconciliationResponse` (with ``Options/reconciliation``).
         public var reconciliations: [JSONValue] = []
+        /// What came down, as inputs for ``SnapshotReader``, each named after the namespace and
+        /// base URL of `client`.
+        public func sources(from client: MixpeekClient) -> [InputSource] {
+            let origin = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
+            return [
+                .bytes(JSONValue.jsonLines(documents), name: "documents of \(origin)"),
+                .bytes(JSONValue.jsonLines(objects), name: "objects of \(origin)"),
+                .bytes(JSONValue.jsonLines(collections), name: "collections of \(origin)"),
+            ]
+        }
+
         /// Documents fetched: ``documents``'s count, or (fetching straight into a directory with
         /// ``fetch(into:namespace:baseURL:overwrite:now:progress:)``) those written there.
         public var documentCount = 0

@@ -161,12 +161,7 @@ struct GraphCommand: AsyncParsableCommand {
                     + "\(tree.cappedChildren.count) document(s) reached it (e.g. \(tree.cappedChildren[0])); more may exist"
             )
         }
-        let name = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
-        return try SnapshotReader(options: .init(keepGoing: input.keepGoing)).read([
-            .bytes(JSONValue.jsonLines(fetched.documents), name: "documents of \(name)"),
-            .bytes(JSONValue.jsonLines(fetched.objects), name: "objects of \(name)"),
-            .bytes(JSONValue.jsonLines(fetched.collections), name: "collections of \(name)"),
-        ])
+        return try SnapshotReader(options: .init(keepGoing: input.keepGoing)).read(fetched.sources(from: client))
     }
 
     /// The pieces with --engine, except that a piece too big for dot is laid out with sfdp.

@@ -47,12 +47,7 @@ struct InputOptions: ParsableArguments {
         if inputs.isEmpty, api.isGiven {
             let (result, client) = try await api.fetch(objects: true)
             incomplete = result.incomplete
-            let origin = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
-            sources = [
-                .bytes(JSONValue.jsonLines(result.documents), name: "documents of \(origin)"),
-                .bytes(JSONValue.jsonLines(result.objects), name: "objects of \(origin)"),
-                .bytes(JSONValue.jsonLines(result.collections), name: "collections of \(origin)"),
-            ]
+            sources = result.sources(from: client)
         }
         let snapshot = try reader.read(sources)
         let report = snapshot.report

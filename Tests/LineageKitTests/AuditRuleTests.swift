@@ -173,6 +173,37 @@ struct AuditRuleTests {
         #expect(try Self.fired([Self.root, Self.frame, Self.scene()], rule: "drift.metadata").isEmpty)
     }
 
+    @Test(
+        "drift.metadata compares values, not their text: equal values written differently do not drift, in a file too",
+        arguments: [false, true])
+    func driftComparesValues(fromFile: Bool) throws {
+        let root = #"{"object_id":"obj_1","bucket_id":"bkt_v","metadata":{"campaign_id":"Qé","rank":1.5,"t":{"a":1}}}"#
+        let config =
+            #"{"collection_id":"col_scenes","source":{"type":"collection","collection_id":"col_frames"},"#
+            + #""feature_extractor":{"feature_extractor_name":"s","version":"v1","#
+            + #""field_passthrough":[{"source_path":"campaign_id"},{"source_path":"rank"},{"source_path":"t"}]}}"#
+        // The same values as the root's, written otherwise: an escape, more digits, spaces.
+        let equal = Self.scene(extra: #","rank":1.50,"t":{ "a" : 1 }"#).replacingOccurrences(
+            of: #""campaign_id":"Q4""#, with: #""campaign_id":"Qé""#)
+        let differs = Self.scene("doc_d", extra: #","rank":1.51,"t":{"a":1}"#).replacingOccurrences(
+            of: #""campaign_id":"Q4""#, with: #""campaign_id":"Qé""#)
+        let frame = Self.frame.replacingOccurrences(of: #""campaign_id":"Q4""#, with: #""campaign_id":"Qé""#)
+        let lines = [config, root, frame, equal, differs]
+        let findings: [Finding]
+        if fromFile {
+            let directory = try TemporaryDirectory()
+            let path = directory.path + "/documents.jsonl"
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let graph = DecompositionGraph(snapshot: try SnapshotReader().read(.path(path)))
+            findings = try Auditor(configuration: .init(rules: ["drift.metadata"])).audit(graph).findings
+        } else {
+            findings = try Self.fired(lines, rule: "drift.metadata")
+        }
+        #expect(findings.map(\.documentID) == ["doc_d"])
+        #expect(findings.first?.evidence["expected"] == ["rank": .number(JSONNumber(text: "1.5"))])
+        #expect(findings.first?.evidence["fields"]?.arrayValue?.first?["actual"] == .number(JSONNumber(text: "1.51")))
+    }
+
     @Test("ingestion.incomplete: any status but COMPLETED, in any case")
     func ingestion() throws {
         let processing =

@@ -20,6 +20,9 @@ public final class AuditContext: Sendable {
     private let sourceOfCollection: [ConfiguredSource?]
     /// For each document node, the position of its root object in ``DecompositionGraph/objects`` (-1: absent).
     private let rootObjectOfNode: [Int32]
+    /// Per object position: (hash of each top-level metadata key, hash of its value written
+    /// compactly) pairs, to compare with documents' user field fingerprints without reading them.
+    private let metadataPrintsOfObject: [[UInt64]]
 
     /// Prepares a context for `graph`.
     public init(graph: DecompositionGraph) {
@@ -51,6 +54,27 @@ public final class AuditContext: Sendable {
             }
         }
         self.rootObjectOfNode = rootObjectOfNode
+        var value: [UInt8] = []
+        self.metadataPrintsOfObject = graph.objects.map { object in
+            object.metadata.flatMap { member -> [UInt64] in
+                value.removeAll(keepingCapacity: true)
+                member.value.write(into: &value)
+                return [FastHash.hash(member.key), value.withUnsafeBytes { FastHash.hash($0) }]
+            }
+        }
+    }
+
+    /// The fingerprint of the root object's metadata field `name` (top-level, written compactly),
+    /// when the root object is in the input and has it.
+    func rootMetadataPrint(of document: DocumentUnderAudit, name: String) -> UInt64? {
+        let position = rootObjectOfNode[document.nodeIndex]
+        guard position >= 0 else { return nil }
+        let prints = metadataPrintsOfObject[Int(position)]
+        let nameHash = FastHash.hash(name)
+        for index in stride(from: 0, to: prints.count, by: 2) where prints[index] == nameHash {
+            return prints[index + 1]
+        }
+        return nil
     }
 
     /// The configuration of `document`'s collection, when one was given.

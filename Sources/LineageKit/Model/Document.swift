@@ -19,9 +19,9 @@ public struct Document: Sendable {
     public var ingestionStatus: String?
     /// The record exactly as read.
     public var raw: RawJSON
-    /// The user fields as compact JSON object text, parsed on demand: a parsed object costs
-    /// several times the memory of its text, and most documents' fields are never looked at.
-    var userFieldsJSON: [UInt8]
+    /// Where the user fields are: in ``raw`` (documents read from input, which keep only a
+    /// fingerprint of each field in memory) or held here (documents made or changed in memory).
+    var userFieldStorage: UserFieldStorage
     /// Whether ``ingestionStatus`` came from `_internal.metadata` (else `internal_metadata`).
     var ingestionStatusIsInternal = false
     /// The 1-based line and column the record starts at in ``raw``'s input (0 when unknown).
@@ -36,20 +36,20 @@ public struct Document: Sendable {
     ) {
         self.init(
             id: id, collectionID: collectionID, shape: shape, schemaVersion: schemaVersion, statements: statements,
-            userFieldsJSON: [], ingestionStatus: ingestionStatus, raw: raw)
+            userFieldStorage: .held([]), ingestionStatus: ingestionStatus, raw: raw)
         self.userFields = userFields
     }
 
     init(
         id: String, collectionID: String, shape: DocumentShape, schemaVersion: String?, statements: [LineageStatement],
-        userFieldsJSON: [UInt8], ingestionStatus: String?, raw: RawJSON, line: Int32 = 0, column: Int32 = 0
+        userFieldStorage: UserFieldStorage, ingestionStatus: String?, raw: RawJSON, line: Int32 = 0, column: Int32 = 0
     ) {
         self.id = id
         self.collectionID = collectionID
         self.shape = shape
         self.schemaVersion = schemaVersion
         self.statements = statements
-        self.userFieldsJSON = userFieldsJSON
+        self.userFieldStorage = userFieldStorage
         self.ingestionStatus = ingestionStatus
         self.raw = raw
         self.line = line
@@ -57,62 +57,63 @@ public struct Document: Sendable {
     }
 
     /// User fields: `metadata` (2025 shapes) or the non-system root fields (current shape).
+    ///
+    /// A document read from a file reads them from the file again (its record, by offset); when
+    /// that file has changed or gone since, this is empty: use ``readUserFields()`` to get the error.
     public var userFields: JSONObject {
-        get {
-            guard !userFieldsJSON.isEmpty else { return JSONObject() }
-            // The text was validated when the document was read, so parsing it cannot fail.
-            return userFieldsJSON.withUnsafeBytes { buffer in
+        get { (try? readUserFields()) ?? JSONObject() }
+        set {
+            var bytes: [UInt8] = []
+            if !newValue.isEmpty { JSONValue.object(newValue).write(into: &bytes) }
+            userFieldStorage = .held(bytes)
+        }
+    }
+
+    /// User fields, read from the record's file again for documents read from files.
+    ///
+    /// - Throws: ``LineageKitError`` when the record's file has changed or cannot be read.
+    public func readUserFields() throws -> JSONObject {
+        switch userFieldStorage {
+        case .held(let bytes):
+            guard !bytes.isEmpty else { return JSONObject() }
+            // The text was written by LineageKit from a value, so parsing it cannot fail.
+            return bytes.withUnsafeBytes { buffer in
                 var scanner = JSONScanner(bytes: buffer)
                 return (try? scanner.parseValue())?.objectValue ?? JSONObject()
             }
-        }
-        set {
-            userFieldsJSON = []
-            if !newValue.isEmpty { JSONValue.object(newValue).write(into: &userFieldsJSON) }
+        case .input(let prints):
+            guard prints.count > 0, let record = try raw.value().objectValue else { return JSONObject() }
+            return shape == .current ? Self.rootUserFields(of: record) : record["metadata"]?.objectValue ?? JSONObject()
         }
     }
 
-    /// One user field (a dotted path descends into objects), read without parsing the others.
+    /// One user field: a top-level name, else a dotted path descending into objects (as
+    /// `JSONObject.value(atPath:)` reads it).
     public func userField(_ path: String) -> JSONValue? {
-        guard !userFieldsJSON.isEmpty else { return nil }
-        var path = path
-        return path.withUTF8 { pathBytes in
-            let nameLength = pathBytes.firstIndex(of: UInt8(ascii: ".")) ?? pathBytes.count
-            let name = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(pathBytes)[0..<nameLength])
-            let found: JSONValue? = userFieldsJSON.withUnsafeBytes { buffer in
-                var scanner = JSONScanner(bytes: buffer)
-                var value: JSONValue?
-                try? scanner.readObjectRawKeys { scanner, key in
-                    if value == nil, FastHash.equal(key.bytes, name) {
-                        value = try scanner.parseValue()
-                    } else {
-                        try scanner.skipValue()
-                    }
-                }
-                return value
-            }
-            guard let found, nameLength < pathBytes.count else { return found }
-            let rest = String(decoding: UnsafeBufferPointer(rebasing: pathBytes[(nameLength + 1)...]), as: UTF8.self)
-            return found.objectValue?.value(atPath: rest)
-        }
+        if !path.contains("."), userFieldPrint(path) == .absent { return nil }
+        return userFields.value(atPath: path)
     }
 
-    /// The top-level user fields among `names`, read in one pass without parsing the others
-    /// (escaped keys are compared in their raw form).
+    /// The top-level user fields among `names` (escaped keys are compared in their decoded form).
     public func userFields(named names: [String]) -> JSONObject {
-        var found = JSONObject()
-        guard !userFieldsJSON.isEmpty, !names.isEmpty else { return found }
-        userFieldsJSON.withUnsafeBytes { buffer in
-            var scanner = JSONScanner(bytes: buffer)
-            try? scanner.readObjectRawKeys { scanner, key in
-                if let name = names.first(where: { FastHash.equal($0, key.bytes) }) {
-                    found[name] = try scanner.parseValue()
-                } else {
-                    try scanner.skipValue()
-                }
-            }
+        guard !names.isEmpty, names.contains(where: { userFieldPrint($0) != .absent }) else { return JSONObject() }
+        let fields = userFields
+        return JSONObject(names.compactMap { name in fields[name].map { (key: name, value: $0) } })
+    }
+
+    /// What the fingerprints of a read document say of the top-level user field `name`, without
+    /// reading the file: absent, present with the fingerprint of its value's bytes as written, or
+    /// unknown (documents made in memory).
+    func userFieldPrint(_ name: String) -> UserFieldPrint {
+        guard case .input(let prints) = userFieldStorage else {
+            return userFields[name] == nil ? .absent : .unknown
         }
-        return found
+        return prints.lookup(FastHash.hash(name))
+    }
+
+    /// The non-system root fields of a current-shape record, in order.
+    static func rootUserFields(of record: JSONObject) -> JSONObject {
+        JSONObject(record.filter { !systemRootFieldNames.contains($0.key) }.map { ($0.key, $0.value) })
     }
 
     /// Root keys that are system fields in some shape and never user fields: everything else at
@@ -127,7 +128,7 @@ public struct Document: Sendable {
     /// `metadata` (the 2025 shapes). Writers of PATCH bodies and the sandbox share this rule.
     public static func userFields(inResponse document: JSONObject) -> (atRoot: Bool, fields: JSONObject) {
         guard document["_internal"] != nil else { return (false, document["metadata"]?.objectValue ?? JSONObject()) }
-        return (true, JSONObject(document.filter { !systemRootFieldNames.contains($0.key) }.map { ($0.key, $0.value) }))
+        return (true, rootUserFields(of: document))
     }
 
     /// The field path ``ingestionStatus`` was read from.

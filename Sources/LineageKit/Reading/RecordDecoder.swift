@@ -23,6 +23,15 @@ struct RecordDecoder {
     /// Hashes of the keys seen in the objects being read, one frame per open object (reused
     /// between records, so checking for duplicate keys allocates nothing once warm).
     private var seenKeys: [UInt64] = []
+    /// The hash of the key whose value is being read (set by `readUniqueKeys`).
+    private var currentKeyHash: UInt64 = 0
+    /// The record's non-system root fields and `metadata` members, as (key hash, value start,
+    /// value end) triples; reused between records.
+    private var rootFieldSpans: [UInt64] = []
+    private var metadataSpans: [UInt64] = []
+    private var printPairs: [UInt64] = []
+    /// Where the user field fingerprints of the documents this decoder makes are kept.
+    private let printStore = UserFieldPrintStore()
 
     /// Root fields that are system fields in some shape and never user fields.
     static let systemRootFields: [StaticString] = [
@@ -61,6 +70,8 @@ struct RecordDecoder {
         }
         var fields = DocumentFields()
         seenKeys.removeAll(keepingCapacity: true)
+        rootFieldSpans.removeAll(keepingCapacity: true)
+        metadataSpans.removeAll(keepingCapacity: true)
         try readUniqueKeys(&scanner, path: "the record") { decoder, scanner, key in
             try decoder.readRootField(key, &scanner, into: &fields)
         }
@@ -128,8 +139,6 @@ struct RecordDecoder {
         var legacyStatus: String?
         var metadataRange: Range<Int>?
         var metadataOffset = 0
-        /// Non-system root fields, as byte ranges parsed only if the shape makes them user fields.
-        var otherRootFields: [(key: String, range: Range<Int>)] = []
     }
 
     private mutating func readRootField(
@@ -182,15 +191,24 @@ struct RecordDecoder {
         } else if try readFlatLineageField(key, &scanner, into: &fields.rootStatement, prefix: "") {
             return
         } else if key == "metadata" {
+            let keyHash = currentKeyHash
             fields.metadataOffset = scanner.index
             let start = scanner.index
             if scanner.peek() == UInt8(ascii: "{") {
-                try readUniqueKeys(&scanner, path: "metadata") { _, scanner, _ in try scanner.skipValue() }
+                try readUniqueKeys(&scanner, path: "metadata") { decoder, scanner, _ in
+                    let memberStart = scanner.index
+                    try scanner.skipValue()
+                    decoder.metadataSpans.append(decoder.currentKeyHash)
+                    decoder.metadataSpans.append(UInt64(memberStart))
+                    decoder.metadataSpans.append(UInt64(scanner.index))
+                }
             } else {
                 try scanner.skipValue()
             }
             fields.metadataRange = start..<scanner.index
-            fields.otherRootFields.append(("metadata", start..<scanner.index))
+            rootFieldSpans.append(keyHash)
+            rootFieldSpans.append(UInt64(start))
+            rootFieldSpans.append(UInt64(scanner.index))
         } else {
             if key == "object_id" {
                 fields.hasObjectID = true
@@ -201,10 +219,13 @@ struct RecordDecoder {
             } else if key == "feature_extractor_id" {
                 fields.hasFeatureExtractorID = true
             }
+            let keyHash = currentKeyHash
             let start = scanner.index
             try scanner.skipValue()
             if !Self.systemRootFields.contains(where: { key == $0 }) {
-                fields.otherRootFields.append((key.string, start..<scanner.index))
+                rootFieldSpans.append(keyHash)
+                rootFieldSpans.append(UInt64(start))
+                rootFieldSpans.append(UInt64(scanner.index))
             }
         }
     }
@@ -325,6 +346,7 @@ struct RecordDecoder {
                         + "guess which value is meant: remove one")
             }
             self.seenKeys.append(hash)
+            self.currentKeyHash = hash
             try body(&self, &scanner, key)
         }
     }
@@ -367,7 +389,7 @@ struct RecordDecoder {
 
     // MARK: - Building the document
 
-    private func makeDocument(
+    private mutating func makeDocument(
         _ fields: DocumentFields, scanner: JSONScanner, recordStart: Int, location: SourceLocation,
         raw: () -> RawJSON
     ) throws -> Document {
@@ -403,38 +425,32 @@ struct RecordDecoder {
         }
         statements.removeAll { $0.isEmpty }
 
-        // User fields are kept as compact object text (see `Document.userFieldsJSON`); their values
-        // were validated while skipping them.
-        var userFields: [UInt8] = []
+        // User fields stay in the input; only a fingerprint of each is kept (`UserFieldPrints`).
+        // Their values were validated while skipping them.
         let bytes = scanner.bytes
-        if shape == .current {
-            if !fields.otherRootFields.isEmpty {
-                userFields.append(UInt8(ascii: "{"))
-                for (position, field) in fields.otherRootFields.enumerated() {
-                    if position > 0 { userFields.append(UInt8(ascii: ",")) }
-                    JSONValue.writeString(field.key, into: &userFields)
-                    userFields.append(UInt8(ascii: ":"))
-                    userFields.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[field.range]))
-                }
-                userFields.append(UInt8(ascii: "}"))
-            }
-        } else if let range = fields.metadataRange {
+        if shape != .current, let range = fields.metadataRange {
             var fieldScanner = JSONScanner(bytes: bytes, start: range.lowerBound, end: range.upperBound)
             switch fieldScanner.peek() {
-            case UInt8(ascii: "{"):
-                if fieldScanner.peekEmptyObject() == false {
-                    userFields.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[range]))
-                }
-            case UInt8(ascii: "n"): break
+            case UInt8(ascii: "{"), UInt8(ascii: "n"): break
             default:
                 throw RecordError(
                     code: .wrongFieldType, offset: fields.metadataOffset,
                     message: "`metadata` must be an object or null, found \(fieldScanner.peekTypeName())", recordID: id)
             }
         }
+        let spans = shape == .current ? rootFieldSpans : metadataSpans
+        printPairs.removeAll(keepingCapacity: true)
+        var position = 0
+        while position + 2 < spans.count {
+            let value = UnsafeRawBufferPointer(rebasing: bytes[Int(spans[position + 1])..<Int(spans[position + 2])])
+            printPairs.append(spans[position])
+            printPairs.append(FastHash.hash(value))
+            position += 3
+        }
+        let prints = printPairs.withUnsafeBufferPointer { printStore.append($0) }
         var document = Document(
             id: id, collectionID: collectionID, shape: shape, schemaVersion: fields.schemaVersion,
-            statements: statements, userFieldsJSON: userFields,
+            statements: statements, userFieldStorage: .input(prints),
             ingestionStatus: fields.internalStatus ?? fields.legacyStatus, raw: raw(), line: Int32(location.line),
             column: Int32(location.column ?? 0))
         document.ingestionStatusIsInternal = fields.internalStatus != nil

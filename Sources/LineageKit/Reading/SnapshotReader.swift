@@ -289,6 +289,6 @@ extension Array where Element == Document {
 extension Document {
     /// A document holding nothing on the heap but one shared origin, to fill vacated slots.
     static let placeholder = Document(
-        id: "", collectionID: "", shape: .unknown, schemaVersion: nil, statements: [], userFieldsJSON: [],
+        id: "", collectionID: "", shape: .unknown, schemaVersion: nil, statements: [], userFieldStorage: .held([]),
         ingestionStatus: nil, raw: RawJSON(bytes: []))
 }

@@ -11,16 +11,18 @@ struct SampleDocumentWriter {
     }
 
     let shape: SampleNamespace.ShapeChoice
+    let style: SampleNamespace.Style
     var random: SampleRandom
     private var counter = 0
 
-    init(shape: SampleNamespace.ShapeChoice, random: SampleRandom) {
+    init(shape: SampleNamespace.ShapeChoice, style: SampleNamespace.Style = .compact, random: SampleRandom) {
         self.shape = shape
+        self.style = style
         self.random = random
     }
 
     /// The concrete shape of one document.
-    private enum Concrete: CaseIterable {
+    enum Concrete: CaseIterable {
         case nestedV1, flatV2, flat2025, current, migrated
     }
 
@@ -36,6 +38,7 @@ struct SampleDocumentWriter {
             "timestamp": .string(isoTimestamp(time)),
         ]
         let chain = (parent?.chain ?? []) + [.object(ownStep)]
+        let fields = style == .vendor ? fields + vendorUserFields(collection, besides: fields) : fields
         let path = (parent?.path ?? root.bucketID) + "/" + collection.id
         var lineage: JSONObject = ["root_object_id": .string(root.objectID), "root_bucket_id": .string(root.bucketID)]
         if let parent {
@@ -62,6 +65,16 @@ struct SampleDocumentWriter {
         case .shape2025_10: counter % 2 == 0 ? .nestedV1 : .flatV2
         case .shape2025_11: .flat2025
         case .current: .current
+        case .mixed where style == .vendor:
+            // An older namespace: most documents rewritten in the current shape, a third of those
+            // still carrying the root lineage fields of their migration, the rest as written then.
+            switch random.int(0...99) {
+            case 0..<40: .current
+            case 40..<60: .migrated
+            case 60..<75: .flat2025
+            case 75..<88: .nestedV1
+            default: .flatV2
+            }
         case .mixed: random.pick(Concrete.allCases)
         }
     }
@@ -133,7 +146,9 @@ struct SampleDocumentWriter {
             document["source_blobs"] = sourceBlobs
             document["document_blobs"] = .array(documentBlobs)
         }
-        return .object(document)
+        guard style == .vendor else { return .object(document) }
+        addVendorDetail(to: &document, concrete: concrete, collection: collection, documentID: documentID, time: time)
+        return JSONValue.object(document).sortingKeys()
     }
 }
 

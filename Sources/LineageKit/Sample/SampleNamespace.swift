@@ -17,6 +17,17 @@ public struct SampleNamespace: Sendable {
         case mixed
     }
 
+    /// How much each document carries besides its lineage.
+    public enum Style: String, Sendable, CaseIterable {
+        /// Lineage, a few user fields and blob references, keys in a fixed order.
+        case compact
+        /// As rich as the vendor's example payloads: keys sorted, a full `_internal` block
+        /// (namespace, blobs, timestamps, processing, feature references), enrichments at the root
+        /// (description, cluster, taxonomy), longer user metadata with text that needs escaping,
+        /// stale root lineage after migration, and the shapes mixed as an older namespace has them.
+        case vendor
+    }
+
     /// What to generate.
     public struct Options: Sendable {
         /// Video objects, each decomposed into frames, scenes, captions and faces.
@@ -29,16 +40,20 @@ public struct SampleNamespace: Sendable {
         public var shape: ShapeChoice
         /// How many instances of each audit rule's defect to inject (see ``SampleDefect``).
         public var defects: Int
+        /// How much each document carries besides its lineage.
+        public var style: Style
 
         /// Creates options.
         public init(
-            videos: Int = 3, articles: Int = 2, seed: UInt64 = 1, shape: ShapeChoice = .current, defects: Int = 0
+            videos: Int = 3, articles: Int = 2, seed: UInt64 = 1, shape: ShapeChoice = .current, defects: Int = 0,
+            style: Style = .compact
         ) {
             self.videos = videos
             self.articles = articles
             self.seed = seed
             self.shape = shape
             self.defects = defects
+            self.style = style
         }
     }
 
@@ -83,7 +98,8 @@ public struct SampleNamespace: Sendable {
         for config in collectionConfigs {
             try sink(.collection(config))
         }
-        var writer = SampleDocumentWriter(shape: options.shape, random: SampleRandom(seed: options.seed ^ 0xD0C5))
+        var writer = SampleDocumentWriter(
+            shape: options.shape, style: options.style, random: SampleRandom(seed: options.seed ^ 0xD0C5))
         guard options.defects > 0 else {
             for index in 0..<options.videos {
                 try generateVideo(index, random: &random, writer: &writer, sink: sink)

@@ -44,6 +44,13 @@ struct SampleCommand: ParsableCommand {
             """)
     var defects = 0
 
+    @Option(
+        help: """
+            How rich each document is: compact (lineage and a few user fields), or vendor (as rich as \
+            the vendor's example payloads: sorted keys, full _internal, enrichments, longer metadata).
+            """)
+    var style: SampleNamespace.Style = .compact
+
     @Flag(help: "Replace files that already exist in the directory.")
     var force = false
 
@@ -55,7 +62,8 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         let sample = SampleNamespace(
-            options: .init(videos: videos, articles: articles, seed: seed, shape: shape, defects: defects))
+            options: .init(videos: videos, articles: articles, seed: seed, shape: shape, defects: defects, style: style)
+        )
         let existed = FileManager.default.fileExists(atPath: out)
         let summary: SampleNamespace.WriteSummary
         do {
@@ -78,3 +86,4 @@ struct SampleCommand: ParsableCommand {
 }
 
 extension SampleNamespace.ShapeChoice: ExpressibleByArgument {}
+extension SampleNamespace.Style: ExpressibleByArgument {}

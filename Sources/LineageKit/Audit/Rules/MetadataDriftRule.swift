@@ -25,8 +25,9 @@ public struct MetadataDriftRule: AuditRule {
         if let configured = context.passthroughFields(of: document) {
             fields = configured
         } else if let root {
-            let userFields = doc.userFields
-            fields = root.metadata.keys.filter { userFields[$0] != nil }.map { .init(field: $0, sourcePath: $0) }
+            fields = root.metadata.keys.filter { Self.print(of: doc, $0) != .absent }.map {
+                .init(field: $0, sourcePath: $0)
+            }
         } else {
             return
         }
@@ -40,7 +41,15 @@ public struct MetadataDriftRule: AuditRule {
             let sourcePath = fields[index].sourcePath
             var expected: JSONValue?
             var fromRoot = false
+            // Equal fingerprints settle a field without reading the document's fields from its
+            // file; anything else is compared exactly.
+            let actualPrint = Self.print(of: doc, field)
             if let root, let value = root.metadata.value(atPath: sourcePath) {
+                if case .present(let actual) = actualPrint,
+                    context.rootMetadataPrint(of: document, name: sourcePath) == actual
+                {
+                    continue
+                }
                 expected = value
                 fromRoot = true
             } else {
@@ -48,7 +57,11 @@ public struct MetadataDriftRule: AuditRule {
                     source = context.sourceDocument(of: document)
                     sourceLooked = true
                 }
-                expected = source?.userField(sourcePath)
+                guard let source else { continue }
+                let sourcePrint = Self.print(of: source, sourcePath)
+                if sourcePrint == .absent { continue }
+                if case .present = sourcePrint, sourcePrint == actualPrint { continue }
+                expected = source.userField(sourcePath)
             }
             guard let expected else { continue }
             let actual = doc.userField(field)
@@ -71,5 +84,11 @@ public struct MetadataDriftRule: AuditRule {
             finding(
                 document, "\(drifted.count) passthrough field(s) differ from their source: \(names)",
                 evidence: ["fields": .array(drifted), "expected": .object(expectedValues)]))
+    }
+
+    /// What fingerprints say of the field `name` (unknown for a dotted path, which may descend
+    /// into objects).
+    private static func print(of document: Document, _ name: String) -> UserFieldPrint {
+        name.contains(".") ? .unknown : document.userFieldPrint(name)
     }
 }

@@ -64,13 +64,12 @@ public final class AuditContext: Sendable {
         }
     }
 
-    /// The fingerprint of the root object's metadata field `name` (top-level, written compactly),
+    /// The fingerprint of the root object's metadata field whose name hashes to `nameHash` (top-level, written compactly),
     /// when the root object is in the input and has it.
-    func rootMetadataPrint(of document: DocumentUnderAudit, name: String) -> UInt64? {
+    func rootMetadataPrint(of document: DocumentUnderAudit, nameHash: UInt64) -> UInt64? {
         let position = rootObjectOfNode[document.nodeIndex]
         guard position >= 0 else { return nil }
         let prints = metadataPrintsOfObject[Int(position)]
-        let nameHash = FastHash.hash(name)
         for index in stride(from: 0, to: prints.count, by: 2) where prints[index] == nameHash {
             return prints[index + 1]
         }
@@ -96,6 +95,18 @@ public final class AuditContext: Sendable {
         public let field: String
         /// The field's path in the source (root object metadata or source document).
         public let sourcePath: String
+        /// The ``FastHash`` of ``field`` and of ``sourcePath``, for fingerprint lookups; `nil` for a
+        /// dotted path, which may descend into objects.
+        let fieldHash: UInt64?
+        let sourceHash: UInt64?
+
+        /// Creates a pair.
+        public init(field: String, sourcePath: String) {
+            self.field = field
+            self.sourcePath = sourcePath
+            fieldHash = field.utf8.contains(UInt8(ascii: ".")) ? nil : FastHash.hash(field)
+            sourceHash = sourcePath.utf8.contains(UInt8(ascii: ".")) ? nil : FastHash.hash(sourcePath)
+        }
     }
 
     /// What a collection's configuration says it reads.

@@ -92,7 +92,9 @@ public struct DecompositionGraph: Sendable {
 
     /// Builds the graph of a snapshot.
     public init(snapshot: Snapshot) {
-        self.init(documents: snapshot.documents, objects: snapshot.objects, collections: snapshot.collections)
+        self.init(
+            documents: snapshot.documents, objects: snapshot.objects, collections: snapshot.collections,
+            documentIndex: snapshot.documentIndex)
         reconciliations = snapshot.reconciliations
     }
 
@@ -101,6 +103,15 @@ public struct DecompositionGraph: Sendable {
     /// Ids are expected to be unique (``SnapshotReader`` makes them so); a repeated id keeps its
     /// first record.
     public init(documents: [Document], objects: [BucketObject] = [], collections: [CollectionConfig] = []) {
+        self.init(documents: documents, objects: objects, collections: collections, documentIndex: nil)
+    }
+
+    /// Builds the graph; `knownIndex`, when given, maps every document id (each once) to its
+    /// position in `documents`, so ids need not be hashed again.
+    init(
+        documents: [Document], objects: [BucketObject], collections: [CollectionConfig],
+        documentIndex knownIndex: IDTable?
+    ) {
         var builder = GraphBuilder(capacity: documents.count + objects.count)
         objects.withUnsafeBufferPointer { objects in
             for position in objects.indices {
@@ -111,15 +122,20 @@ public struct DecompositionGraph: Sendable {
         }
         var documentNodes = [Int32](repeating: -1, count: documents.count)
         documents.withUnsafeBufferPointer { documents in
-            for position in documents.indices {
-                let node = builder.addNode(
-                    .document(documents[position].id), kind: .document, collectionID: documents[position].collectionID,
-                    bucketID: nil, record: position)
-                if builder.recordIndex[Int(node)] == Int32(position) { documentNodes[position] = node }
+            if let knownIndex, builder.nodes.count == objects.count {
+                // Objects and documents are unique: the document at position p is node objects.count + p.
+                let first = Int32(builder.nodes.count)
+                builder.addDocuments(documents, index: knownIndex, firstNode: first)
+                for position in documents.indices { documentNodes[position] = first + Int32(position) }
+            } else {
+                for position in documents.indices {
+                    let node = builder.addNode(
+                        .document(documents[position].id), kind: .document,
+                        collectionID: documents[position].collectionID, bucketID: nil, record: position)
+                    if builder.recordIndex[Int(node)] == Int32(position) { documentNodes[position] = node }
+                }
             }
-            for position in documents.indices where documentNodes[position] >= 0 {
-                builder.link(ResolvedLineage(statements: documents[position].statements), at: documentNodes[position])
-            }
+            builder.linkAll(documents, nodes: documentNodes)
         }
         self.documentNodeIndex = documentNodes
         self.documents = documents

@@ -42,6 +42,70 @@ struct GraphBuilder {
         return index
     }
 
+    /// Adds every document as a node, in order from `firstNode`, adopting `index` (id → position in
+    /// `documents`, each id once) as the document index.
+    mutating func addDocuments(_ documents: UnsafeBufferPointer<Document>, index: IDTable, firstNode: Int32) {
+        documentIndex = index
+        documentIndex.shiftValues(by: firstNode)
+        var lastCollection = (id: "", index: Int32(-1))
+        for position in documents.indices {
+            let collectionID = documents[position].collectionID
+            if collectionID != lastCollection.id { lastCollection = (collectionID, collection(for: collectionID)) }
+            nodes.append(
+                .init(
+                    id: .document(documents[position].id), kind: .document, collectionID: collectionID, bucketID: nil,
+                    index: nodes.count))
+            parentIndex.append(-1)
+            recordIndex.append(Int32(position))
+            rootIndex.append(-1)
+            collectionOfNode.append(lastCollection.index)
+        }
+    }
+
+    /// Links every document node (`nodes[position]`, -1 for none) to its source and root object:
+    /// lookups run on all cores against the finished indices; documents whose source or root is
+    /// absent are then linked one by one in document order, so ghosts are made (and numbered) as
+    /// a serial build would make them.
+    mutating func linkAll(_ documents: UnsafeBufferPointer<Document>, nodes documentNodes: [Int32]) {
+        let missing: Int32 = -2
+        var roots = [Int32](repeating: -1, count: documents.count)
+        var parents = [Int32](repeating: -1, count: documents.count)
+        let (objectIndex, documentIndex, shared) = (objectIndex, documentIndex, WorkerShared(documents))
+        roots.withUnsafeMutableBufferPointer { roots in
+            parents.withUnsafeMutableBufferPointer { parents in
+                let output = WorkerShared((roots: roots, parents: parents))
+                forEachPiece(of: documents.count) { range in
+                    let documents = shared.value
+                    for position in range where documentNodes[position] >= 0 {
+                        let lineage = ResolvedLineage(statements: documents[position].statements)
+                        if let root = lineage.rootObjectID {
+                            let node = objectIndex.value(for: root)
+                            output.value.roots[position] = node >= 0 ? node : missing
+                        }
+                        switch Self.source(of: lineage) {
+                        case .document(let id)?:
+                            let node = documentIndex.value(for: id)
+                            output.value.parents[position] = node >= 0 ? node : missing
+                        case .object(let id)?:
+                            let node = objectIndex.value(for: id)
+                            output.value.parents[position] = node >= 0 ? node : missing
+                        case nil: break
+                        }
+                    }
+                }
+            }
+        }
+        for position in documents.indices where documentNodes[position] >= 0 {
+            let node = documentNodes[position]
+            if roots[position] == missing || parents[position] == missing {
+                link(ResolvedLineage(statements: documents[position].statements), at: node)
+                continue
+            }
+            rootIndex[Int(node)] = roots[position]
+            if parents[position] != node { parentIndex[Int(node)] = parents[position] }
+        }
+    }
+
     private mutating func collection(for id: String) -> Int32 {
         let position = collectionIndex.insert(id, value: Int32(collectionIDs.count))
         if position >= 0 { return position }

@@ -54,33 +54,53 @@ public struct PipelineGraph: Sendable, Hashable {
         Set(edges.flatMap { [$0.from, $0.to] }).union(documentCounts.keys).sorted()
     }
 
+    /// What `document` (at `position` in the graph's documents) feeds from: its root bucket for a
+    /// bucket source, its stated source collection (else its parent document's) otherwise.
+    private static func source(of document: Document, at position: Int, in graph: DecompositionGraph) -> Node? {
+        let lineage = document.lineage
+        switch lineage.effectiveSourceKind {
+        case .bucket?:
+            let objectBucket = (lineage.sourceObjectID ?? lineage.rootObjectID)
+                .flatMap { graph.node(.object($0))?.bucketID }
+            return (lineage.rootBucketID ?? objectBucket).map(Node.bucket)
+        case .collection?, .other?:
+            let parent = graph.parentIndex[Int(graph.documentNodeIndex[position])]
+            let parentCollection = parent >= 0 ? graph.nodes[Int(parent)].collectionID : nil
+            return (lineage.sourceCollectionID ?? parentCollection).map(Node.collection)
+        case nil:
+            return nil
+        }
+    }
+
     /// Builds the pipeline from the documents of a graph and the collection configurations given.
     ///
     /// A bucket-sourced document feeds from its root bucket; a collection-sourced one from its
     /// stated source collection, else its parent document's collection.
     public init(graph: DecompositionGraph) {
+        // Counted in pieces on all cores, reading the documents in place, then merged.
+        let pieces = graph.documents.withUnsafeBufferPointer { documents in
+            let shared = WorkerShared((documents, graph))
+            let slots = PieceResults<[Node: Int], [PairKey: Int]>()
+            forEachPiece(of: documents.count) { range in
+                let (documents, graph) = shared.value
+                var counts: [Node: Int] = [:]
+                var edgeCounts: [PairKey: Int] = [:]
+                for position in range where graph.documentNodeIndex[position] >= 0 {
+                    let target = Node.collection(documents[position].collectionID)
+                    counts[target, default: 0] += 1
+                    if let source = Self.source(of: documents[position], at: position, in: graph) {
+                        edgeCounts[PairKey(from: source, to: target), default: 0] += 1
+                    }
+                }
+                slots.append((counts, edgeCounts))
+            }
+            return slots.all
+        }
         var counts: [Node: Int] = [:]
         var edgeCounts: [PairKey: Int] = [:]
-        for (position, document) in graph.documents.enumerated() where graph.documentNodeIndex[position] >= 0 {
-            let target = Node.collection(document.collectionID)
-            counts[target, default: 0] += 1
-            let lineage = document.lineage
-            let source: Node?
-            switch lineage.effectiveSourceKind {
-            case .bucket?:
-                let objectBucket = (lineage.sourceObjectID ?? lineage.rootObjectID)
-                    .flatMap { graph.node(.object($0))?.bucketID }
-                source = (lineage.rootBucketID ?? objectBucket).map(Node.bucket)
-            case .collection?, .other?:
-                let parent = graph.parentIndex[Int(graph.documentNodeIndex[position])]
-                let parentCollection = parent >= 0 ? graph.nodes[Int(parent)].collectionID : nil
-                source = (lineage.sourceCollectionID ?? parentCollection).map(Node.collection)
-            case nil:
-                source = nil
-            }
-            if let source {
-                edgeCounts[PairKey(from: source, to: target), default: 0] += 1
-            }
+        for (pieceCounts, pieceEdges) in pieces {
+            counts.merge(pieceCounts, uniquingKeysWith: +)
+            edgeCounts.merge(pieceEdges, uniquingKeysWith: +)
         }
         var configured: Set<PairKey> = []
         for config in graph.collections {

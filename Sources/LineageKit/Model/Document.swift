@@ -111,6 +111,12 @@ public struct Document: Sendable {
         return prints.lookup(FastHash.hash(name))
     }
 
+    /// ``userFieldPrint(_:)`` by the name's ``FastHash``.
+    func userFieldPrint(nameHash: UInt64) -> UserFieldPrint {
+        guard case .input(let prints) = userFieldStorage else { return .unknown }
+        return prints.lookup(nameHash)
+    }
+
     /// The non-system root fields of a current-shape record, in order.
     static func rootUserFields(of record: JSONObject) -> JSONObject {
         JSONObject(record.filter { !systemRootFieldNames.contains($0.key) }.map { ($0.key, $0.value) })

@@ -15,16 +15,30 @@ struct IDTable: Sendable {
         values.reserveCapacity(capacity)
     }
 
+    /// The number of keys.
+    var count: Int { keys.count }
+
     /// The value stored for `key`, or -1.
     func value(for key: String) -> Int32 {
-        let (_, _, found) = probe(key)
+        value(for: key, hash: FastHash.hash(key))
+    }
+
+    /// The value stored for `key`, whose ``FastHash`` is `hash`, or -1.
+    func value(for key: String, hash: UInt64) -> Int32 {
+        let (_, _, found) = probe(key, hash: hash)
         return found.map { values[$0] } ?? -1
     }
 
     /// Stores `value` for `key` unless the key is present; returns the value already stored, or -1.
     @discardableResult
     mutating func insert(_ key: String, value: Int32) -> Int32 {
-        let (slot, tag, found) = probe(key)
+        insert(key, hash: FastHash.hash(key), value: value)
+    }
+
+    /// ``insert(_:value:)`` with the key's ``FastHash`` computed beforehand (on another thread).
+    @discardableResult
+    mutating func insert(_ key: String, hash: UInt64, value: Int32) -> Int32 {
+        let (slot, tag, found) = probe(key, hash: hash)
         if let found { return values[found] }
         keys.append(key)
         values.append(value)
@@ -35,8 +49,7 @@ struct IDTable: Sendable {
 
     /// The slot holding `key` (with its entry's position), or the empty slot where it would go.
     @inline(__always)
-    private func probe(_ key: String) -> (slot: Int, tag: UInt64, found: Int?) {
-        let hash = FastHash.hash(key)
+    private func probe(_ key: String, hash: UInt64) -> (slot: Int, tag: UInt64, found: Int?) {
         let tag = hash & 0xFFFF_FFFF_0000_0000
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
@@ -49,6 +62,29 @@ struct IDTable: Sendable {
             slot = (slot + 1) & mask
         }
         return (slot, tag, nil)
+    }
+
+    /// Adds `offset` to every stored value.
+    mutating func shiftValues(by offset: Int32) {
+        for index in values.indices { values[index] += offset }
+    }
+
+    /// The ``FastHash`` of the key of each item, computed on all cores; `key` reads an item's key
+    /// in place.
+    static func hashes<Item>(
+        of items: UnsafeBufferPointer<Item>, key: @Sendable (UnsafeBufferPointer<Item>, Int) -> String
+    ) -> [UInt64] {
+        [UInt64](unsafeUninitializedCapacity: items.count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            let shared = WorkerShared((items, base))
+            forEachPiece(of: items.count) { range in
+                let (items, output) = shared.value
+                for index in range {
+                    (output + index).initialize(to: FastHash.hash(key(items, index)))
+                }
+            }
+            initialized = items.count
+        }
     }
 
     private mutating func grow() {

@@ -8,8 +8,8 @@ import Foundation
 #endif
 
 /// Reads a JSON Lines file in parallel: the file is cut at line starts into pieces, each piece is
-/// read in blocks and decoded on its own thread, and the pieces come back in file order with
-/// piece-relative line numbers (``RecordCollector`` makes them absolute).
+/// read in blocks and decoded on its own thread, and the pieces come back in file order, their
+/// line numbers made absolute on all cores too.
 struct JSONLinesReader {
     let origin: RecordOrigin
     let handle: OpenFile
@@ -30,7 +30,19 @@ struct JSONLinesReader {
         DispatchQueue.concurrentPerform(iterations: ranges.count) { piece in
             results.store(readPiece(ranges[piece]), at: piece)
         }
-        return try results.all()
+        var chunks = try results.all()
+        var lines = 0
+        let lineOffsets = chunks.map { chunk in
+            defer { lines += chunk.lineCount }
+            return lines
+        }
+        chunks.withUnsafeMutableBufferPointer { chunks in
+            let shared = WorkerShared(chunks)
+            DispatchQueue.concurrentPerform(iterations: chunks.count) { piece in
+                shared.value[piece].shiftLines(by: lineOffsets[piece])
+            }
+        }
+        return chunks
     }
 
     private func readPiece(_ range: Range<Int>) -> Result<RecordChunk, any Error> {
@@ -143,7 +155,13 @@ private final class ChunkSlots: @unchecked Sendable {
         lock.withLock { slots[index] = result }
     }
 
+    /// Takes every result out, leaving the slots empty, so the caller holds the only reference to
+    /// each piece's arrays (changing them then copies nothing).
     func all() throws -> [RecordChunk] {
-        try lock.withLock { try slots.map { try ($0 ?? .success(RecordChunk())).get() } }
+        let taken = lock.withLock {
+            defer { slots = [] }
+            return slots
+        }
+        return try taken.map { try ($0 ?? .success(RecordChunk())).get() }
     }
 }

@@ -1,7 +1,9 @@
 /// Everything read from a set of inputs: documents, bucket objects and collection configurations.
 public struct Snapshot: Sendable {
     /// The documents, in input order, each id once.
-    public var documents: [Document]
+    public var documents: [Document] {
+        didSet { documentIndex = nil }
+    }
     /// The bucket objects, in input order, each id once.
     public var objects: [BucketObject]
     /// The collection configurations, in input order, each id once.
@@ -10,6 +12,9 @@ public struct Snapshot: Sendable {
     public var reconciliations: [CollectionReconciliation]
     /// What was read, and what was skipped or merged on the way.
     public var report: ReadReport
+    /// The reader's index of document ids to positions in ``documents``, handed to the graph so
+    /// that it does not hash every id again; dropped whenever ``documents`` changes.
+    var documentIndex: IDTable?
 
     /// Creates a snapshot.
     public init(

@@ -103,13 +103,10 @@ public struct SnapshotReader: Sendable {
             collector.noteFile(path, bytes: handle.size)
             var chunks = try JSONLinesReader(origin: origin, handle: handle, options: options).read()
             collector.reserve(documents: chunks.reduce(0) { $0 + $1.documents.count })
-            var lineOffset = 0
             chunks.reverse()
             // Each piece is freed as soon as it is added, so pieces and snapshot never all coexist.
             while let chunk = chunks.popLast() {
-                let lines = chunk.lineCount
-                try collector.add(chunk, lineOffset: lineOffset)
-                lineOffset += lines
+                try collector.add(chunk)
             }
         } else {
             let bytes = try handle.readAll()
@@ -123,7 +120,7 @@ public struct SnapshotReader: Sendable {
         reader.maximumReportedProblems = options.maximumReportedProblems
         let chunk = reader.read()
         if chunk.isLineageFile { collector.noteLineageFile(origin.name) }
-        try collector.add(chunk, lineOffset: 0)
+        try collector.add(chunk)
     }
 }
 
@@ -139,6 +136,21 @@ struct RecordChunk: Sendable {
     var lineCount = 0
     /// The input is a file LineageKit wrote (a baseline, a plan, a manifest), not records.
     var isLineageFile = false
+
+    /// Moves every line number on by `lines` (a piece of a file read from its middle).
+    mutating func shiftLines(by lines: Int) {
+        guard lines > 0 else { return }
+        problems = problems.map { $0.shiftingLines(by: lines) }
+        for index in documents.indices {
+            documents[index].line += Int32(lines)
+        }
+        for index in objects.indices {
+            objects[index].location?.line += lines
+        }
+        for index in collections.indices {
+            collections[index].location?.line += lines
+        }
+    }
 
     mutating func append(_ record: Record) {
         switch record {
@@ -175,24 +187,12 @@ struct RecordCollector {
         report.bytes += bytes
     }
 
-    /// Adds a chunk whose line numbers start after `lineOffset` lines of its file.
-    mutating func add(_ chunk: consuming RecordChunk, lineOffset: Int) throws {
-        let problems = chunk.problems.map { $0.shiftingLines(by: lineOffset) }
-        if let first = problems.first, !options.keepGoing {
+    /// Adds a chunk (its line numbers already absolute).
+    mutating func add(_ chunk: consuming RecordChunk) throws {
+        if let first = chunk.problems.first, !options.keepGoing {
             throw first
         }
-        report.skipped(chunk.skipped, problems: problems, keeping: options.maximumReportedProblems)
-        if lineOffset > 0 {
-            for index in chunk.documents.indices {
-                chunk.documents[index].line += Int32(lineOffset)
-            }
-            for index in chunk.objects.indices {
-                chunk.objects[index].location?.line += lineOffset
-            }
-            for index in chunk.collections.indices {
-                chunk.collections[index].location?.line += lineOffset
-            }
-        }
+        report.skipped(chunk.skipped, problems: chunk.problems, keeping: options.maximumReportedProblems)
         documents.moveAppend(from: &chunk.documents)
         objects.append(contentsOf: chunk.objects)
         collections.append(contentsOf: chunk.collections)
@@ -200,43 +200,56 @@ struct RecordCollector {
     }
 
     mutating func finish() throws -> Snapshot {
-        documents = try deduplicate(documents, kind: "document", id: { $0.id }, location: { $0.location }) {
-            try $0.json()
-        }
-        objects = try deduplicate(objects, kind: "object", id: { $0.id }, location: { $0.location }) { $0.json }
-        collections = try deduplicate(collections, kind: "collection", id: { $0.id }, location: { $0.location }) {
-            $0.json
-        }
-        return Snapshot(
+        let documentIndex: IDTable
+        (documents, documentIndex) = try deduplicate(
+            documents, kind: "document", id: { $0[$1].id }, location: { $0[$1].location },
+            content: { try $0[$1].json() })
+        objects = try deduplicate(
+            objects, kind: "object", id: { $0[$1].id }, location: { $0[$1].location }, content: { $0[$1].json }
+        ).items
+        collections = try deduplicate(
+            collections, kind: "collection", id: { $0[$1].id }, location: { $0[$1].location },
+            content: { $0[$1].json }
+        ).items
+        var snapshot = Snapshot(
             documents: documents, objects: objects, collections: collections, reconciliations: reconciliations,
             report: report)
+        if documentIndex.count == documents.count { snapshot.documentIndex = documentIndex }
+        return snapshot
     }
 
+    /// Drops repeated ids (an identical repeat silently, a different one as an error) and returns
+    /// the items left with an index of their ids (values: positions before any drop). The
+    /// closures read an item in place: copying a document to read its id costs a retain and a
+    /// release of each of its parts.
     private mutating func deduplicate<Item>(
-        _ items: [Item], kind: String, id: (Item) -> String, location: (Item) -> SourceLocation?,
-        content: (Item) throws -> JSONValue
-    ) throws -> [Item] {
+        _ items: [Item], kind: String, id: @Sendable (UnsafeBufferPointer<Item>, Int) -> String,
+        location: (UnsafeBufferPointer<Item>, Int) -> SourceLocation?,
+        content: (UnsafeBufferPointer<Item>, Int) throws -> JSONValue
+    ) throws -> (items: [Item], index: IDTable) {
         var table = IDTable(capacity: items.count)
         var drop: Set<Int> = []
-        for index in items.indices {
-            let itemID = id(items[index])
-            let earlier = table.insert(itemID, value: Int32(index))
-            guard earlier >= 0 else { continue }
-            drop.insert(index)
-            if try content(items[Int(earlier)]) == content(items[index]) {
-                report.identicalDuplicates += 1
-                continue
+        try items.withUnsafeBufferPointer { buffer in
+            let hashes = IDTable.hashes(of: buffer, key: id)
+            for index in buffer.indices {
+                let earlier = table.insert(id(buffer, index), hash: hashes[index], value: Int32(index))
+                guard earlier >= 0 else { continue }
+                drop.insert(index)
+                if try content(buffer, Int(earlier)) == content(buffer, index) {
+                    report.identicalDuplicates += 1
+                    continue
+                }
+                let firstPlace = location(buffer, Int(earlier))?.description ?? "an earlier input"
+                let error = LineageKitError(
+                    code: .conflictingDuplicate,
+                    message: "\(kind) appears twice with different content (first at \(firstPlace)); not merged",
+                    location: location(buffer, index), recordID: id(buffer, index))
+                guard options.keepGoing else { throw error }
+                report.skipped(1, problems: [error], keeping: options.maximumReportedProblems)
             }
-            let firstPlace = location(items[Int(earlier)])?.description ?? "an earlier input"
-            let error = LineageKitError(
-                code: .conflictingDuplicate,
-                message: "\(kind) appears twice with different content (first at \(firstPlace)); not merged",
-                location: location(items[index]), recordID: itemID)
-            guard options.keepGoing else { throw error }
-            report.skipped(1, problems: [error], keeping: options.maximumReportedProblems)
         }
-        guard !drop.isEmpty else { return items }
-        return items.enumerated().filter { !drop.contains($0.offset) }.map(\.element)
+        guard !drop.isEmpty else { return (items, table) }
+        return (items.enumerated().filter { !drop.contains($0.offset) }.map(\.element), table)
     }
 }
 

@@ -34,11 +34,41 @@ public struct NamespaceStatistics: Sendable {
         documents = graph.documents.count
         objects = graph.objects.count
         collectionConfigs = graph.collections.count
+        // Counted by index on all cores; the documents are read in place, not copied.
+        let pieces = graph.documents.withUnsafeBufferPointer { documents in
+            let shared = WorkerShared((documents, graph))
+            let slots = PieceResults<[String: Int], [DocumentShape: Int]>()
+            forEachPiece(of: documents.count) { range in
+                let (documents, graph) = shared.value
+                var perCollectionIndex = [Int](repeating: 0, count: graph.collectionIDs.count)
+                var perCollection: [String: Int] = [:]
+                var perShape = [Int](repeating: 0, count: DocumentShape.allCases.count)
+                for position in range {
+                    let node = graph.documentNodeIndex[position]
+                    let collection = node >= 0 ? graph.collectionOfNode[Int(node)] : -1
+                    if collection >= 0 {
+                        perCollectionIndex[Int(collection)] += 1
+                    } else {
+                        perCollection[documents[position].collectionID, default: 0] += 1
+                    }
+                    perShape[DocumentShape.allCases.firstIndex(of: documents[position].shape) ?? 0] += 1
+                }
+                for (index, count) in perCollectionIndex.enumerated() where count > 0 {
+                    perCollection[graph.collectionIDs[index], default: 0] += count
+                }
+                var shapes: [DocumentShape: Int] = [:]
+                for (index, count) in perShape.enumerated() where count > 0 {
+                    shapes[DocumentShape.allCases[index]] = count
+                }
+                slots.append((perCollection, shapes))
+            }
+            return slots.all
+        }
         var perCollection: [String: Int] = [:]
         var perShape: [DocumentShape: Int] = [:]
-        for document in graph.documents {
-            perCollection[document.collectionID, default: 0] += 1
-            perShape[document.shape, default: 0] += 1
+        for (collections, shapes) in pieces {
+            perCollection.merge(collections, uniquingKeysWith: +)
+            perShape.merge(shapes, uniquingKeysWith: +)
         }
         documentsPerCollection = perCollection
         documentsPerShape = perShape

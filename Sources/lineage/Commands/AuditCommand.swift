@@ -53,7 +53,7 @@ struct AuditCommand: AsyncParsableCommand {
         let auditor = try Auditor(
             configuration: .init(rules: Self.patterns(rules), ignoredRules: Self.patterns(ignore)))
         let snapshot = try await input.readSnapshot()
-        let graph = DecompositionGraph(snapshot: snapshot)
+        let graph = ProcessLifetime.graph(of: snapshot)
         var report = auditor.audit(graph)
         if let writeBaseline {
             try Self.write(AuditBaseline(report: report), to: writeBaseline)

@@ -95,7 +95,7 @@ struct GraphCommand: AsyncParsableCommand {
 
     func run() async throws {
         let snapshot = try await readSnapshot()
-        let graph = DecompositionGraph(snapshot: snapshot)
+        let graph = ProcessLifetime.graph(of: snapshot)
         let findings = noFindings ? [] : try Auditor().audit(graph).findings
         let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? graph.nodes
         let chosen = try resolvedFormat()

@@ -53,7 +53,7 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let snapshot = try await input.readSnapshot()
-        let graph = DecompositionGraph(snapshot: snapshot)
+        let graph = ProcessLifetime.graph(of: snapshot)
         let globs = rules.flatMap { $0.split(separator: ",").map(String.init) }.filter { $0 != "none" }
         let findings = globs.isEmpty ? [] : try Auditor().audit(graph).findings
         let userPatches = try patches.map { try PlanBuilder.readPatches($0) } ?? []

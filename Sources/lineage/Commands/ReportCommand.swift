@@ -45,7 +45,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (snapshot, banner) = try await input.readSnapshotAndBanner()
-        let graph = DecompositionGraph(snapshot: snapshot)
+        let graph = ProcessLifetime.graph(of: snapshot)
         let report = try Auditor().audit(graph)
         let plan = try self.plan.map { try CorrectionPlan(contentsOf: $0) }
         let writer = ReportWriter(

@@ -25,7 +25,7 @@ struct StatsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let snapshot = try await input.readSnapshot()
-        let graph = DecompositionGraph(snapshot: snapshot)
+        let graph = ProcessLifetime.graph(of: snapshot)
         let statistics = NamespaceStatistics(snapshot: snapshot, graph: graph)
         switch format {
         case .text: StandardOutput.write(statistics.text())

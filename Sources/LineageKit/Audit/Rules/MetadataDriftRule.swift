@@ -25,8 +25,12 @@ public struct MetadataDriftRule: AuditRule {
         if let configured = context.passthroughFields(of: document) {
             fields = configured
         } else if let root {
-            fields = root.metadata.keys.filter { Self.print(of: doc, $0) != .absent }.map {
-                .init(field: $0, sourcePath: $0)
+            fields = root.metadata.keys.map { AuditContext.PassthroughPair(field: $0, sourcePath: $0) }.filter { pair in
+                switch Self.print(of: doc, pair.fieldHash) {
+                case .absent: false
+                case .present: true
+                case .unknown: doc.userFields[pair.field] != nil
+                }
             }
         } else {
             return
@@ -43,10 +47,10 @@ public struct MetadataDriftRule: AuditRule {
             var fromRoot = false
             // Equal fingerprints settle a field without reading the document's fields from its
             // file; anything else is compared exactly.
-            let actualPrint = Self.print(of: doc, field)
+            let actualPrint = Self.print(of: doc, fields[index].fieldHash)
             if let root, let value = root.metadata.value(atPath: sourcePath) {
-                if case .present(let actual) = actualPrint,
-                    context.rootMetadataPrint(of: document, name: sourcePath) == actual
+                if case .present(let actual) = actualPrint, let sourceHash = fields[index].sourceHash,
+                    context.rootMetadataPrint(of: document, nameHash: sourceHash) == actual
                 {
                     continue
                 }
@@ -58,7 +62,7 @@ public struct MetadataDriftRule: AuditRule {
                     sourceLooked = true
                 }
                 guard let source else { continue }
-                let sourcePrint = Self.print(of: source, sourcePath)
+                let sourcePrint = Self.print(of: source, fields[index].sourceHash)
                 if sourcePrint == .absent { continue }
                 if case .present = sourcePrint, sourcePrint == actualPrint { continue }
                 expected = source.userField(sourcePath)
@@ -86,9 +90,9 @@ public struct MetadataDriftRule: AuditRule {
                 evidence: ["fields": .array(drifted), "expected": .object(expectedValues)]))
     }
 
-    /// What fingerprints say of the field `name` (unknown for a dotted path, which may descend
-    /// into objects).
-    private static func print(of document: Document, _ name: String) -> UserFieldPrint {
-        name.contains(".") ? .unknown : document.userFieldPrint(name)
+    /// What fingerprints say of the field whose name hashes to `nameHash` (unknown for a dotted
+    /// path, `nil`, which may descend into objects).
+    private static func print(of document: Document, _ nameHash: UInt64?) -> UserFieldPrint {
+        nameHash.map { document.userFieldPrint(nameHash: $0) } ?? .unknown
     }
 }

@@ -403,10 +403,8 @@ struct RecordDecoder {
                 message: stated ? "`collection_id` is null" : "document has no `collection_id`", recordID: id)
         }
         let shape: DocumentShape
-        var statements: [LineageStatement] = []
         if fields.hasInternal {
             shape = .current
-            statements.append(fields.internalStatement)
         } else if fields.schemaVersion == "v2" {
             shape = .flat2025v2
         } else if fields.schemaVersion == "v1" || fields.hasNested {
@@ -416,14 +414,27 @@ struct RecordDecoder {
         } else {
             shape = .unknown
         }
-        if fields.schemaVersion == "v1" || (fields.schemaVersion == nil && fields.hasNested) {
-            statements.append(fields.nestedStatement)
-            statements.append(fields.rootStatement)
-        } else {
-            statements.append(fields.rootStatement)
-            if fields.hasNested { statements.append(fields.nestedStatement) }
+        // The statements that state anything, most authoritative first, in an array of exactly
+        // their number: one grown by appending keeps room for twice as many, at 128 bytes each.
+        let internalStated = fields.hasInternal && !fields.internalStatement.isEmpty
+        let nestedStated = !fields.nestedStatement.isEmpty
+        let rootStated = !fields.rootStatement.isEmpty
+        let nestedFirst = fields.schemaVersion == "v1" || (fields.schemaVersion == nil && fields.hasNested)
+        let count = (internalStated ? 1 : 0) + (nestedStated ? 1 : 0) + (rootStated ? 1 : 0)
+        let statements = [LineageStatement](unsafeUninitializedCapacity: count) { buffer, initialized in
+            func add(_ statement: LineageStatement, if stated: Bool) {
+                guard stated else { return }
+                buffer.initializeElement(at: initialized, to: statement)
+                initialized += 1
+            }
+            add(fields.internalStatement, if: internalStated)
+            add(
+                nestedFirst ? fields.nestedStatement : fields.rootStatement, if: nestedFirst ? nestedStated : rootStated
+            )
+            add(
+                nestedFirst ? fields.rootStatement : fields.nestedStatement, if: nestedFirst ? rootStated : nestedStated
+            )
         }
-        statements.removeAll { $0.isEmpty }
 
         // User fields stay in the input; only a fingerprint of each is kept (`UserFieldPrints`).
         // Their values were validated while skipping them.

@@ -26,6 +26,41 @@ struct JSONScannerTests {
         }
     }
 
+    @Test("strings are checked byte by byte at every position of the eight-byte fast path")
+    func stringsAtEveryOffset() throws {
+        for position in 0..<20 {
+            let before = String(repeating: "a", count: position)
+            let after = String(repeating: "b", count: 19 - position)
+            // Parsed (values) and skipped (a document's unread fields) take different paths.
+            for wrap in [{ (text: String) in text }, { (text: String) in #"{"document_id":"d","x":"# + text + "}" }] {
+                #expect(
+                    syntaxError(wrap("\"" + before + "\u{01}" + after + "\"")) != nil, "control byte at \(position)")
+                #expect(try parse(wrap("\"" + before + #"\""# + after + "\"")) != .null, "escape at \(position)")
+                #expect(try parse(wrap("\"" + before + "é" + after + "\"")) != .null, "UTF-8 at \(position)")
+            }
+            #expect(try parse("\"" + before + #"\"\\"# + after + "\"") == .string(before + #""\"# + after))
+            var invalid = Array(("\"" + before + "?" + after + "\"").utf8)
+            invalid[position + 1] = 0xFF
+            let error = invalid.withUnsafeBytes { buffer -> Bool in
+                var scanner = JSONScanner(bytes: buffer)
+                return (try? scanner.parseValue()) == nil
+            }
+            #expect(error, "invalid UTF-8 at \(position)")
+            #expect(syntaxError("\"" + before + after) != nil, "unterminated at \(position)")
+        }
+        var decoder = RecordDecoder()
+        for position in 0..<20 {
+            let id = String(repeating: "i", count: position) + "\u{1F}" + String(repeating: "j", count: 10)
+            let record = Array((#"{"document_id":"d","collection_id":""# + id + #""}"#).utf8)
+            let failed = record.withUnsafeBytes { buffer in
+                (try? decoder.decode(
+                    buffer, start: 0, end: buffer.count, location: SourceLocation(file: "t", line: 1),
+                    raw: { RawJSON(bytes: record) })) == nil
+            }
+            #expect(failed, "a control byte inside an interned id at \(position)")
+        }
+    }
+
     @Test("parses every kind of value and keeps number text and key order")
     func parsesValues() throws {
         let value = try parse(#"{"b": [1, -2.50, 3e10, true, false, null], "a": {"z": "x", "y": ""}}"#)

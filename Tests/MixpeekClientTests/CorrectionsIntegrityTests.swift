@@ -344,6 +344,11 @@ struct CorrectionsIntegrityTests {
         #expect(throws: LineageKitError.self) { try SnapshotReader().read(.bytes(root, name: "root.jsonl")) }
         let escaped = Array(#"{"document_id":"doc_1","collection_id":"col_a","metadata":{"a":1,"\u0061":2}}"#.utf8)
         #expect(throws: LineageKitError.self) { try SnapshotReader().read(.bytes(escaped, name: "esc.jsonl")) }
+        // A key whose text is a backslash, then u0061 is not the key "a".
+        let backslash = Array(
+            #"{"document_id":"doc_1","collection_id":"col_a","metadata":{"a":1,"\\u0061":2}}"#.utf8)
+        let read = try SnapshotReader().read(.bytes(backslash, name: "backslash.jsonl"))
+        #expect(read.documents.first?.userFields.keys == ["a", #"\u0061"#])
 
         // The served document has a key twice (a snapshot edited by hand): apply leaves it alone.
         let directory = try Self.snapshot(current: #""x":1"#, legacy: #""x":1"#)

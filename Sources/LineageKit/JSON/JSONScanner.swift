@@ -253,6 +253,8 @@ struct JSONScanner {
             var cursor = index + 1
             var highBits: UInt8 = 0
             while cursor < end {
+                cursor = Self.skipPlainBytes(bytes, from: cursor, to: end, highBits: &highBits)
+                guard cursor < end else { break }
                 let byte = bytes[cursor]
                 if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
                 highBits |= byte
@@ -277,6 +279,8 @@ struct JSONScanner {
         let contentStart = index
         var highBits: UInt8 = 0
         while index < end {
+            index = Self.skipPlainBytes(bytes, from: index, to: end, highBits: &highBits)
+            guard index < end else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let content = UnsafeRawBufferPointer(rebasing: bytes[contentStart..<index])
@@ -331,6 +335,33 @@ struct JSONScanner {
             index += 1
         }
         throw error("unterminated string", at: quote)
+    }
+
+    /// Moves past string bytes that need no attention, eight at a time: none is a quote, a
+    /// backslash or a control character. Bytes of multi-byte UTF-8 characters pass, and mark
+    /// `highBits` so the caller validates the string's UTF-8. Returns the position of the first
+    /// byte of a word holding something else (or of the tail shorter than a word).
+    @inline(__always)
+    static func skipPlainBytes(
+        _ bytes: UnsafeRawBufferPointer, from start: Int, to end: Int, highBits: inout UInt8
+    ) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        var position = start
+        while position + 8 <= end {
+            let word = bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            // A byte is zero (here: a quote or backslash) or below 0x20 exactly where subtracting
+            // sets a high bit the byte did not have; a borrow may flag a later byte too, which only
+            // sends the word to the careful path.
+            let special =
+                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            guard special & highs == 0 else { break }
+            if word & highs != 0 { highBits = 0x80 }
+            position += 8
+        }
+        return position
     }
 
     /// Validates the escape after a backslash (index at the escape letter) and moves past it.

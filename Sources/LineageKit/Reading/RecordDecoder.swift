@@ -342,7 +342,7 @@ struct RecordDecoder {
                 }
                 throw RecordError(
                     code: .duplicateKey, offset: offset,
-                    message: "the key \"\(Self.keyText(key))\" appears twice in \(path()); LineageKit does not "
+                    message: "the key \"\(key.string)\" appears twice in \(path()); LineageKit does not "
                         + "guess which value is meant: remove one")
             }
             self.seenKeys.append(hash)
@@ -351,16 +351,11 @@ struct RecordDecoder {
         }
     }
 
-    /// A key's hash by its decoded text (`"a"` and `"\u0061"` are the same key).
+    /// A key's hash by its decoded text (`"a"` and `"\u0061"` are the same key): `RawKey` holds
+    /// the decoded text already, so a key whose text has a backslash (`"\\u0061"`) is its own key.
+    @inline(__always)
     private static func keyHash(_ key: RawKey) -> UInt64 {
-        guard key.bytes.contains(UInt8(ascii: "\\")) else { return FastHash.hash(key.bytes) }
-        return FastHash.hash(keyText(key))
-    }
-
-    private static func keyText(_ key: RawKey) -> String {
-        guard key.bytes.contains(UInt8(ascii: "\\")) else { return key.string }
-        let quoted = [UInt8(ascii: "\"")] + Array(key.bytes) + [UInt8(ascii: "\"")]
-        return (try? JSONValue(parsing: quoted, name: "key"))?.stringValue ?? key.string
+        FastHash.hash(key.bytes)
     }
 
     // MARK: - Typed reads

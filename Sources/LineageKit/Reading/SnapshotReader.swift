@@ -102,7 +102,6 @@ public struct SnapshotReader: Sendable {
         if path.hasSuffix(".jsonl"), try handle.firstSignificantByte() != UInt8(ascii: "[") {
             collector.noteFile(path, bytes: handle.size)
             var chunks = try JSONLinesReader(origin: origin, handle: handle, options: options).read()
-            collector.reserve(documents: chunks.reduce(0) { $0 + $1.documents.count })
             chunks.reverse()
             // Each piece is freed as soon as it is added, so pieces and snapshot never all coexist.
             while let chunk = chunks.popLast() {
@@ -164,7 +163,8 @@ struct RecordChunk: Sendable {
 /// Gathers chunks into a snapshot, merging identical duplicates and reporting conflicting ones.
 struct RecordCollector {
     let options: SnapshotReader.Options
-    private var documents: [Document] = []
+    /// The documents of each chunk, in input order, joined into one array by ``finish()``.
+    private var documentPieces: [[Document]] = []
     private var objects: [BucketObject] = []
     private var collections: [CollectionConfig] = []
     private var reconciliations: [CollectionReconciliation] = []
@@ -178,10 +178,6 @@ struct RecordCollector {
         report.lineageFiles.append(name)
     }
 
-    mutating func reserve(documents count: Int) {
-        documents.reserveCapacity(documents.count + count)
-    }
-
     mutating func noteFile(_ name: String, bytes: Int) {
         report.files.append(name)
         report.bytes += bytes
@@ -193,13 +189,17 @@ struct RecordCollector {
             throw first
         }
         report.skipped(chunk.skipped, problems: chunk.problems, keeping: options.maximumReportedProblems)
-        documents.moveAppend(from: &chunk.documents)
+        if !chunk.documents.isEmpty {
+            documentPieces.append([])
+            swap(&documentPieces[documentPieces.count - 1], &chunk.documents)
+        }
         objects.append(contentsOf: chunk.objects)
         collections.append(contentsOf: chunk.collections)
         reconciliations.append(contentsOf: chunk.reconciliations)
     }
 
     mutating func finish() throws -> Snapshot {
+        var documents = Self.join(&documentPieces)
         let documentIndex: IDTable
         (documents, documentIndex) = try deduplicate(
             documents, kind: "document", id: { $0[$1].id }, location: { $0[$1].location },
@@ -216,6 +216,37 @@ struct RecordCollector {
             report: report)
         if documentIndex.count == documents.count { snapshot.documentIndex = documentIndex }
         return snapshot
+    }
+
+    /// Joins the pieces into one array by moving each document (on all cores, each piece to its
+    /// place), leaving the pieces empty: copying a million documents would retain and release each
+    /// of their parts, touching memory that is cold by then.
+    private static func join(_ pieces: inout [[Document]]) -> [Document] {
+        if pieces.count == 1 { return pieces.removeLast() }
+        var starts: [Int] = []
+        var total = 0
+        for piece in pieces {
+            starts.append(total)
+            total += piece.count
+        }
+        let placeholder = Document.placeholder
+        let joined = [Document](unsafeUninitializedCapacity: total) { buffer, initialized in
+            buffer.adviseHugePages()
+            pieces.withUnsafeMutableBufferPointer { pieces in
+                let shared = WorkerShared((pieces, buffer, starts))
+                DispatchQueue.concurrentPerform(iterations: pieces.count) { index in
+                    let (pieces, buffer, starts) = shared.value
+                    pieces[index].withUnsafeMutableBufferPointer { moved in
+                        guard let source = moved.baseAddress, let target = buffer.baseAddress else { return }
+                        (target + starts[index]).moveInitialize(from: source, count: moved.count)
+                        source.initialize(repeating: placeholder, count: moved.count)
+                    }
+                }
+            }
+            initialized = total
+        }
+        pieces = []
+        return joined
     }
 
     /// Drops repeated ids (an identical repeat silently, a different one as an error) and returns
@@ -270,32 +301,6 @@ extension LineageKitError {
             code: code, message: message,
             location: SourceLocation(file: location.file, line: location.line + lines, column: location.column),
             recordID: recordID)
-    }
-}
-
-extension Array where Element == Document {
-    /// Appends every document of `source` by moving it, leaving placeholders behind: appending a
-    /// million documents by copy would retain and release each of their strings and arrays,
-    /// touching memory that is cold by then.
-    mutating func moveAppend(from source: inout [Document]) {
-        guard !source.isEmpty else { return }
-        guard !isEmpty else {
-            swap(&self, &source)
-            return
-        }
-        reserveCapacity(count + source.count)
-        let placeholder = Document.placeholder
-        source.withUnsafeMutableBufferPointer { moved in
-            guard let base = moved.baseAddress else { return }
-            let oldCount = count
-            append(contentsOf: repeatElement(placeholder, count: moved.count))
-            withUnsafeMutableBufferPointer { target in
-                guard let destination = target.baseAddress?.advanced(by: oldCount) else { return }
-                destination.deinitialize(count: moved.count)
-                destination.moveInitialize(from: base, count: moved.count)
-                base.initialize(repeating: placeholder, count: moved.count)
-            }
-        }
     }
 }
 

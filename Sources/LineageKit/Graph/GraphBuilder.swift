@@ -43,7 +43,7 @@ struct GraphBuilder {
     }
 
     /// Adds every document as a node, in order from `firstNode`, adopting `index` (id → position in
-    /// `documents`, each id once) as the document index.
+    /// `documents`, each id once) as the document index. The nodes are made on all cores.
     mutating func addDocuments(_ documents: UnsafeBufferPointer<Document>, index: IDTable, firstNode: Int32) {
         documentIndex = index
         documentIndex.shiftValues(by: firstNode)
@@ -51,15 +51,31 @@ struct GraphBuilder {
         for position in documents.indices {
             let collectionID = documents[position].collectionID
             if collectionID != lastCollection.id { lastCollection = (collectionID, collection(for: collectionID)) }
-            nodes.append(
-                .init(
-                    id: .document(documents[position].id), kind: .document, collectionID: collectionID, bucketID: nil,
-                    index: nodes.count))
-            parentIndex.append(-1)
-            recordIndex.append(Int32(position))
-            rootIndex.append(-1)
             collectionOfNode.append(lastCollection.index)
         }
+        let existing = nodes
+        let total = existing.count + documents.count
+        nodes = [DecompositionGraph.Node](unsafeUninitializedCapacity: total) { buffer, initialized in
+            buffer.adviseHugePages()
+            guard let base = buffer.baseAddress else { return }
+            existing.withUnsafeBufferPointer { objects in
+                if let objectNodes = objects.baseAddress { base.initialize(from: objectNodes, count: objects.count) }
+            }
+            let shared = WorkerShared((documents, base + existing.count, existing.count))
+            forEachPiece(of: documents.count) { range in
+                let (documents, target, first) = shared.value
+                for position in range {
+                    (target + position).initialize(
+                        to: .init(
+                            id: .document(documents[position].id), kind: .document,
+                            collectionID: documents[position].collectionID, bucketID: nil, index: first + position))
+                }
+            }
+            initialized = total
+        }
+        parentIndex.append(contentsOf: repeatElement(-1, count: documents.count))
+        rootIndex.append(contentsOf: repeatElement(-1, count: documents.count))
+        recordIndex.append(contentsOf: 0..<Int32(documents.count))
     }
 
     /// Links every document node (`nodes[position]`, -1 for none) to its source and root object:

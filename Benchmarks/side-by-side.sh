@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Whole CLI processes on the same snapshot directories, each a fresh process, median of the runs:
+# `lineage stats`, `lineage audit --format json`, `lineage report`, and DuckDB's CLI running four of
+# the audit rules as SQL (Benchmarks/duckdb/four-rules.sql), which is what a data engineer would do
+# instead. Rewrites the "side-by-side" section of docs/benchmarks.md.
+#
+# Namespaces are generated (kept out of git under bench-data/) when missing: 100k and 1m are
+# `lineage sample` namespaces (--style compact), vendor-100k, vendor-1m and vendor-10m the same
+# trees written as richly as the vendor's payloads (--style vendor). DuckDB's CLI comes from PyPI
+# (duckdb-cli) into .venv (scripts/python-env); it is skipped at 10M documents, where its memory
+# would exceed the machine's.
+#
+# Usage: Benchmarks/side-by-side.sh [--repeat N] [--tools "stats audit report duckdb"] [SIZE...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repeat=3
+tools="stats audit report duckdb"
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --repeat) repeat="$2"; shift 2 ;;
+        --tools) tools="$2"; shift 2 ;;
+        -*) echo "usage: $0 [--repeat N] [--tools \"stats audit report duckdb\"] [SIZE...]" >&2; exit 2 ;;
+        *) break ;;
+    esac
+done
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(100k 1m vendor-100k vendor-1m)
+
+swift build -c release --product lineage >/dev/null
+lineage=.build/release/lineage
+python=$(scripts/python-env)
+duckdb=$(dirname "$python")/duckdb
+results=$(mktemp)
+sql=$(mktemp)
+report=$(mktemp -d)
+trap 'rm -rf "$results" "$sql" "$report"' EXIT
+
+for size in "${sizes[@]}"; do
+    style=compact
+    case "$size" in vendor-*) style=vendor ;; esac
+    case "${size#vendor-}" in
+        100k) objects=1030 ;;
+        1m) objects=10300 ;;
+        10m) objects=103000 ;;
+        *) echo "unknown size $size (100k, 1m, vendor-100k, vendor-1m, vendor-10m)" >&2; exit 2 ;;
+    esac
+    dir="bench-data/$size"
+    if [ ! -f "$dir/documents.jsonl" ]; then
+        "$lineage" sample -o "$dir" --videos "$objects" --articles "$objects" --seed 12 --shape mixed \
+            --style "$style" >&2
+    fi
+    sed -e "s|@DOCUMENTS@|$dir/documents.jsonl|; s|@OBJECTS@|$dir/objects.jsonl|" Benchmarks/duckdb/four-rules.sql >"$sql"
+    for tool in $tools; do
+        case "$tool" in
+            stats) command=("$lineage" stats "$dir") ;;
+            audit) command=("$lineage" audit "$dir" --format json --fail-on never) ;;
+            report) command=("$lineage" report "$dir" -o "$report/r.html" --force) ;;
+            duckdb)
+                [ "${size#vendor-}" = "10m" ] && continue
+                [ -x "$duckdb" ] || { echo "$0: $duckdb is missing; scripts/python-env installs duckdb-cli" >&2; exit 1; }
+                command=("$duckdb" -c ".read $sql") ;;
+            *) echo "unknown tool $tool" >&2; exit 2 ;;
+        esac
+        for _ in $(seq "$repeat"); do
+            /usr/bin/time -f "$size $tool %e %U %S %M" -a -o "$results" "${command[@]}" >/dev/null 2>&1
+        done
+    done
+done
+
+"$python" - "$results" <<'PY'
+import collections, datetime, os, statistics, sys
+sys.path.insert(0, "Benchmarks")
+from sections import machine, write_section
+runs = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    parts = line.split()
+    if len(parts) == 6:
+        runs[(parts[0], parts[1])].append(tuple(map(float, parts[2:])))
+cpu, cores = machine()
+names = {"stats": "`lineage stats`", "audit": "`lineage audit --format json`", "report": "`lineage report`",
+         "duckdb": "DuckDB CLI, four rules as SQL"}
+out = [f"Measured {datetime.date.today()} on {cpu}, {cores} cores; release build; each cell the median of "
+       f"{max(len(v) for v in runs.values())} fresh processes.",
+       "MB/s is input bytes (documents, objects, collections) over wall time; CPU / wall is user + system time over",
+       "wall time (2.0 is both cores busy throughout); peak RSS is the process's maximum resident set.", "",
+       "| namespace | documents | input | bytes / document | tool | wall (s) | CPU / wall | MB/s | peak RSS | RSS / input |",
+       "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
+for (size, tool), values in runs.items():
+    directory = f"bench-data/{size}"
+    size_bytes = sum(os.path.getsize(f"{directory}/{name}") for name in ("documents.jsonl", "objects.jsonl", "collections.json"))
+    documents = sum(1 for _ in open(f"{directory}/documents.jsonl", "rb"))
+    wall = statistics.median(v[0] for v in values)
+    cpu_time = statistics.median(v[1] + v[2] for v in values)
+    rss = statistics.median(v[3] for v in values) * 1024
+    out.append(f"| {size} | {documents:,} | {size_bytes / 1e6:,.0f} MB | {size_bytes / documents:,.0f} | {names[tool]} | "
+               f"{wall:.2f} | {cpu_time / wall:.2f} | {size_bytes / 1e6 / wall:,.0f} | {rss / 1e6:,.0f} MB | {rss / size_bytes:.2f} |")
+write_section("side-by-side", "\n".join(out))
+PY

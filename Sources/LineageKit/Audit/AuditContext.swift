@@ -137,6 +137,18 @@ public final class AuditContext: Sendable {
         return graph.objects.withUnsafeBufferPointer { ($0[Int(position)].id, $0[Int(position)].metadata) }
     }
 
+    /// Whether the bucket object `document` states as its root is in the input.
+    public func hasRootObject(_ document: DocumentUnderAudit) -> Bool {
+        rootObjectOfNode[document.nodeIndex] >= 0
+    }
+
+    /// The bucket of the object `id`, when that object is in the input (read from its node,
+    /// without copying the object).
+    public func bucket(ofObject id: String) -> String? {
+        guard let index = graph.index(of: .object(id)), graph.nodeKinds[Int(index)] == .object else { return nil }
+        return graph.nodes[Int(index)].bucketID
+    }
+
     /// The bucket object at the root of `document`'s tree, when it is in the input.
     public func rootObject(of document: DocumentUnderAudit) -> BucketObject? {
         let position = rootObjectOfNode[document.nodeIndex]

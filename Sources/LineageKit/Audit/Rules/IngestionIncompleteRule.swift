@@ -12,6 +12,7 @@ public struct IngestionIncompleteRule: AuditRule {
 
     /// `COMPLETED` in any case, compared without making an uppercased copy for every document.
     static func isCompleted(_ status: String) -> Bool {
+        if status == "COMPLETED" { return true }
         let completed = "COMPLETED".utf8
         return status.utf8.count == completed.count
             && zip(status.utf8, completed).allSatisfy { $0 == $1 || $0 == $1 | 0x20 }

@@ -21,9 +21,10 @@ public struct MismatchPipelineRule: AuditRule {
         var configuredText: String { "\(configured) \(configuredSources.joined(separator: ", "))" }
         switch (lineage.effectiveSourceKind, configured) {
         case (.bucket?, .bucket), (.bucket?, .collection):
-            let objectBucket = (lineage.sourceObjectID ?? lineage.rootObjectID).flatMap { context.graph.object($0) }?
-                .bucketID
-            guard let bucket = lineage.rootBucketID ?? objectBucket else { return }
+            guard
+                let bucket = lineage.rootBucketID
+                    ?? (lineage.sourceObjectID ?? lineage.rootObjectID).flatMap({ context.bucket(ofObject: $0) })
+            else { return }
             guard configured == .collection || (!configuredSources.isEmpty && !configuredSources.contains(bucket))
             else { return }
             findings.append(

@@ -13,7 +13,7 @@ public struct OrphanMissingRootRule: AuditRule {
 
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        guard let root = document.lineage.rootObjectID, context.graph.object(root) == nil,
+        guard let root = document.lineage.rootObjectID, !context.hasRootObject(document),
             let bucket = document.lineage.rootBucketID, context.bucketsWithObjects.contains(bucket)
         else { return }
         findings.append(

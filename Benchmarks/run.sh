@@ -10,7 +10,10 @@
 # With --fetch, measures lineage fetch's client against a `lineage serve` of each size (its own
 # process), page size 1000, at concurrency 1 and 4, and rewrites the fetching section.
 #
-# Usage: Benchmarks/run.sh [--sizes "100k 1m"] [--repeat N] [--render | --fetch]
+# Sizes: 10k, 100k, 1m (`lineage sample`), or vendor-100k, vendor-1m (`lineage sample --style vendor`).
+# Whole CLI processes beside DuckDB: Benchmarks/side-by-side.sh.
+#
+# Usage: Benchmarks/run.sh [--sizes "100k 1m vendor-1m"] [--repeat N] [--render | --fetch]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -28,7 +31,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 if [ -z "$sizes" ]; then
-    if [ "$render" -eq 1 ]; then sizes="10k 100k"; elif [ "$fetch" -eq 1 ]; then sizes="100k"; else sizes="100k 1m"; fi
+    if [ "$render" -eq 1 ]; then sizes="10k 100k"; elif [ "$fetch" -eq 1 ]; then sizes="100k"; else sizes="100k 1m vendor-1m"; fi
 fi
 
 swift build -c release --product lineage >/dev/null
@@ -39,15 +42,18 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
 for size in $sizes; do
-    case "$size" in
+    style=compact
+    case "$size" in vendor-*) style=vendor ;; esac
+    case "${size#vendor-}" in
         10k) objects=103 ;;
         100k) objects=1030 ;;
         1m) objects=10300 ;;
-        *) echo "unknown size $size (10k, 100k or 1m)" >&2; exit 2 ;;
+        *) echo "unknown size $size (10k, 100k, 1m, or vendor- before one: vendor-1m)" >&2; exit 2 ;;
     esac
     dir="bench-data/$size"
     if [ ! -f "$dir/documents.jsonl" ]; then
-        "$bin/lineage" sample -o "$dir" --videos "$objects" --articles "$objects" --seed 12 --shape mixed >&2
+        "$bin/lineage" sample -o "$dir" --videos "$objects" --articles "$objects" --seed 12 --shape mixed \
+            --style "$style" >&2
     fi
     if [ "$fetch" -eq 1 ]; then
         served=$(mktemp)

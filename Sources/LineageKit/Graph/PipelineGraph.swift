@@ -54,10 +54,12 @@ public struct PipelineGraph: Sendable, Hashable {
         Set(edges.flatMap { [$0.from, $0.to] }).union(documentCounts.keys).sorted()
     }
 
-    /// What `document` (at `position` in the graph's documents) feeds from: its root bucket for a
-    /// bucket source, its stated source collection (else its parent document's) otherwise.
-    private static func source(of document: Document, at position: Int, in graph: DecompositionGraph) -> Node? {
-        let lineage = document.lineage
+    /// What the document at `position` feeds from: its root bucket for a bucket source, its stated
+    /// source collection (else its parent document's) otherwise. The document is read in place.
+    private static func source(
+        of documents: UnsafeBufferPointer<Document>, at position: Int, in graph: DecompositionGraph
+    ) -> Node? {
+        let lineage = ResolvedLineage(statements: documents[position].statements)
         switch lineage.effectiveSourceKind {
         case .bucket?:
             let objectBucket = (lineage.sourceObjectID ?? lineage.rootObjectID)
@@ -88,7 +90,7 @@ public struct PipelineGraph: Sendable, Hashable {
                 for position in range where graph.documentNodeIndex[position] >= 0 {
                     let target = Node.collection(documents[position].collectionID)
                     counts[target, default: 0] += 1
-                    if let source = Self.source(of: documents[position], at: position, in: graph) {
+                    if let source = Self.source(of: documents, at: position, in: graph) {
                         edgeCounts[PairKey(from: source, to: target), default: 0] += 1
                     }
                 }

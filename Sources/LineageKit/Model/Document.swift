@@ -42,7 +42,8 @@ public struct Document: Sendable {
 
     init(
         id: String, collectionID: String, shape: DocumentShape, schemaVersion: String?, statements: [LineageStatement],
-        userFieldStorage: UserFieldStorage, ingestionStatus: String?, raw: RawJSON, line: Int32 = 0, column: Int32 = 0
+        userFieldStorage: UserFieldStorage, ingestionStatus: String?, ingestionStatusIsInternal: Bool = false,
+        raw: RawJSON, line: Int32 = 0, column: Int32 = 0
     ) {
         self.id = id
         self.collectionID = collectionID
@@ -51,6 +52,7 @@ public struct Document: Sendable {
         self.statements = statements
         self.userFieldStorage = userFieldStorage
         self.ingestionStatus = ingestionStatus
+        self.ingestionStatusIsInternal = ingestionStatusIsInternal
         self.raw = raw
         self.line = line
         self.column = column

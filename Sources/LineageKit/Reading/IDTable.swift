@@ -69,10 +69,10 @@ struct IDTable: Sendable {
         for index in values.indices { values[index] += offset }
     }
 
-    /// The ``FastHash`` of the key of each item, computed on all cores; `key` reads an item's key
+    /// The ``FastHash`` of the key of each item, computed on all cores; `hash` hashes an item's key
     /// in place.
     static func hashes<Item>(
-        of items: UnsafeBufferPointer<Item>, key: @Sendable (UnsafeBufferPointer<Item>, Int) -> String
+        of items: UnsafeBufferPointer<Item>, hash key: @Sendable (UnsafeBufferPointer<Item>, Int) -> UInt64
     ) -> [UInt64] {
         [UInt64](unsafeUninitializedCapacity: items.count) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
@@ -80,7 +80,7 @@ struct IDTable: Sendable {
             forEachPiece(of: items.count) { range in
                 let (items, output) = shared.value
                 for index in range {
-                    (output + index).initialize(to: FastHash.hash(key(items, index)))
+                    (output + index).initialize(to: key(items, index))
                 }
             }
             initialized = items.count

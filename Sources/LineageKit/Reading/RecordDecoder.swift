@@ -464,13 +464,12 @@ struct RecordDecoder {
             position += 3
         }
         let prints = printPairs.withUnsafeBufferPointer { printStore.append($0) }
-        var document = Document(
+        return Document(
             id: id, collectionID: collectionID, shape: shape, schemaVersion: fields.schemaVersion,
             statements: statements, userFieldStorage: .input(prints),
-            ingestionStatus: fields.internalStatus ?? fields.legacyStatus, raw: raw(), line: Int32(location.line),
+            ingestionStatus: fields.internalStatus ?? fields.legacyStatus,
+            ingestionStatusIsInternal: fields.internalStatus != nil, raw: raw(), line: Int32(location.line),
             column: Int32(location.column ?? 0))
-        document.ingestionStatusIsInternal = fields.internalStatus != nil
-        return document
     }
 
     /// Adds the record's `document_id` (or object or collection id) to an error, when one can be found.

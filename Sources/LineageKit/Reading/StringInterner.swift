@@ -62,6 +62,10 @@ enum FastHash {
 
     @inline(__always)
     static func hash(_ string: String) -> UInt64 {
+        // In place when the string's bytes are contiguous (native strings): no copy, no retain.
+        if let hashed = string.utf8.withContiguousStorageIfAvailable({ hash(UnsafeRawBufferPointer($0)) }) {
+            return hashed
+        }
         var string = string
         return string.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
     }

@@ -69,19 +69,28 @@ public struct Auditor: Sendable {
                 rule.check(document, in: context, into: &findings)
             }
         }
-        DispatchQueue.concurrentPerform(iterations: pieces) { piece in
-            var findings: [Finding] = []
-            let range = (documentCount * piece / pieces)..<(documentCount * (piece + 1) / pieces)
-            for position in range {
-                let node = graph.documentNodeIndex[position]
-                guard node >= 0 else { continue }
-                let document = graph.documents[position]
-                let underAudit = DocumentUnderAudit(document: document, lineage: document.lineage, nodeIndex: Int(node))
-                for check in checks {
-                    check(underAudit, &findings)
+        // The arrays are read through buffers: reading `graph.documents[position]` in the loop
+        // retained and released the whole array for every document.
+        graph.documents.withUnsafeBufferPointer { documents in
+            graph.documentNodeIndex.withUnsafeBufferPointer { nodeIndex in
+                let shared = WorkerShared((documents, nodeIndex))
+                DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                    let (documents, nodeIndex) = shared.value
+                    var findings: [Finding] = []
+                    let range = (documentCount * piece / pieces)..<(documentCount * (piece + 1) / pieces)
+                    for position in range {
+                        let node = nodeIndex[position]
+                        guard node >= 0 else { continue }
+                        let underAudit = DocumentUnderAudit(
+                            document: documents[position],
+                            lineage: ResolvedLineage(statements: documents[position].statements), nodeIndex: Int(node))
+                        for check in checks {
+                            check(underAudit, &findings)
+                        }
+                    }
+                    slots.store(findings, at: piece)
                 }
             }
-            slots.store(findings, at: piece)
         }
         var findings = slots.all()
         for rule in rules {

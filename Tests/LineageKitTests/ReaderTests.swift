@@ -184,6 +184,25 @@ struct ReaderTests {
         #expect(error.description.contains("first at test.jsonl:1"))
     }
 
+    @Test("after a duplicate is dropped, the graph finds every document and its source where they now are")
+    func graphAfterDuplicates() throws {
+        let frame = #"{"document_id":"doc_f","collection_id":"col_f","root_object_id":"obj_1","source_type":"bucket"}"#
+        func scene(_ id: String) -> String {
+            #"{"document_id":""# + id
+                + #"","collection_id":"col_s","source_type":"collection","source_document_id":"doc_f"}"#
+        }
+        // The repeated frame comes before the scenes, so every later position moves down by one.
+        let snapshot = try Fixtures.read([frame, frame, scene("doc_s1"), scene("doc_s2")].joined(separator: "\n"))
+        #expect(snapshot.documents.map(\.id) == ["doc_f", "doc_s1", "doc_s2"])
+        let graph = DecompositionGraph(snapshot: snapshot)
+        for id in ["doc_f", "doc_s1", "doc_s2"] {
+            #expect(graph.document(id)?.id == id)
+        }
+        let scenes = try #require(graph.node(.document("doc_f"))).index
+        #expect(graph.children.members(of: scenes).map { graph.nodes[Int($0)].id.rawID } == ["doc_s1", "doc_s2"])
+        #expect(graph.ghosts.map(\.id.rawID) == ["obj_1"], "the root object only: no document is a ghost")
+    }
+
     @Test("files LineageKit wrote (baselines, plans, manifests) are recognised, not read as records")
     func lineageFiles() throws {
         let snapshot = try Fixtures.read(

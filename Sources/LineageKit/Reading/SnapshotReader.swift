@@ -200,7 +200,7 @@ struct RecordCollector {
 
     mutating func finish() throws -> Snapshot {
         var documents = Self.join(&documentPieces)
-        let documentIndex: IDTable
+        let documentIndex: IDTable?
         (documents, documentIndex) = try deduplicate(
             documents, kind: "document", id: { $0[$1].id }, idHash: { FastHash.hash($0[$1].id) },
             location: { $0[$1].location },
@@ -217,7 +217,7 @@ struct RecordCollector {
         var snapshot = Snapshot(
             documents: documents, objects: objects, collections: collections, reconciliations: reconciliations,
             report: report)
-        if documentIndex.count == documents.count { snapshot.documentIndex = documentIndex }
+        snapshot.documentIndex = documentIndex
         return snapshot
     }
 
@@ -253,7 +253,8 @@ struct RecordCollector {
     }
 
     /// Drops repeated ids (an identical repeat silently, a different one as an error) and returns
-    /// the items left with an index of their ids (values: positions before any drop). The
+    /// the items left with an index of their ids to their positions, when nothing was dropped
+    /// (after a drop the positions have moved, and the graph builds its own index). The
     /// closures read an item in place: copying a document to read its id costs a retain and a
     /// release of each of its parts.
     private mutating func deduplicate<Item>(
@@ -261,7 +262,7 @@ struct RecordCollector {
         idHash: @Sendable (UnsafeBufferPointer<Item>, Int) -> UInt64,
         location: (UnsafeBufferPointer<Item>, Int) -> SourceLocation?,
         content: (UnsafeBufferPointer<Item>, Int) throws -> JSONValue
-    ) throws -> (items: [Item], index: IDTable) {
+    ) throws -> (items: [Item], index: IDTable?) {
         var table = IDTable(capacity: items.count)
         var drop: Set<Int> = []
         try items.withUnsafeBufferPointer { buffer in
@@ -284,7 +285,7 @@ struct RecordCollector {
             }
         }
         guard !drop.isEmpty else { return (items, table) }
-        return (items.enumerated().filter { !drop.contains($0.offset) }.map(\.element), table)
+        return (items.enumerated().filter { !drop.contains($0.offset) }.map(\.element), nil)
     }
 }
 

@@ -203,6 +203,24 @@ struct ReaderTests {
         #expect(graph.ghosts.map(\.id.rawID) == ["obj_1"], "the root object only: no document is a ghost")
     }
 
+    @Test("user fields are read again from the file; a file changed since the read is an error naming it")
+    func userFieldsFromTheFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/documents.jsonl"
+        let line = #"{"document_id":"doc_1","collection_id":"c","metadata":{"title":"T","n":1.50}}"#
+        try (line + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let snapshot = try SnapshotReader().read(.path(path))
+        let document = try #require(snapshot.documents.first)
+        #expect(try document.readUserFields() == ["title": "T", "n": .number(JSONNumber(text: "1.50"))])
+        #expect(document.userField("title") == "T")
+        #expect(document.userField("absent") == nil)
+        try snapshot.checkInputsUnchanged()
+        try (line + "\n" + line + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        let error = try #require(throws: LineageKitError.self) { try snapshot.checkInputsUnchanged() }
+        #expect(error.code == .inputChanged && error.description.contains(path))
+        #expect(throws: LineageKitError.self) { try document.readUserFields() }
+    }
+
     @Test("files LineageKit wrote (baselines, plans, manifests) are recognised, not read as records")
     func lineageFiles() throws {
         let snapshot = try Fixtures.read(

@@ -78,6 +78,19 @@ final class RecordOrigin: Sendable {
         self.content = content
     }
 
+    /// Throws `inputChanged` when the file is no longer as it was read (nothing for memory).
+    func checkUnchanged() throws {
+        guard case .file(let size, let modificationTime) = content else { return }
+        var status = stat()
+        guard stat(name, &status) == 0 else {
+            throw LineageKitError(code: .inputChanged, message: "\(name) was removed after it was read; read it again")
+        }
+        guard Int(status.st_size) == size, timespec.Snapshot(modificationOf: status) == modificationTime else {
+            throw LineageKitError(
+                code: .inputChanged, message: "\(name) changed after it was read; read it again")
+        }
+    }
+
     func read(offset: Int, length: Int, size: Int, modificationTime: timespec.Snapshot) throws -> [UInt8] {
         let descriptor = open(name, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {

@@ -15,6 +15,8 @@ public struct Snapshot: Sendable {
     /// The reader's index of document ids to positions in ``documents``, handed to the graph so
     /// that it does not hash every id again; dropped whenever ``documents`` changes.
     var documentIndex: IDTable?
+    /// The files read, as they were when read.
+    var origins: [RecordOrigin] = []
 
     /// Creates a snapshot.
     public init(
@@ -26,6 +28,21 @@ public struct Snapshot: Sendable {
         self.collections = collections
         self.reconciliations = reconciliations
         self.report = report
+    }
+}
+
+extension Snapshot {
+    /// Checks that no file the snapshot was read from has changed since (size and modification
+    /// time). Documents keep only fingerprints of their user fields and read them from their file
+    /// again when asked, so a file changed during a run makes those reads fail or, where an answer
+    /// is wanted without an error (``Document/userFields``), come back empty: a command that
+    /// reports on a snapshot checks this before it reports.
+    ///
+    /// - Throws: ``LineageKitError`` with code `inputChanged` naming the file.
+    public func checkInputsUnchanged() throws {
+        for origin in origins {
+            try origin.checkUnchanged()
+        }
     }
 }
 

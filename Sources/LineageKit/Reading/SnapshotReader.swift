@@ -99,6 +99,7 @@ public struct SnapshotReader: Sendable {
         let origin = RecordOrigin(
             name: path, content: .file(size: handle.size, modificationTime: handle.modificationTime))
         // A .jsonl file holding one JSON array (a common mix-up) is read as the .json reader would.
+        collector.noteOrigin(origin)
         if path.hasSuffix(".jsonl"), try handle.firstSignificantByte() != UInt8(ascii: "[") {
             collector.noteFile(path, bytes: handle.size)
             var chunks = try JSONLinesReader(origin: origin, handle: handle, options: options).read()
@@ -169,6 +170,8 @@ struct RecordCollector {
     private var collections: [CollectionConfig] = []
     private var reconciliations: [CollectionReconciliation] = []
     private var report = ReadReport()
+    /// The files read, as they were when read, for ``Snapshot/checkInputsUnchanged()``.
+    private var origins: [RecordOrigin] = []
 
     init(options: SnapshotReader.Options) {
         self.options = options
@@ -176,6 +179,10 @@ struct RecordCollector {
 
     mutating func noteLineageFile(_ name: String) {
         report.lineageFiles.append(name)
+    }
+
+    mutating func noteOrigin(_ origin: RecordOrigin) {
+        origins.append(origin)
     }
 
     mutating func noteFile(_ name: String, bytes: Int) {
@@ -218,6 +225,7 @@ struct RecordCollector {
             documents: documents, objects: objects, collections: collections, reconciliations: reconciliations,
             report: report)
         snapshot.documentIndex = documentIndex
+        snapshot.origins = origins
         return snapshot
     }
 

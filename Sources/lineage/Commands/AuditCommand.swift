@@ -55,6 +55,7 @@ struct AuditCommand: AsyncParsableCommand {
         let snapshot = try await input.readSnapshot()
         let graph = ProcessLifetime.graph(of: snapshot)
         var report = auditor.audit(graph)
+        try snapshot.checkInputsUnchanged()
         if let writeBaseline {
             try Self.write(AuditBaseline(report: report), to: writeBaseline)
             StandardError.print("lineage: wrote \(report.findings.count) finding(s) to the baseline \(writeBaseline)")

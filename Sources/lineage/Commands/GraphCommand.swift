@@ -97,6 +97,7 @@ struct GraphCommand: AsyncParsableCommand {
         let snapshot = try await readSnapshot()
         let graph = ProcessLifetime.graph(of: snapshot)
         let findings = noFindings ? [] : try Auditor().audit(graph).findings
+        try snapshot.checkInputsUnchanged()
         let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? graph.nodes
         let chosen = try resolvedFormat()
         let writer = DOTWriter(options: .init(collapseThreshold: collapse > 0 ? collapse : nil, clusters: cluster))

@@ -74,6 +74,7 @@ struct PlanCommand: AsyncParsableCommand {
         let (plan, noOps) = try PlanBuilder(rules: globs, includeDisputed: includeDisputed).plan(
             snapshot: snapshot, findings: findings, userPatches: userPatches, namespace: namespace, baseURL: baseURL,
             source: source)
+        try snapshot.checkInputsUnchanged()
         try AtomicFileWriter.write(plan.json.serialized(.pretty) + "\n", to: output, overwrite: force)
         StandardError.print(plan.summary())
         if noOps > 0 { StandardError.print("lineage: left out \(noOps) change(s) that are already true") }

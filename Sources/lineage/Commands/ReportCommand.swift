@@ -51,6 +51,7 @@ struct ReportCommand: AsyncParsableCommand {
         let writer = ReportWriter(
             options: .init(maximumTrees: maxTrees, maximumFindings: maxFindings, banner: banner))
         let html = try writer.html(snapshot: snapshot, graph: graph, report: report, plan: plan)
+        try snapshot.checkInputsUnchanged()
         try AtomicFileWriter.write(html, to: output, overwrite: force)
         StandardError.print(
             "lineage: wrote \(output) (\(html.utf8.count.formatted()) bytes; \(report.findings.count) findings)")

@@ -21,14 +21,15 @@ struct AuditorTests {
                 && !Glob.matches("drift", "drift.metadata"))
     }
 
-    /// Audits `lineage sample --defects` corpora of every shape: every injected defect is found,
-    /// and no error or warning falls on a document the generator did not touch.
+    /// Audits `lineage sample --defects` corpora of every shape and style: every injected defect is
+    /// found, and no error or warning falls on a document the generator did not touch.
     @Test(
-        "every injected defect is found, and nothing else, in every shape",
-        arguments: SampleNamespace.ShapeChoice.allCases)
-    func defectCorpora(shape: SampleNamespace.ShapeChoice) throws {
+        "every injected defect is found, and nothing else, in every shape and style",
+        arguments: SampleNamespace.ShapeChoice.allCases, SampleNamespace.Style.allCases)
+    func defectCorpora(shape: SampleNamespace.ShapeChoice, style: SampleNamespace.Style) throws {
         let directory = try TemporaryDirectory()
-        let sample = SampleNamespace(options: .init(videos: 7, articles: 6, seed: 21, shape: shape, defects: 3))
+        let sample = SampleNamespace(
+            options: .init(videos: 7, articles: 6, seed: 21, shape: shape, defects: 3, style: style))
         let summary = try sample.write(to: directory.path)
         let expectedText = try String(contentsOfFile: directory.file("expected/findings.jsonl"), encoding: .utf8)
         let expected = try Set(

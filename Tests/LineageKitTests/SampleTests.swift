@@ -52,6 +52,42 @@ struct SampleTests {
         }
     }
 
+    @Test("the vendor style writes sorted keys, a full _internal, enrichments and longer user fields")
+    func vendorStyle() throws {
+        let directory = try TemporaryDirectory()
+        try SampleNamespace(options: .init(videos: 2, articles: 2, seed: 5, shape: .mixed, style: .vendor)).write(
+            to: directory.path)
+        let lines = try String(contentsOfFile: directory.file("documents.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        func keysSorted(_ value: JSONValue) -> Bool {
+            switch value {
+            case .object(let object):
+                let keys = object.keys.map { Array($0.utf8) }
+                return zip(keys, keys.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) }
+                    && object.allSatisfy { keysSorted($0.value) }
+            case .array(let values): return values.allSatisfy(keysSorted)
+            default: return true
+            }
+        }
+        var current = 0
+        for line in lines {
+            let record = try RawJSON(bytes: Array(line.utf8)).value()
+            #expect(keysSorted(record), "keys sorted in \(line.prefix(60))")
+            if let internalBlock = record["_internal"] {
+                current += 1
+                #expect(internalBlock["processing"]?["duration_ms"] != nil)
+                #expect(internalBlock["feature_refs"]?.arrayValue?.isEmpty == false)
+                #expect(record["tags"]?.arrayValue?.isEmpty == false, "user fields at the root")
+            } else {
+                #expect(record["metadata"]?["tags"] != nil, "user fields in metadata")
+                #expect(record["presigned_urls"] != nil)
+            }
+        }
+        #expect(current > 0 && current < lines.count, "a mix of shapes")
+        let snapshot = try SnapshotReader().read(.path(directory.path))
+        #expect(try Auditor().audit(DecompositionGraph(snapshot: snapshot)).findings.isEmpty)
+    }
+
     @Test("existing files are not replaced without overwrite")
     func refusesOverwrite() throws {
         let directory = try TemporaryDirectory()

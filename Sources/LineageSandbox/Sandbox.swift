@@ -87,7 +87,8 @@ public actor Sandbox {
         /// Share of API requests answered with 429 (half with `Retry-After: 0`, half without).
         public var rateLimitRate: Double
         /// Share of list pages that start with the previous page's last item again, as when
-        /// ordering shifts during a listing.
+        /// ordering shifts during a listing. Which pages do is fixed by the seed, the listing and the
+        /// page's offset, not by the order concurrent requests arrive in.
         public var duplicateRate: Double
         /// Delay added to every API request.
         public var latencyMilliseconds: Int
@@ -332,6 +333,17 @@ public actor Sandbox {
         case collections, documents, objects
     }
 
+    /// A draw in 0..<1 fixed by the listing (its first item), its kind and the page's offset, so
+    /// which pages repeat an item does not depend on the order concurrent requests arrive in.
+    static func pageDraw(seed: UInt64, listing first: [UInt8], kind: ListKind, offset: Int) -> Double {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in first + Array("\(kind)/\(offset)".utf8) {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        var random = SeededRandom(seed: seed ^ hash)
+        return Double.random(in: 0..<1, using: &random)
+    }
+
     /// One page of `entries` in the configured pagination shape. Takes every pagination form the
     /// API's SDK sends: `limit` or `page_size`; `offset` or `page` (from 1); `cursor`,
     /// `next_cursor` or `after` (query) or `cursor` (body); `include_total` (query or body).
@@ -385,7 +397,8 @@ public actor Sandbox {
         let end = min(entries.count, offset + limit)
         var page = offset < end ? Array(entries[offset..<end]) : []
         if !page.isEmpty, offset > 0, offset <= entries.count,
-            Double.random(in: 0..<1, using: &random) < options.duplicateRate
+            Self.pageDraw(seed: options.seed, listing: entries[0].bytes, kind: kind, offset: offset)
+                < options.duplicateRate
         {
             page.insert(entries[offset - 1], at: 0)
         }

@@ -61,7 +61,6 @@ public struct Auditor: Sendable {
         let context = AuditContext(graph: graph)
         let documentCount = graph.documents.count
         let pieces = max(1, min(configuration.concurrency * 4, documentCount / 2_000))
-        let slots = FindingSlots(count: pieces)
         // Calling each rule through a closure made once avoids copying the rule's existential box
         // for every document.
         let checks = rules.map { rule in
@@ -71,10 +70,10 @@ public struct Auditor: Sendable {
         }
         // The arrays are read through buffers: reading `graph.documents[position]` in the loop
         // retained and released the whole array for every document.
-        graph.documents.withUnsafeBufferPointer { documents in
+        let perPiece = graph.documents.withUnsafeBufferPointer { documents in
             graph.documentNodeIndex.withUnsafeBufferPointer { nodeIndex in
                 let shared = WorkerShared((documents, nodeIndex))
-                DispatchQueue.concurrentPerform(iterations: pieces) { piece in
+                return mapPieces(pieces) { piece in
                     let (documents, nodeIndex) = shared.value
                     var findings: [Finding] = []
                     let range = (documentCount * piece / pieces)..<(documentCount * (piece + 1) / pieces)
@@ -88,11 +87,11 @@ public struct Auditor: Sendable {
                             check(underAudit, &findings)
                         }
                     }
-                    slots.store(findings, at: piece)
+                    return findings
                 }
             }
         }
-        var findings = slots.all()
+        var findings = perPiece.flatMap { $0 }
         for rule in rules {
             rule.checkNamespace(in: context, into: &findings)
         }
@@ -101,24 +100,6 @@ public struct Auditor: Sendable {
             documents: documentCount, objects: graph.objects.count,
             collections: Set(graph.documentCollectionIDs).union(graph.collections.map(\.id)).count,
             rules: rules.map(\.id), findings: findings)
-    }
-}
-
-/// One findings array per piece, each written by exactly one thread.
-private final class FindingSlots: @unchecked Sendable {
-    private var slots: [[Finding]]
-    private let lock = NSLock()
-
-    init(count: Int) {
-        slots = Array(repeating: [], count: count)
-    }
-
-    func store(_ findings: [Finding], at index: Int) {
-        lock.withLock { slots[index] = findings }
-    }
-
-    func all() -> [Finding] {
-        lock.withLock { slots.flatMap { $0 } }
     }
 }
 

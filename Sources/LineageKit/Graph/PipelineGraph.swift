@@ -82,8 +82,9 @@ public struct PipelineGraph: Sendable, Hashable {
         // Counted in pieces on all cores, reading the documents in place, then merged.
         let pieces = graph.documents.withUnsafeBufferPointer { documents in
             let shared = WorkerShared((documents, graph))
-            let slots = PieceResults<[Node: Int], [PairKey: Int]>()
-            forEachPiece(of: documents.count) { range in
+            let ranges = pieceRanges(of: documents.count)
+            return mapPieces(ranges.count) { piece in
+                let range = ranges[piece]
                 let (documents, graph) = shared.value
                 var counts: [Node: Int] = [:]
                 var edgeCounts: [PairKey: Int] = [:]
@@ -94,9 +95,8 @@ public struct PipelineGraph: Sendable, Hashable {
                         edgeCounts[PairKey(from: source, to: target), default: 0] += 1
                     }
                 }
-                slots.append((counts, edgeCounts))
+                return (counts, edgeCounts)
             }
-            return slots.all
         }
         var counts: [Node: Int] = [:]
         var edgeCounts: [PairKey: Int] = [:]

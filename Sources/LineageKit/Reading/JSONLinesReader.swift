@@ -26,11 +26,7 @@ struct JSONLinesReader {
             if let last = starts.last, start > last, start < size { starts.append(start) }
         }
         let ranges = zip(starts, starts.dropFirst() + [size]).map { $0..<$1 }
-        let results = ChunkSlots(count: ranges.count)
-        DispatchQueue.concurrentPerform(iterations: ranges.count) { piece in
-            results.store(readPiece(ranges[piece]), at: piece)
-        }
-        var chunks = try results.all()
+        var chunks = try mapPieces(ranges.count) { readPiece(ranges[$0]) }.map { try $0.get() }
         var lines = 0
         let lineOffsets = chunks.map { chunk in
             defer { lines += chunk.lineCount }
@@ -139,29 +135,5 @@ struct JSONLinesReader {
     @inline(__always)
     static func isWhitespace(_ byte: UInt8) -> Bool {
         byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09
-    }
-}
-
-/// One result slot per piece, each written by exactly one thread of `concurrentPerform`.
-private final class ChunkSlots: @unchecked Sendable {
-    private var slots: [Result<RecordChunk, any Error>?]
-    private let lock = NSLock()
-
-    init(count: Int) {
-        slots = Array(repeating: nil, count: count)
-    }
-
-    func store(_ result: Result<RecordChunk, any Error>, at index: Int) {
-        lock.withLock { slots[index] = result }
-    }
-
-    /// Takes every result out, leaving the slots empty, so the caller holds the only reference to
-    /// each piece's arrays (changing them then copies nothing).
-    func all() throws -> [RecordChunk] {
-        let taken = lock.withLock {
-            defer { slots = [] }
-            return slots
-        }
-        return try taken.map { try ($0 ?? .success(RecordChunk())).get() }
     }
 }

@@ -37,8 +37,9 @@ public struct NamespaceStatistics: Sendable {
         // Counted by index on all cores; the documents are read in place, not copied.
         let pieces = graph.documents.withUnsafeBufferPointer { documents in
             let shared = WorkerShared((documents, graph))
-            let slots = PieceResults<[String: Int], [DocumentShape: Int]>()
-            forEachPiece(of: documents.count) { range in
+            let ranges = pieceRanges(of: documents.count)
+            return mapPieces(ranges.count) { piece in
+                let range = ranges[piece]
                 let (documents, graph) = shared.value
                 var perCollectionIndex = [Int](repeating: 0, count: graph.collectionIDs.count)
                 var perCollection: [String: Int] = [:]
@@ -60,9 +61,8 @@ public struct NamespaceStatistics: Sendable {
                 for (index, count) in perShape.enumerated() where count > 0 {
                     shapes[DocumentShape.allCases[index]] = count
                 }
-                slots.append((perCollection, shapes))
+                return (perCollection, shapes)
             }
-            return slots.all
         }
         var perCollection: [String: Int] = [:]
         var perShape: [DocumentShape: Int] = [:]

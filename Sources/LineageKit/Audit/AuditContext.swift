@@ -20,9 +20,9 @@ public final class AuditContext: Sendable {
     private let sourceOfCollection: [ConfiguredSource?]
     /// For each document node, the position of its root object in ``DecompositionGraph/objects`` (-1: absent).
     private let rootObjectOfNode: [Int32]
-    /// Per object position: (hash of each top-level metadata key, hash of its value written
-    /// compactly) pairs, to compare with documents' user field fingerprints without reading them.
-    private let metadataPrintsOfObject: [[UInt64]]
+    /// Per object position: the fingerprints of its top-level metadata fields (values written
+    /// compactly), kept like documents' user field fingerprints to compare with them.
+    private let metadataPrintsOfObject: [UserFieldPrints]
 
     /// Prepares a context for `graph`.
     public init(graph: DecompositionGraph) {
@@ -54,13 +54,15 @@ public final class AuditContext: Sendable {
             }
         }
         self.rootObjectOfNode = rootObjectOfNode
+        let store = UserFieldPrintStore()
         var value: [UInt8] = []
         self.metadataPrintsOfObject = graph.objects.map { object in
-            object.metadata.flatMap { member -> [UInt64] in
+            let pairs = object.metadata.flatMap { member -> [UInt64] in
                 value.removeAll(keepingCapacity: true)
                 member.value.write(into: &value)
                 return [FastHash.hash(member.key), value.withUnsafeBytes { FastHash.hash($0) }]
             }
+            return pairs.withUnsafeBufferPointer { store.append($0) }
         }
     }
 
@@ -69,11 +71,8 @@ public final class AuditContext: Sendable {
     func rootMetadataPrint(of document: DocumentUnderAudit, nameHash: UInt64) -> UInt64? {
         let position = rootObjectOfNode[document.nodeIndex]
         guard position >= 0 else { return nil }
-        let prints = metadataPrintsOfObject[Int(position)]
-        for index in stride(from: 0, to: prints.count, by: 2) where prints[index] == nameHash {
-            return prints[index + 1]
-        }
-        return nil
+        guard case .present(let print) = metadataPrintsOfObject[Int(position)].lookup(nameHash) else { return nil }
+        return print
     }
 
     /// The configuration of `document`'s collection, when one was given.

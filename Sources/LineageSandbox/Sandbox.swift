@@ -336,11 +336,8 @@ public actor Sandbox {
     /// A draw in 0..<1 fixed by the listing (its first item), its kind and the page's offset, so
     /// which pages repeat an item does not depend on the order concurrent requests arrive in.
     static func pageDraw(seed: UInt64, listing first: [UInt8], kind: ListKind, offset: Int) -> Double {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in first + Array("\(kind)/\(offset)".utf8) {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        var random = SeededRandom(seed: seed ^ hash)
+        let key = String(decoding: first, as: UTF8.self) + "\(kind)/\(offset)"
+        var random = SeededRandom(seed: seed ^ key.hashValueStable)
         return Double.random(in: 0..<1, using: &random)
     }
 

@@ -16,6 +16,7 @@
 # Usage: Benchmarks/run.sh [--sizes "100k 1m vendor-1m"] [--repeat N] [--render | --fetch]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/namespaces.sh
 
 sizes=""
 repeat=3
@@ -42,19 +43,7 @@ results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 
 for size in $sizes; do
-    style=compact
-    case "$size" in vendor-*) style=vendor ;; esac
-    case "${size#vendor-}" in
-        10k) objects=103 ;;
-        100k) objects=1030 ;;
-        1m) objects=10300 ;;
-        *) echo "unknown size $size (10k, 100k, 1m, or vendor- before one: vendor-1m)" >&2; exit 2 ;;
-    esac
-    dir="bench-data/$size"
-    if [ ! -f "$dir/documents.jsonl" ]; then
-        "$bin/lineage" sample -o "$dir" --videos "$objects" --articles "$objects" --seed 12 --shape mixed \
-            --style "$style" >&2
-    fi
+    dir=$(benchmark_namespace "$bin/lineage" "$size")
     if [ "$fetch" -eq 1 ]; then
         served=$(mktemp)
         "$bin/lineage" serve "$dir" --port 0 >"$served" 2>/dev/null &

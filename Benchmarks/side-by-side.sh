@@ -12,6 +12,7 @@
 # Usage: Benchmarks/side-by-side.sh [--repeat N] [--tools "stats audit report duckdb"] [SIZE...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/namespaces.sh
 repeat=3
 tools="stats audit report duckdb"
 while [ $# -gt 0 ]; do
@@ -35,19 +36,7 @@ report=$(mktemp -d)
 trap 'rm -rf "$results" "$sql" "$report"' EXIT
 
 for size in "${sizes[@]}"; do
-    style=compact
-    case "$size" in vendor-*) style=vendor ;; esac
-    case "${size#vendor-}" in
-        100k) objects=1030 ;;
-        1m) objects=10300 ;;
-        10m) objects=103000 ;;
-        *) echo "unknown size $size (100k, 1m, vendor-100k, vendor-1m, vendor-10m)" >&2; exit 2 ;;
-    esac
-    dir="bench-data/$size"
-    if [ ! -f "$dir/documents.jsonl" ]; then
-        "$lineage" sample -o "$dir" --videos "$objects" --articles "$objects" --seed 12 --shape mixed \
-            --style "$style" >&2
-    fi
+    dir=$(benchmark_namespace "$lineage" "$size")
     sed -e "s|@DOCUMENTS@|$dir/documents.jsonl|; s|@OBJECTS@|$dir/objects.jsonl|" Benchmarks/duckdb/four-rules.sql >"$sql"
     for tool in $tools; do
         case "$tool" in

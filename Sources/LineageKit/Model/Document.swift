@@ -107,10 +107,8 @@ public struct Document: Sendable {
     /// reading the file: absent, present with the fingerprint of its value's bytes as written, or
     /// unknown (documents made in memory).
     func userFieldPrint(_ name: String) -> UserFieldPrint {
-        guard case .input(let prints) = userFieldStorage else {
-            return userFields[name] == nil ? .absent : .unknown
-        }
-        return prints.lookup(FastHash.hash(name))
+        guard case .input = userFieldStorage else { return userFields[name] == nil ? .absent : .unknown }
+        return userFieldPrint(nameHash: FastHash.hash(name))
     }
 
     /// ``userFieldPrint(_:)`` by the name's ``FastHash``.

@@ -42,6 +42,7 @@ struct Lineage: AsyncParsableCommand {
         subcommands: [
             StatsCommand.self, AuditCommand.self, GraphCommand.self, ReportCommand.self, FetchCommand.self,
             ServeCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self, SampleCommand.self,
+            SQLCommand.self,
         ]
     )
 

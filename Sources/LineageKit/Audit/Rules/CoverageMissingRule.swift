@@ -71,3 +71,41 @@ public struct CoverageMissingRule: AuditRule {
         }
     }
 }
+
+extension CoverageMissingRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables: the discrepancies of the reconciliation
+    /// file `lineage fetch --reconciliation` writes, when it is among the inputs.
+    public func sql(_ dialect: SQLDialect) -> String {
+        let file = CollectionReconciliation.fileKey
+        let entry = dialect.object([
+            ("object_id", "object_id"), ("bucket_id", "bucket_id"), ("reason", "reason"), ("status", "status"),
+            ("documents_in_snapshot", "coalesce(held.documents, 0)"),
+        ])
+        return """
+            SELECT CAST(NULL AS VARCHAR) AS document_id, r.collection_id,
+              'object ' || r.object_id || coalesce(' (' || r.bucket_id || ')', '') || ' produced no document in '
+                || r.collection_id || ': ' || r.reason
+                || CASE WHEN held.documents > 0 THEN '; but the snapshot holds ' || CAST(held.documents AS VARCHAR)
+                   || ' document(s) of it there, so the reconciliation is older than the documents' ELSE '' END
+                AS message,
+              \(entry) AS evidence
+            FROM (
+              SELECT collection_id, \(dialect.string("discrepancy", "$.object_id")) AS object_id,
+                \(dialect.string("discrepancy", "$.bucket_id")) AS bucket_id,
+                \(dialect.string("discrepancy", "$.reason")) AS reason,
+                \(dialect.string("discrepancy", "$.status")) AS status
+              FROM (
+                SELECT \(dialect.string("reconciliation", "$.collection_id")) AS collection_id,
+                  \(dialect.explodeJSON(dialect.json("reconciliation", "$.discrepancies"))) AS discrepancy
+                FROM (
+                  SELECT \(dialect.explodeJSON(dialect.json("j", "$.collections"))) AS reconciliation
+                  FROM lk_record WHERE \(dialect.contains("keys", dialect.literal(file)))
+                ) reconciliations
+              ) discrepancies
+            ) r
+            LEFT JOIN (
+              SELECT collection_id, root_object_id, count(*) AS documents FROM lk_doc GROUP BY collection_id, root_object_id
+            ) held ON held.collection_id = r.collection_id AND held.root_object_id = r.object_id
+            """
+    }
+}

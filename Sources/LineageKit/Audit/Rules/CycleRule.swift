@@ -70,3 +70,48 @@ public struct CycleRule: AuditRule {
         }
     }
 }
+
+extension CycleRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables: documents naming themselves, and the
+    /// members of longer cycles (`lk_cycle_member`).
+    public func sql(_ dialect: SQLDialect) -> String {
+        """
+        SELECT document_id, collection_id, 'names itself as its source document' AS message,
+          \(dialect.object([("cycle", dialect.arrayOf(["document_id", "document_id"]))])) AS evidence
+        FROM lk_doc WHERE source_document_id = document_id
+        UNION ALL
+        SELECT d.document_id, d.collection_id, 'following source documents leads back here' AS message,
+          \(dialect.object([("source_document_id", "l.parent_document_id")])) AS evidence
+        FROM lk_cycle_member m
+        JOIN lk_doc d ON d.document_id = m.document_id
+        JOIN lk_link l ON l.document_id = m.document_id
+        """
+    }
+}
+
+extension CycleRule {
+    /// How many doubling steps follow source documents: 2^32 steps are more than any namespace
+    /// has documents, so every walk that can end has ended.
+    static let doublingSteps = 32
+
+    /// Cycle members by pointer doubling, without recursion (which Spark SQL lacks): after step
+    /// k, `lk_jump_k` maps each document to the document 2^k source links above it, and documents
+    /// whose walk ends drop out. What is left after enough steps lies on a cycle, and the targets
+    /// cover every member of it.
+    public func sqlTables(_ dialect: SQLDialect) -> [String] {
+        var statements = [
+            dialect.createTable("lk_jump_0")
+                + "SELECT document_id, parent_document_id AS target FROM lk_link WHERE parent_exists"
+        ]
+        for step in 1...Self.doublingSteps {
+            statements.append(
+                dialect.createTable("lk_jump_\(step)")
+                    + "SELECT a.document_id, b.target FROM lk_jump_\(step - 1) a "
+                    + "JOIN lk_jump_\(step - 1) b ON b.document_id = a.target")
+        }
+        statements.append(
+            dialect.createTable("lk_cycle_member")
+                + "SELECT DISTINCT target AS document_id FROM lk_jump_\(Self.doublingSteps)")
+        return statements
+    }
+}

@@ -27,3 +27,15 @@ public struct IngestionIncompleteRule: AuditRule {
                 evidence: ["ingestion_status": Evidence.stated(document.document.ingestionStatusPath, status)]))
     }
 }
+
+extension IngestionIncompleteRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        let stated = dialect.object([("path", "ingestion_status_path"), ("value", "ingestion_status")])
+        return """
+            SELECT document_id, collection_id, 'ingestion status is ' || ingestion_status AS message,
+              \(dialect.object([("ingestion_status", dialect.embedJSON(stated))])) AS evidence
+            FROM lk_doc WHERE ingestion_status IS NOT NULL AND upper(ingestion_status) <> 'COMPLETED'
+            """
+    }
+}

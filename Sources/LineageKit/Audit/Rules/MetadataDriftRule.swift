@@ -96,3 +96,72 @@ public struct MetadataDriftRule: AuditRule {
         nameHash.map { document.userFieldPrint(nameHash: $0) } ?? .unknown
     }
 }
+
+extension MetadataDriftRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables: each passthrough field (configured, else
+    /// the root object's metadata fields the document has) against the root object's metadata,
+    /// else the source document's field; JSON values compare as the engine writes them.
+    public func sql(_ dialect: SQLDialect) -> String {
+        func userField(_ fields: String, _ current: String, _ name: String) -> String {
+            AuditScript.userField(dialect, fields: fields, current: current, name: name)
+        }
+        func member(_ json: String, _ name: String) -> String {
+            "coalesce(\(dialect.json(json, pathExpression: dialect.memberPath(name, dotted: false))), "
+                + "\(dialect.json(json, pathExpression: dialect.memberPath(name, dotted: true))))"
+        }
+        let configured = """
+            SELECT d.document_id, coalesce(p.target_path, p.source_path) AS field, p.source_path
+            FROM (
+              SELECT d.document_id, \(dialect.explode("c.passthrough")) AS p
+              FROM lk_doc d JOIN lk_collection c ON c.collection_id = d.collection_id
+            ) d
+            """
+        let shared = """
+            SELECT document_id, field, field AS source_path FROM (
+              SELECT d.document_id, d.user_fields, d.shape_current, \(dialect.explode(dialect.keys("o.metadata"))) AS field
+              FROM lk_doc d JOIN lk_object o ON o.object_id = d.root_object_id
+              WHERE d.collection_id NOT IN (SELECT collection_id FROM lk_collection) AND o.metadata IS NOT NULL
+            ) keyed
+            WHERE \(userField("user_fields", "shape_current", "field")) IS NOT NULL
+            """
+        let rootValue = member("o.metadata", "f.source_path")
+        let sourceValue = userField("l.parent_user_fields", "l.parent_shape_current", "f.source_path")
+        let fieldEvidence = dialect.object([
+            ("field", "field"), ("expected", dialect.embedJSON("expected")), ("expected_from", "expected_from"),
+            ("missing", "actual IS NULL"),
+        ])
+        let aggregated: String
+        switch dialect {
+        case .duckdb: aggregated = "'[' || string_agg(entry, ',' ORDER BY field) || ']'"
+        case .spark: aggregated = "'[' || concat_ws(',', sort_array(collect_list(entry))) || ']'"
+        }
+        let names: String
+        switch dialect {
+        case .duckdb: names = "string_agg(field, ', ' ORDER BY field)"
+        case .spark: names = "concat_ws(', ', sort_array(collect_list(field)))"
+        }
+        return """
+            SELECT document_id, collection_id,
+              CAST(count(*) AS VARCHAR) || ' passthrough field(s) differ from their source: ' || \(names) AS message,
+              \(dialect.object([("fields", dialect.embedJSON(aggregated))])) AS evidence
+            FROM (
+              SELECT document_id, collection_id, field, \(fieldEvidence) AS entry
+              FROM (
+                SELECT d.document_id, d.collection_id, f.field,
+                  coalesce(\(rootValue), \(sourceValue)) AS expected,
+                  CASE WHEN \(rootValue) IS NOT NULL THEN 'root object ' || o.object_id || ' metadata.' || f.source_path
+                       ELSE 'source document ' || l.parent_document_id || ' ' || f.source_path END AS expected_from,
+                  \(userField("d.user_fields", "d.shape_current", "f.field")) AS actual
+                FROM (\(configured)
+                  UNION ALL
+                  \(shared)) f
+                JOIN lk_doc d ON d.document_id = f.document_id
+                LEFT JOIN lk_object o ON o.object_id = d.root_object_id
+                LEFT JOIN lk_link l ON l.document_id = d.document_id AND l.parent_exists
+              ) compared
+              WHERE expected IS NOT NULL AND (actual IS NULL OR actual <> expected)
+            ) drifted
+            GROUP BY document_id, collection_id
+            """
+    }
+}

@@ -32,3 +32,18 @@ public struct MismatchCollectionRule: AuditRule {
                 ]))
     }
 }
+
+extension MismatchCollectionRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables: any place whose chain ends elsewhere.
+    public func sql(_ dialect: SQLDialect) -> String {
+        let last = dialect.element("chain", "-1") + ".collection_id"
+        return """
+            SELECT document_id, collection_id,
+              'the chain ends in ' || min(\(last)) || ', but the document is in ' || collection_id AS message,
+              \(dialect.object([("collection_id", "collection_id"), ("chain_last_step", "min(\(last))")])) AS evidence
+            FROM lk_stmt
+            WHERE \(dialect.size("chain")) > 0 AND \(last) <> collection_id
+            GROUP BY document_id, collection_id
+            """
+    }
+}

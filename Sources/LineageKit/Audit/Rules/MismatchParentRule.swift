@@ -81,3 +81,32 @@ public struct MismatchParentRule: AuditRule {
                 evidence: ["source_document_id": .string(parent.id), "disagreements": .array(evidence)]))
     }
 }
+
+extension MismatchParentRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        func collections(_ chain: String) -> String {
+            dialect.transform(chain, "x", "coalesce(x.collection_id, '?')")
+        }
+        let ownPrefix = dialect.slice("d.chain", from: "1", length: "\(dialect.size("d.chain")) - 1")
+        return """
+            SELECT document_id, collection_id,
+              'source document ' || parent_document_id || ' disagrees: ' || message AS message,
+              \(dialect.object([("source_document_id", "parent_document_id"), ("disagreements", "message")])) AS evidence
+            FROM (
+              SELECT l.document_id, l.collection_id, l.parent_document_id, concat_ws('; ',
+                CASE WHEN d.root_object_id <> l.parent_root_object_id
+                  THEN 'its root object is ' || l.parent_root_object_id || ', not ' || d.root_object_id END,
+                CASE WHEN d.source_collection_id <> l.parent_collection_id
+                  THEN 'it is in ' || l.parent_collection_id || ', not ' || d.source_collection_id END,
+                CASE WHEN \(dialect.size("d.chain")) > 0 AND l.parent_chain IS NOT NULL
+                    AND \(collections("l.parent_chain")) <> \(collections(ownPrefix))
+                  THEN 'its chain is ' || \(dialect.join(collections("l.parent_chain"), " > "))
+                    || ', not ' || \(dialect.join(collections(ownPrefix), " > ")) END) AS message
+              FROM lk_link l JOIN lk_doc d ON d.document_id = l.document_id
+              WHERE l.parent_exists
+            ) compared
+            WHERE message <> ''
+            """
+    }
+}

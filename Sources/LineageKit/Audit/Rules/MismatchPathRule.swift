@@ -69,3 +69,26 @@ public struct MismatchPathRule: AuditRule {
         }
     }
 }
+
+extension MismatchPathRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables: any place whose path is not the root
+    /// bucket followed by the chain's collections (the place's own, else the resolved ones).
+    public func sql(_ dialect: SQLDialect) -> String {
+        let chain = "coalesce(s.chain, d.chain)"
+        let bucket = "coalesce(s.root_bucket_id, d.root_bucket_id)"
+        let expected = "\(bucket) || '/' || \(dialect.join(dialect.transform(chain, "x", "x.collection_id"), "/"))"
+        return """
+            SELECT document_id, collection_id, 'path ' || min(path) || ' should be ' || min(expected)
+                || ' (root bucket, then the chain''s collections)' AS message,
+              \(dialect.object([("path", "min(path)"), ("expected", "min(expected)")])) AS evidence
+            FROM (
+              SELECT s.document_id, s.collection_id, s.path, \(expected) AS expected
+              FROM lk_stmt s JOIN lk_doc d ON d.document_id = s.document_id
+              WHERE s.path IS NOT NULL AND \(bucket) IS NOT NULL AND \(dialect.size(chain)) > 0
+                AND \(dialect.size(dialect.filter(chain, "x", "x.collection_id IS NULL"))) = 0
+            ) paths
+            WHERE path <> expected
+            GROUP BY document_id, collection_id
+            """
+    }
+}

@@ -55,3 +55,37 @@ public struct MismatchPipelineRule: AuditRule {
         }
     }
 }
+
+extension MismatchPipelineRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+
+        return """
+            SELECT document_id, collection_id,
+              'made from ' || kind || ' ' || made_from || ', but ' || collection_id || ' is configured from '
+                || configured AS message,
+              \(dialect.object([
+                  ("source", "made_from"), ("configured_source_type", "configured_type"),
+                  ("configured_sources", "sources"),
+              ])) AS evidence
+            FROM (
+              SELECT d.document_id, d.collection_id, d.source_kind AS kind, c.source_type AS configured_type,
+                CASE WHEN c.source_type = 'bucket' THEN c.source_buckets ELSE c.source_collections END AS sources,
+                CASE WHEN d.source_kind = 'bucket' THEN coalesce(d.root_bucket_id, o.bucket_id)
+                     ELSE coalesce(d.source_collection_id, CASE WHEN l.parent_exists THEN l.parent_collection_id END)
+                END AS made_from,
+                c.source_type || ' ' || \(dialect.join("CASE WHEN c.source_type = 'bucket' THEN c.source_buckets ELSE c.source_collections END", ", ")) AS configured
+              FROM lk_doc d
+              JOIN lk_collection c ON c.collection_id = d.collection_id
+              LEFT JOIN lk_object o ON o.object_id = coalesce(d.source_object_id, d.root_object_id)
+              LEFT JOIN lk_link l ON l.document_id = d.document_id
+              WHERE c.source_type IN ('bucket', 'collection') AND d.source_kind IN ('bucket', 'collection')
+            ) made
+            WHERE made_from IS NOT NULL AND (
+              (kind = 'bucket' AND (configured_type = 'collection'
+                OR (\(dialect.size("sources")) > 0 AND NOT \(dialect.contains("sources", "made_from")))))
+              OR (kind = 'collection' AND (configured_type = 'bucket'
+                OR (\(dialect.size("sources")) > 0 AND NOT \(dialect.contains("sources", "made_from"))))))
+            """
+    }
+}

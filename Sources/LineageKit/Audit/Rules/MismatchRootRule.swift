@@ -30,3 +30,19 @@ public struct MismatchRootRule: AuditRule {
                 evidence: ["disagreements": .array(disagreements.map(JSONValue.object))]))
     }
 }
+
+extension MismatchRootRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        """
+        SELECT document_id, collection_id,
+          'places disagree on ' || concat_ws('; ',
+            CASE WHEN distinct_root_object_id > 1 THEN 'root_object_id' END,
+            CASE WHEN distinct_root_bucket_id > 1 THEN 'root_bucket_id' END) AS message,
+          \(dialect.object([
+              ("root_object_ids", "distinct_root_object_id"), ("root_bucket_ids", "distinct_root_bucket_id"),
+          ])) AS evidence
+        FROM lk_doc WHERE distinct_root_object_id > 1 OR distinct_root_bucket_id > 1
+        """
+    }
+}

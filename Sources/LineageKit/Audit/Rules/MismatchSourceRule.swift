@@ -101,3 +101,49 @@ public struct MismatchSourceRule: AuditRule {
         findings.append(finding(document, problems.joined(separator: "; "), evidence: ["problems": .array(evidence)]))
     }
 }
+
+extension MismatchSourceRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        let previous = dialect.element("chain", "-2")
+        let problems = [
+            ("distinct_source_type > 1", "'places disagree on source_type'"),
+            ("distinct_source_object_id > 1", "'places disagree on source_object_id'"),
+            ("distinct_source_document_id > 1", "'places disagree on source_document_id'"),
+            ("distinct_source_collection_id > 1", "'places disagree on source_collection_id'"),
+            ("source_type = 'bucket' AND source_document_id IS NOT NULL", "'bucket source with a source document'"),
+            (
+                "source_type = 'bucket' AND \(dialect.size("chain")) > 1",
+                "'bucket source with a chain of ' || CAST(\(dialect.size("chain")) AS VARCHAR) || ' steps'"
+            ),
+            (
+                "source_type = 'bucket' AND source_object_id <> root_object_id",
+                "'bucket source object ' || source_object_id || ' is not the root object ' || root_object_id"
+            ),
+            (
+                "source_type = 'collection' AND source_document_id IS NULL",
+                "'collection source without a source document'"
+            ),
+            (
+                "\(dialect.size("chain")) >= 2 AND \(previous).document_id <> source_document_id",
+                "'the chain''s previous step names document ' || \(previous).document_id || ', the source fields ' "
+                    + "|| source_document_id"
+            ),
+            (
+                "\(dialect.size("chain")) >= 2 AND \(previous).collection_id <> source_collection_id",
+                "'the chain''s previous step names collection ' || \(previous).collection_id "
+                    + "|| ', the source fields ' || source_collection_id"
+            ),
+        ]
+        return """
+            SELECT document_id, collection_id, message,
+              \(dialect.object([("problems", "message")])) AS evidence
+            FROM (
+              SELECT document_id, collection_id,
+                concat_ws('; ', \(problems.map { "CASE WHEN \($0.0) THEN \($0.1) END" }.joined(separator: ",\n      "))) AS message
+              FROM lk_doc
+            ) checked
+            WHERE message <> ''
+            """
+    }
+}

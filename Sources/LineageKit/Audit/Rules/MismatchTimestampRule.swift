@@ -56,3 +56,26 @@ public struct MismatchTimestampRule: AuditRule {
         return true
     }
 }
+
+extension MismatchTimestampRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables: in any place's chain, a readable
+    /// timestamp earlier than the readable one before it.
+    public func sql(_ dialect: SQLDialect) -> String {
+        let seconds = dialect.filter(
+            dialect.transform("chain", "x", dialect.isoSeconds("x.timestamp")), "e", "e IS NOT NULL")
+        let backwards = dialect.filter(
+            dialect.range("2", through: dialect.size("seconds")), "i",
+            "\(dialect.element("seconds", "i")) < \(dialect.element("seconds", "i - 1"))")
+        return """
+            SELECT document_id, collection_id,
+              'a chain step''s timestamp is earlier than the step before it (' || min(place) || ')' AS message,
+              \(dialect.object([("chain", "min(place)")])) AS evidence
+            FROM (
+              SELECT document_id, collection_id, place, \(seconds) AS seconds
+              FROM lk_stmt WHERE \(dialect.size("chain")) > 1
+            ) timed
+            WHERE \(dialect.size("seconds")) > 1 AND \(dialect.size(backwards)) > 0
+            GROUP BY document_id, collection_id
+            """
+    }
+}

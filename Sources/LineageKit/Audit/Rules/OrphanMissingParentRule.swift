@@ -39,3 +39,24 @@ public struct OrphanMissingParentRule: AuditRule {
                 ]))
     }
 }
+
+extension OrphanMissingParentRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        """
+        SELECT l.document_id, l.collection_id,
+          'source document ' || l.parent_document_id || ' is not in the input, though '
+            || CAST(held.documents AS VARCHAR) || ' document(s) of ' || held.collection_id || ' are' AS message,
+          \(dialect.object([
+              ("source_document_id", "l.parent_document_id"), ("source_collection_id", "held.collection_id"),
+              ("documents_of_source_collection", "held.documents"),
+          ])) AS evidence
+        FROM lk_link l
+        JOIN lk_doc d ON d.document_id = l.document_id
+        JOIN lk_ghost_document g ON g.document_id = l.parent_document_id
+        JOIN (SELECT collection_id, count(*) AS documents FROM lk_doc GROUP BY collection_id) held
+          ON held.collection_id = coalesce(d.source_collection_id, g.collection_id)
+        WHERE d.source_kind = 'collection'
+        """
+    }
+}

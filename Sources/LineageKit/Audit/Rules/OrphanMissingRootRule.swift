@@ -25,3 +25,19 @@ public struct OrphanMissingRootRule: AuditRule {
                 ]))
     }
 }
+
+extension OrphanMissingRootRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        """
+        SELECT document_id, collection_id,
+          'root object ' || root_object_id || ' is not in the input, though objects of ' || root_bucket_id || ' are'
+            AS message,
+          \(dialect.object([("root_object_id", "root_object_id"), ("root_bucket_id", "root_bucket_id")])) AS evidence
+        FROM lk_doc
+        WHERE root_object_id IS NOT NULL AND root_bucket_id IS NOT NULL
+          AND root_object_id NOT IN (SELECT object_id FROM lk_object)
+          AND root_bucket_id IN (SELECT bucket_id FROM lk_object)
+        """
+    }
+}

@@ -19,3 +19,15 @@ public struct OrphanNoLineageRule: AuditRule {
                 evidence: ["shape": .string(document.document.shape.rawValue)]))
     }
 }
+
+extension OrphanNoLineageRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        """
+        SELECT document_id, collection_id,
+          'states no lineage: no _internal.lineage, no lineage object, no root lineage fields' AS message,
+          \(dialect.object([("shape", "shape")])) AS evidence
+        FROM lk_doc WHERE statements = 0
+        """
+    }
+}

@@ -97,3 +97,70 @@ public struct PartialCoverageRule: AuditRule {
         return stated.max { ($0.value, $1.key) < ($1.value, $0.key) }.map { [$0.key] }
     }
 }
+
+extension PartialCoverageRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        let sourceNames: String
+        switch dialect {
+        case .duckdb: sourceNames = "string_agg(DISTINCT id, ', ' ORDER BY id)"
+        case .spark: sourceNames = "concat_ws(', ', sort_array(collect_set(id)))"
+        }
+        return """
+            SELECT CAST(NULL AS VARCHAR) AS document_id, r.collection_id,
+              'reaches ' || CAST(r.roots - r.missing AS VARCHAR) || ' of the ' || CAST(r.roots AS VARCHAR)
+                || ' root objects its source ' || s.names || ' reaches' AS message,
+              \(dialect.object([
+                  ("source_root_objects", "r.roots"), ("root_objects", "r.roots - r.missing"),
+              ])) AS evidence
+            FROM (
+              SELECT sr.collection_id, count(*) AS roots,
+                sum(CASE WHEN reached.root_object_id IS NULL THEN 1 ELSE 0 END) AS missing
+              FROM (
+                SELECT DISTINCT s.collection_id, o.object_id AS root_object_id
+                FROM lk_coverage_source s JOIN lk_object o ON s.kind = 'bucket' AND o.bucket_id = s.id
+                UNION
+                SELECT DISTINCT s.collection_id, r.root_object_id
+                FROM lk_coverage_source s JOIN lk_reached r ON s.kind = 'collection' AND r.collection_id = s.id
+              ) sr
+              LEFT JOIN lk_reached reached
+                ON reached.collection_id = sr.collection_id AND reached.root_object_id = sr.root_object_id
+              WHERE sr.collection_id IN (SELECT collection_id FROM lk_reached)
+              GROUP BY sr.collection_id
+            ) r
+            JOIN (SELECT collection_id, \(sourceNames) AS names FROM lk_coverage_source GROUP BY collection_id) s
+              ON s.collection_id = r.collection_id
+            WHERE r.missing > 0
+            """
+    }
+
+    /// Tables the query reads: root objects reached per collection, and each collection's sources
+    /// (configured, else the one most of its documents state).
+    public func sqlTables(_ dialect: SQLDialect) -> [String] {
+        let isConfigured = "source_type IN ('bucket', 'collection')"
+        return [
+            dialect.createTable("lk_reached")
+                + "SELECT DISTINCT collection_id, root_object_id FROM lk_doc WHERE root_object_id IS NOT NULL",
+            dialect.createTable("lk_coverage_source") + """
+                SELECT collection_id, 'bucket' AS kind, \(dialect.explode("source_buckets")) AS id
+                FROM lk_collection WHERE \(isConfigured)
+                UNION ALL
+                SELECT collection_id, 'collection' AS kind, \(dialect.explode("source_collections")) AS id
+                FROM lk_collection WHERE \(isConfigured)
+                UNION ALL
+                SELECT collection_id, kind, id FROM (
+                  SELECT collection_id, kind, id,
+                    row_number() OVER (PARTITION BY collection_id ORDER BY count(*) DESC, kind, id) AS position
+                  FROM (
+                    SELECT collection_id, source_kind AS kind,
+                      CASE WHEN source_kind = 'bucket' THEN root_bucket_id ELSE source_collection_id END AS id
+                    FROM lk_doc WHERE source_kind IN ('bucket', 'collection')
+                  ) stated
+                  WHERE id IS NOT NULL
+                  GROUP BY collection_id, kind, id
+                ) ranked
+                WHERE position = 1 AND collection_id NOT IN (SELECT collection_id FROM lk_collection WHERE \(isConfigured))
+                """,
+        ]
+    }
+}

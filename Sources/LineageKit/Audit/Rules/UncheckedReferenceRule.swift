@@ -59,3 +59,36 @@ public struct UncheckedReferenceRule: AuditRule {
         }
     }
 }
+
+extension UncheckedReferenceRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        """
+        SELECT CAST(NULL AS VARCHAR) AS document_id, collection AS collection_id,
+          CAST(count(*) AS VARCHAR) || ' document(s) name ' || collection
+            || ' as their source collection, but it is not in the input: their parents could not be checked'
+            AS message,
+          \(dialect.object([("collection_id", "collection"), ("documents", "count(*)")])) AS evidence
+        FROM (
+          SELECT coalesce(d.source_collection_id, g.collection_id) AS collection
+          FROM lk_link l
+          JOIN lk_doc d ON d.document_id = l.document_id
+          JOIN lk_ghost_document g ON g.document_id = l.parent_document_id
+        ) referenced
+        WHERE collection IS NOT NULL AND collection NOT IN (SELECT collection_id FROM lk_doc)
+          AND collection NOT IN (SELECT collection_id FROM lk_collection)
+        GROUP BY collection
+        UNION ALL
+        SELECT CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
+          CAST(count(*) AS VARCHAR) || ' document(s) come from bucket ' || root_bucket_id
+            || ', but none of its objects is in the input: their root objects and passthrough fields could not be '
+            || 'checked against it',
+          \(dialect.object([("bucket_id", "root_bucket_id"), ("documents", "count(*)")]))
+        FROM lk_doc
+        WHERE root_object_id IS NOT NULL AND root_bucket_id IS NOT NULL
+          AND root_object_id NOT IN (SELECT object_id FROM lk_object)
+          AND root_bucket_id NOT IN (SELECT bucket_id FROM lk_object)
+        GROUP BY root_bucket_id
+        """
+    }
+}

@@ -1,0 +1,372 @@
+import Foundation
+
+/// The audit as one SQL script for an engine (DuckDB, Spark) that reads the raw files itself.
+///
+/// The script reads every input as JSON records, sorts them into documents, objects and
+/// collection configurations by their keys (as ``SnapshotReader`` does), normalises every
+/// document shape into the tables ``SQLAuditRule`` describes, and ends with one query returning
+/// a row per finding: `rule, severity, document_id, collection_id, message, evidence`. No Swift
+/// runs on the engine's side.
+public struct AuditScript: Sendable {
+    /// A file (or glob) the engine reads.
+    public struct Input: Sendable, Hashable {
+        /// How the file holds records.
+        public enum Format: String, Sendable, Hashable {
+            /// JSON Lines, a JSON array of records, one record, or a list-response envelope.
+            case json
+            /// Parquet, one record per row (Mixpeek's collection export).
+            case parquet
+        }
+
+        /// The path or glob, as the engine will see it.
+        public var path: String
+        /// How the file holds records.
+        public var format: Format
+
+        /// Creates an input; the format follows the extension (`.parquet`, else JSON) unless given.
+        public init(path: String, format: Format? = nil) {
+            self.path = path
+            self.format = format ?? (path.hasSuffix(".parquet") ? .parquet : .json)
+        }
+    }
+
+    /// The engine the script is for.
+    public let dialect: SQLDialect
+    /// The files read.
+    public let inputs: [Input]
+    /// The rules whose findings the script returns.
+    public let rules: [any SQLAuditRule]
+
+    /// Creates a script for `rules` (the auditor's selection; each must have an SQL form).
+    ///
+    /// - Throws: ``LineageKitError`` (`invalidArgument`) when there is no input, or a rule has no
+    ///   SQL form.
+    public init(dialect: SQLDialect, inputs: [Input], rules: [any AuditRule]) throws {
+        guard !inputs.isEmpty else {
+            throw LineageKitError(code: .invalidArgument, message: "an audit script needs at least one input file")
+        }
+        var sqlRules: [any SQLAuditRule] = []
+        for rule in rules {
+            guard let sqlRule = rule as? any SQLAuditRule else {
+                throw LineageKitError(
+                    code: .invalidArgument, message: "the rule \(rule.id) runs only in process: it has no SQL form")
+            }
+            sqlRules.append(sqlRule)
+        }
+        self.dialect = dialect
+        self.inputs = inputs
+        self.rules = sqlRules
+    }
+
+    /// The whole script.
+    public var text: String {
+        var script = "-- LineageKit audit for \(dialect.rawValue): rules \(rules.map(\.id).joined(separator: ", "))\n"
+        script += dialect.preamble
+        for statement in tableStatements {
+            script += statement.trimmingCharacters(in: .newlines) + ";\n\n"
+        }
+        script += findingQuery + ";\n"
+        return script
+    }
+
+    // MARK: - Reading
+
+    private var d: SQLDialect { dialect }
+
+    /// The statements that read the inputs into `lk_input(j)`, one JSON record text per row.
+    private var inputStatements: [String] {
+        switch dialect {
+        case .duckdb:
+            var selects: [String] = []
+            let json = inputs.filter { $0.format == .json }.map { d.literal($0.path) }
+            if !json.isEmpty {
+                selects.append(
+                    "SELECT CAST(json AS VARCHAR) AS j FROM read_json_objects([\(json.joined(separator: ", "))], "
+                        + "format = 'auto', maximum_object_size = 1073741824)")
+            }
+            let parquet = inputs.filter { $0.format == .parquet }.map { d.literal($0.path) }
+            if !parquet.isEmpty {
+                selects.append(
+                    "SELECT CAST(to_json(p) AS VARCHAR) AS j FROM read_parquet([\(parquet.joined(separator: ", "))], "
+                        + "union_by_name = true) p")
+            }
+            return [d.createTable("lk_input") + selects.joined(separator: "\nUNION ALL\n")]
+        case .spark:
+            var statements: [String] = []
+            var selects: [String] = []
+            for (position, input) in inputs.enumerated() {
+                let path = d.literal(input.path)
+                switch input.format {
+                case .parquet:
+                    statements.append(
+                        "CREATE OR REPLACE TEMPORARY VIEW lk_file_\(position) USING parquet OPTIONS (path \(path))")
+                    selects.append("SELECT to_json(struct(*)) AS j FROM lk_file_\(position)")
+                case .json where input.path.hasSuffix(".jsonl"):
+                    statements.append(
+                        "CREATE OR REPLACE TEMPORARY VIEW lk_file_\(position) USING text OPTIONS (path \(path))")
+                    selects.append("SELECT value AS j FROM lk_file_\(position) WHERE trim(value) <> ''")
+                case .json:
+                    // A `.json` file is one value: an array of records or one record.
+                    statements.append(
+                        "CREATE OR REPLACE TEMPORARY VIEW lk_file_\(position) USING text "
+                            + "OPTIONS (path \(path), wholetext 'true')")
+                    selects.append(
+                        "SELECT explode(CASE WHEN substr(ltrim(value), 1, 1) = '[' THEN from_json(value, 'array<string>') "
+                            + "ELSE array(value) END) AS j FROM lk_file_\(position)")
+                }
+            }
+            statements.append(d.createTable("lk_input") + selects.joined(separator: "\nUNION ALL\n"))
+            return statements
+        }
+    }
+
+    /// Records: the inputs' objects and the members of list-response envelopes (`results`).
+    private var recordStatement: String {
+        let results = d.json("j", "$.results")
+        let members: String
+        switch dialect {
+        case .duckdb: members = "SELECT CAST(unnest(from_json(\(results), '[\"JSON\"]')) AS VARCHAR) AS j"
+        case .spark: members = "SELECT explode(from_json(\(results), 'array<string>')) AS j"
+        }
+        return d.createTable("lk_record") + """
+            SELECT j, \(d.keys("j")) AS keys FROM (
+              SELECT j FROM lk_input WHERE \(d.isObject("j"))
+              UNION ALL
+              \(members) FROM lk_input WHERE \(d.isObject("j")) AND \(d.isArray(results))
+            ) records
+            """
+    }
+
+    // MARK: - Normalising
+
+    private static let lineageFileKeys = [
+        "lineage_baseline", "lineage_plan", "lineage_snapshot", "lineage_reconciliation",
+    ]
+    private static let stepKeys = ["document_id", "collection_id", "timestamp", "feature_extractor_id"]
+    static let facts = [
+        "root_object_id", "root_bucket_id", "source_type", "source_object_id", "source_document_id",
+        "source_collection_id",
+    ]
+
+    /// Documents, one row per id, with each place's lineage object.
+    private var documentStatement: String {
+        let isStep =
+            "\(d.contains("keys", "'feature_extractor_id'")) AND "
+            + "\(d.size(d.filter("keys", "k", "k NOT IN (\(Self.stepKeys.map(d.literal).joined(separator: ", ")))"))) = 0"
+        let internalJSON = d.json("j", "$._internal")
+        let nestedJSON = d.json("j", "$.lineage")
+        return d.createTable("lk_doc_raw") + """
+            SELECT document_id, collection_id, schema_version, internal, nested, j FROM (
+              SELECT \(d.string("j", "$.document_id")) AS document_id,
+                \(d.string("j", "$.collection_id")) AS collection_id,
+                \(d.string("j", "$.document_schema_version")) AS schema_version,
+                CASE WHEN \(d.isObject(internalJSON)) THEN \(internalJSON) END AS internal,
+                CASE WHEN \(d.isObject(nestedJSON)) THEN \(nestedJSON) END AS nested,
+                j,
+                row_number() OVER (PARTITION BY \(d.string("j", "$.document_id")) ORDER BY j) AS copy
+              FROM lk_record
+              WHERE \(d.contains("keys", "'document_id'")) AND NOT (\(isStep))
+                AND NOT \(d.overlaps("keys", d.array(Self.lineageFileKeys)))
+            ) documents
+            WHERE copy = 1 AND document_id IS NOT NULL AND collection_id IS NOT NULL
+            """
+    }
+
+    /// One row per place that states lineage, ranked as ``Document/statements`` orders them.
+    private var statementStatement: String {
+        let nestedFirst = "(schema_version = 'v1' OR schema_version IS NULL)"
+        func fact(_ name: String) -> String { "\(d.string("o", "$." + name)) AS \(name)" }
+        let lineagePath = d.string("o", "$.lineage_path")
+        let path = "coalesce(\(lineagePath), CASE WHEN nested_like THEN \(d.string("o", "$.path")) END)"
+        let lineageChain = d.json("o", "$.lineage_chain")
+        let chainKey = d.json("o", "$.chain")
+        let chain = d.chain(
+            "CASE WHEN \(d.isArray(lineageChain)) THEN \(lineageChain) "
+                + "WHEN nested_like AND \(d.isArray(chainKey)) THEN \(chainKey) END")
+        let stated = (Self.facts + ["path", "chain"]).map { "\($0) IS NOT NULL" }.joined(separator: " OR ")
+        return d.createTable("lk_stmt") + """
+            SELECT * FROM (
+              SELECT document_id, collection_id, rank, place, \(Self.facts.map(fact).joined(separator: ", ")),
+                \(path) AS path, \(chain) AS chain
+              FROM (
+                SELECT document_id, collection_id, 0 AS rank, '_internal.lineage' AS place,
+                  \(d.json("internal", "$.lineage")) AS o, TRUE AS nested_like
+                FROM lk_doc_raw WHERE internal IS NOT NULL
+                UNION ALL
+                SELECT document_id, collection_id, CASE WHEN \(nestedFirst) THEN 1 ELSE 2 END, 'lineage', nested, TRUE
+                FROM lk_doc_raw WHERE nested IS NOT NULL
+                UNION ALL
+                SELECT document_id, collection_id, CASE WHEN nested IS NOT NULL AND \(nestedFirst) THEN 2 ELSE 1 END,
+                  'root', j, FALSE
+                FROM lk_doc_raw
+              ) places
+            ) facts
+            WHERE \(stated)
+            """
+    }
+
+    /// Documents with their resolved lineage, effective source and the source the graph links.
+    private var resolvedStatement: String {
+        func first(_ name: String) -> String {
+            "min_by(\(name), rank) FILTER (WHERE \(name) IS NOT NULL) AS \(name)"
+        }
+        let resolved = (Self.facts + ["chain"]).map(first).joined(separator: ",\n    ")
+        let distinct = Self.facts.map { "count(DISTINCT \($0)) AS distinct_\($0)" }.joined(separator: ", ")
+        let columns = (Self.facts + ["chain"] + Self.facts.map { "distinct_" + $0 }).map { "r." + $0 }
+        let internalStatus = d.string("d.internal", "$.metadata.ingestion_status")
+        let previousStep = d.element("chain", "-2")
+        return d.createTable("lk_doc") + """
+            SELECT *,
+              CASE WHEN source_kind = 'collection'
+                     THEN coalesce(source_document_id, CASE WHEN \(d.size("chain")) >= 2 THEN \(previousStep).document_id END)
+                   WHEN source_kind = 'bucket' THEN NULL
+                   ELSE source_document_id END AS parent_document_id,
+              CASE WHEN source_kind = 'bucket' OR (source_kind <> 'collection' AND source_document_id IS NULL)
+                   THEN coalesce(source_object_id, root_object_id) END AS parent_object_id
+            FROM (
+              SELECT d.document_id, d.collection_id, d.internal IS NOT NULL AS shape_current,
+                CASE WHEN d.internal IS NOT NULL THEN d.j
+                     WHEN \(d.isObject(d.json("d.j", "$.metadata"))) THEN \(d.json("d.j", "$.metadata")) END AS user_fields,
+                coalesce(r.statements, 0) AS statements,
+                CASE WHEN d.internal IS NOT NULL THEN 'current' WHEN d.schema_version = 'v2' THEN '2025-10-v2'
+                     WHEN d.schema_version = 'v1' OR d.nested IS NOT NULL THEN '2025-10-v1'
+                     WHEN r.root_stated = 1 THEN '2025-11' ELSE 'unknown' END AS shape, \(columns.joined(separator: ", ")),
+                coalesce(\(internalStatus), \(d.string("d.j", "$.internal_metadata.ingestion_status"))) AS ingestion_status,
+                CASE WHEN \(internalStatus) IS NOT NULL THEN '_internal.metadata.ingestion_status'
+                     ELSE 'internal_metadata.ingestion_status' END AS ingestion_status_path,
+                CASE WHEN r.source_type IS NOT NULL THEN r.source_type
+                     WHEN r.source_document_id IS NOT NULL OR r.source_collection_id IS NOT NULL THEN 'collection'
+                     WHEN r.source_object_id IS NOT NULL OR r.root_object_id IS NOT NULL THEN 'bucket' END AS source_kind
+              FROM lk_doc_raw d LEFT JOIN (
+                SELECT document_id, count(*) AS statements,
+                  max(CASE WHEN place = 'root' THEN 1 ELSE 0 END) AS root_stated,
+                  \(resolved),
+                  \(distinct)
+                FROM lk_stmt GROUP BY document_id
+              ) r ON r.document_id = d.document_id
+            ) documents
+            """
+    }
+
+    private var objectStatement: String {
+        let metadata = d.json("j", "$.metadata")
+        return d.createTable("lk_object") + """
+            SELECT object_id, bucket_id, metadata FROM (
+              SELECT \(d.string("j", "$.object_id")) AS object_id, \(d.string("j", "$.bucket_id")) AS bucket_id,
+                CASE WHEN \(d.isObject(metadata)) THEN \(metadata) END AS metadata,
+                row_number() OVER (PARTITION BY \(d.string("j", "$.object_id")) ORDER BY j) AS copy
+              FROM lk_record
+              WHERE NOT \(d.contains("keys", "'document_id'")) AND \(d.contains("keys", "'object_id'"))
+                AND \(d.contains("keys", "'bucket_id'"))
+            ) objects
+            WHERE copy = 1 AND object_id IS NOT NULL AND bucket_id IS NOT NULL
+            """
+    }
+
+    private var collectionStatement: String {
+        func ids(_ single: String, _ list: String) -> String {
+            let one = d.string("j", "$.source.\(single)")
+            return d.concatenate(
+                "CASE WHEN \(one) IS NOT NULL THEN \(d.arrayOf([one])) ELSE \(d.emptyArray) END",
+                d.stringArray(d.json("j", "$.source.\(list)")))
+        }
+        let extractor = d.json("j", "$.feature_extractor")
+        return d.createTable("lk_collection") + """
+            SELECT collection_id, source_type, source_buckets, source_collections, passthrough FROM (
+              SELECT \(d.string("j", "$.collection_id")) AS collection_id,
+                \(d.string("j", "$.source.type")) AS source_type,
+                \(ids("bucket_id", "bucket_ids")) AS source_buckets,
+                \(ids("collection_id", "collection_ids")) AS source_collections,
+                CASE WHEN \(d.isObject(extractor)) THEN \(d.passthrough(d.json("j", "$.feature_extractor.field_passthrough"))) END
+                  AS passthrough,
+                row_number() OVER (PARTITION BY \(d.string("j", "$.collection_id")) ORDER BY j) AS copy
+              FROM lk_record
+              WHERE NOT \(d.contains("keys", "'document_id'"))
+                AND NOT (\(d.contains("keys", "'object_id'")) AND \(d.contains("keys", "'bucket_id'")))
+                AND \(d.string("j", "$.collection_id")) IS NOT NULL
+                AND \(d.overlaps("keys", d.array(["source", "feature_extractor", "collection_name"])))
+            ) collections
+            WHERE copy = 1
+            """
+    }
+
+    // MARK: - The graph
+
+    private var linkStatement: String {
+        d.createTable("lk_link") + """
+            SELECT d.document_id, d.collection_id,
+              CASE WHEN d.parent_document_id <> d.document_id THEN d.parent_document_id END AS parent_document_id,
+              p.document_id IS NOT NULL AS parent_exists,
+              p.collection_id AS parent_collection_id, p.root_object_id AS parent_root_object_id,
+              p.chain AS parent_chain, p.user_fields AS parent_user_fields, p.shape_current AS parent_shape_current
+            FROM lk_doc d LEFT JOIN lk_doc p
+              ON p.document_id = d.parent_document_id AND d.parent_document_id <> d.document_id
+            """
+    }
+
+    private var ghostStatement: String {
+        d.createTable("lk_ghost_document") + """
+            SELECT l.parent_document_id AS document_id, max(d.source_collection_id) AS collection_id
+            FROM lk_link l JOIN lk_doc d ON d.document_id = l.document_id
+            WHERE l.parent_document_id IS NOT NULL AND NOT l.parent_exists
+            GROUP BY l.parent_document_id
+            """
+    }
+
+    private var tableStatements: [String] {
+        inputStatements + [
+            recordStatement, documentStatement, statementStatement, resolvedStatement, objectStatement,
+            collectionStatement, linkStatement, ghostStatement,
+        ] + rules.flatMap { $0.sqlTables(dialect) }
+    }
+
+    // MARK: - Findings
+
+    private var findingQuery: String {
+        let parts = rules.map { rule in
+            "SELECT \(d.literal(rule.id)) AS rule, \(d.literal(rule.severity.rawValue)) AS severity, "
+                + "document_id, collection_id, message, evidence FROM (\n\(rule.sql(dialect))\n) \(Self.alias(rule.id))"
+        }
+        guard !parts.isEmpty else {
+            return
+                "SELECT CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS VARCHAR) AS severity, CAST(NULL AS VARCHAR) AS document_id, "
+                + "CAST(NULL AS VARCHAR) AS collection_id, CAST(NULL AS VARCHAR) AS message, "
+                + "CAST(NULL AS VARCHAR) AS evidence WHERE FALSE"
+        }
+        return "SELECT * FROM (\n" + parts.joined(separator: "\nUNION ALL\n")
+            + "\n) findings\nORDER BY rule, collection_id, document_id"
+    }
+
+    /// The user field `name` (SQL yielding the name) of a document whose user fields are the JSON
+    /// `fields` (the root in the current shape, `current`; else `metadata`), as
+    /// ``Document/userField(_:)`` reads it: the key whole, else a dotted path; system root fields
+    /// are not user fields.
+    static func userField(_ dialect: SQLDialect, fields: String, current: String, name: String) -> String {
+        let system = Document.systemRootFieldNames.sorted().map(dialect.literal).joined(separator: ", ")
+        return "CASE WHEN \(current) AND split_part(\(name), '.', 1) IN (\(system)) THEN NULL ELSE coalesce("
+            + "\(dialect.json(fields, pathExpression: dialect.memberPath(name, dotted: false))), "
+            + "\(dialect.json(fields, pathExpression: dialect.memberPath(name, dotted: true)))) END"
+    }
+
+    /// A table alias made from a rule id.
+    private static func alias(_ id: String) -> String {
+        "rule_" + String(id.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+    }
+}
+
+extension AuditScript.Input {
+    /// The inputs a command-line argument stands for: a directory's `.json`, `.jsonl` and
+    /// `.parquet` files (as the in-process reader takes a directory), else the path or glob itself,
+    /// which the engine expands.
+    public static func expanding(_ argument: String) throws -> [AuditScript.Input] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue
+        else { return [AuditScript.Input(path: argument)] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: argument)) ?? []
+        let parquet = names.filter { $0.hasSuffix(".parquet") && !$0.hasPrefix(".") }.sorted()
+        let json =
+            parquet.isEmpty ? try SnapshotReader.files(at: argument) : (try? SnapshotReader.files(at: argument)) ?? []
+        return json.map { AuditScript.Input(path: $0) }
+            + parquet.map { AuditScript.Input(path: (argument as NSString).appendingPathComponent($0)) }
+    }
+}

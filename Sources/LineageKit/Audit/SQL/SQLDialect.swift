@@ -1,0 +1,287 @@
+import Foundation
+
+/// The SQL engine an audit script is written for.
+///
+/// The rules' SQL is written once, over the few constructs the two engines spell differently:
+/// reading JSON, arrays and their lambdas, timestamps and materialised tables. Everything else
+/// is SQL both engines share.
+public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
+    /// DuckDB (1.1 or newer), through its CLI `duckdb`.
+    case duckdb
+    /// Spark SQL (3.4 or newer), through `spark-sql`.
+    case spark
+
+    // MARK: - Tables
+
+    /// Starts a statement that materialises `name` from the query that follows.
+    func createTable(_ name: String) -> String {
+        switch self {
+        case .duckdb: "CREATE OR REPLACE TEMP TABLE \(name) AS\n"
+        case .spark: "CACHE TABLE \(name) AS\n"
+        }
+    }
+
+    /// Statements run before anything else: timestamps without an offset are UTC, as in LineageKit.
+    var preamble: String {
+        switch self {
+        case .duckdb: "SET TimeZone = 'UTC';\n"
+        case .spark: "SET spark.sql.session.timeZone = UTC;\nSET spark.sql.ansi.enabled = false;\n"
+        }
+    }
+
+    // MARK: - JSON
+
+    /// The JSON text `json` holds at `path` (`$.a.b`), SQL NULL when absent.
+    func json(_ json: String, _ path: String) -> String {
+        switch self {
+        case .duckdb: "json_extract(\(json), \(literal(path)))"
+        case .spark: "get_json_object(\(json), \(literal(path)))"
+        }
+    }
+
+    /// The string `json` holds at `path`, SQL NULL when absent or null.
+    func string(_ json: String, _ path: String) -> String {
+        switch self {
+        case .duckdb: "json_extract_string(\(json), \(literal(path)))"
+        case .spark: "get_json_object(\(json), \(literal(path)))"
+        }
+    }
+
+    /// The JSON text at a path computed per row (`pathExpression` is SQL yielding `$.…`).
+    func json(_ json: String, pathExpression: String) -> String {
+        switch self {
+        case .duckdb: "json_extract(\(json), \(pathExpression))"
+        case .spark: "get_json_object(\(json), \(pathExpression))"
+        }
+    }
+
+    /// Whether the JSON text `json` is an object (false for SQL NULL).
+    func isObject(_ json: String) -> String {
+        switch self {
+        case .duckdb: "coalesce(json_type(\(json)) = 'OBJECT', FALSE)"
+        case .spark: "coalesce(substr(\(json), 1, 1) = '{', FALSE)"
+        }
+    }
+
+    /// Whether the JSON text `json` is an array (false for SQL NULL).
+    func isArray(_ json: String) -> String {
+        switch self {
+        case .duckdb: "coalesce(json_type(\(json)) = 'ARRAY', FALSE)"
+        case .spark: "coalesce(substr(\(json), 1, 1) = '[', FALSE)"
+        }
+    }
+
+    /// The keys of the JSON object `json`, as an array of strings.
+    func keys(_ json: String) -> String {
+        switch self {
+        case .duckdb: "json_keys(\(json))"
+        case .spark: "json_object_keys(\(json))"
+        }
+    }
+
+    /// A lineage chain parsed from the JSON array text `json`: an array of steps with
+    /// `collection_id`, `feature_extractor_id`, `document_id` and `timestamp`.
+    func chain(_ json: String) -> String {
+        switch self {
+        case .duckdb:
+            "from_json(\(json), '[{\"collection_id\":\"VARCHAR\",\"feature_extractor_id\":\"VARCHAR\","
+                + "\"document_id\":\"VARCHAR\",\"timestamp\":\"VARCHAR\"}]')"
+        case .spark:
+            "from_json(\(json), 'array<struct<collection_id:string,feature_extractor_id:string,"
+                + "document_id:string,timestamp:string>>')"
+        }
+    }
+
+    /// An array of strings parsed from the JSON array text `json` (an empty array for SQL NULL).
+    func stringArray(_ json: String) -> String {
+        switch self {
+        case .duckdb: "coalesce(from_json(\(json), '[\"VARCHAR\"]'), [])"
+        case .spark: "coalesce(from_json(\(json), 'array<string>'), array())"
+        }
+    }
+
+    /// `field_passthrough` entries parsed from the JSON array text `json`.
+    func passthrough(_ json: String) -> String {
+        switch self {
+        case .duckdb: "coalesce(from_json(\(json), '[{\"source_path\":\"VARCHAR\",\"target_path\":\"VARCHAR\"}]'), [])"
+        case .spark: "coalesce(from_json(\(json), 'array<struct<source_path:string,target_path:string>>'), array())"
+        }
+    }
+
+    /// A JSON object text built from `members` (key, SQL expression); values are strings, numbers
+    /// or the text of JSON values marked with `json:`.
+    func object(_ members: [(key: String, value: String)]) -> String {
+        switch self {
+        case .duckdb:
+            "CAST(json_object(" + members.map { "\(literal($0.key)), \($0.value)" }.joined(separator: ", ")
+                + ") AS VARCHAR)"
+        case .spark:
+            "to_json(named_struct(" + members.map { "\(literal($0.key)), \($0.value)" }.joined(separator: ", ")
+                + "))"
+        }
+    }
+
+    /// A JSON value given as JSON text, for ``object(_:)`` (DuckDB embeds it; Spark, which has no
+    /// JSON type, embeds it as a string).
+    func embedJSON(_ text: String) -> String {
+        switch self {
+        case .duckdb: "CAST(\(text) AS JSON)"
+        case .spark: text
+        }
+    }
+
+    // MARK: - Arrays
+
+    /// One row per element of `array` (in a select list).
+    func explode(_ array: String) -> String {
+        switch self {
+        case .duckdb: "unnest(\(array))"
+        case .spark: "explode(\(array))"
+        }
+    }
+
+    /// One row per element of the JSON array text `json`, each as JSON text (in a select list).
+    func explodeJSON(_ json: String) -> String {
+        switch self {
+        case .duckdb: "CAST(unnest(from_json(\(json), '[\"JSON\"]')) AS VARCHAR)"
+        case .spark: "explode(from_json(\(json), 'array<string>'))"
+        }
+    }
+
+    /// The number of elements of `array` (NULL for NULL).
+    func size(_ array: String) -> String {
+        switch self {
+        case .duckdb: "len(\(array))"
+        case .spark: "size(\(array))"
+        }
+    }
+
+    /// The element of `array` at 1-based `index`; negative counts from the end (-1: the last).
+    func element(_ array: String, _ index: String) -> String {
+        switch self {
+        case .duckdb: "list_extract(\(array), \(index))"
+        case .spark: "element_at(\(array), \(index))"
+        }
+    }
+
+    /// The elements of `array` from 1-based `start`, `length` of them.
+    func slice(_ array: String, from start: String, length: String) -> String {
+        switch self {
+        case .duckdb: "list_slice(\(array), \(start), \(start) + \(length) - 1)"
+        case .spark: "slice(\(array), \(start), \(length))"
+        }
+    }
+
+    /// Whether `array` holds `value`.
+    func contains(_ array: String, _ value: String) -> String {
+        switch self {
+        case .duckdb: "list_contains(\(array), \(value))"
+        case .spark: "array_contains(\(array), \(value))"
+        }
+    }
+
+    /// An array literal of strings.
+    func array(_ strings: [String]) -> String {
+        arrayOf(strings.map(literal))
+    }
+
+    /// An array of the values of SQL expressions.
+    func arrayOf(_ items: [String]) -> String {
+        switch self {
+        case .duckdb: "[\(items.joined(separator: ", "))]"
+        case .spark: "array(\(items.joined(separator: ", ")))"
+        }
+    }
+
+    /// The elements of `array`, then those of `other`.
+    func concatenate(_ array: String, _ other: String) -> String {
+        switch self {
+        case .duckdb: "list_concat(\(array), \(other))"
+        case .spark: "concat(\(array), \(other))"
+        }
+    }
+
+    /// Whether `array` and `other` share an element.
+    func overlaps(_ array: String, _ other: String) -> String {
+        switch self {
+        case .duckdb: "list_has_any(\(array), \(other))"
+        case .spark: "arrays_overlap(\(array), \(other))"
+        }
+    }
+
+    /// The elements of `array` for which `body` (over `variable`) holds.
+    func filter(_ array: String, _ variable: String, _ body: String) -> String {
+        switch self {
+        case .duckdb: "list_filter(\(array), lambda \(variable): \(body))"
+        case .spark: "filter(\(array), \(variable) -> \(body))"
+        }
+    }
+
+    /// `body` (over `variable`) applied to each element of `array`.
+    func transform(_ array: String, _ variable: String, _ body: String) -> String {
+        switch self {
+        case .duckdb: "list_transform(\(array), lambda \(variable): \(body))"
+        case .spark: "transform(\(array), \(variable) -> \(body))"
+        }
+    }
+
+    /// The strings of `array` joined with `separator`.
+    func join(_ array: String, _ separator: String) -> String {
+        switch self {
+        case .duckdb: "array_to_string(\(array), \(literal(separator)))"
+        case .spark: "array_join(\(array), \(literal(separator)))"
+        }
+    }
+
+    /// The integers from `start` to `end`, both included (empty when `end` < `start`).
+    func range(_ start: String, through end: String) -> String {
+        switch self {
+        case .duckdb: "range(\(start), \(end) + 1)"
+        case .spark: "CASE WHEN \(end) >= \(start) THEN sequence(\(start), \(end)) ELSE array() END"
+        }
+    }
+
+    /// An empty array of strings.
+    var emptyArray: String {
+        switch self {
+        case .duckdb: "CAST([] AS VARCHAR[])"
+        case .spark: "CAST(array() AS array<string>)"
+        }
+    }
+
+    // MARK: - Values
+
+    /// Seconds since 1970 of an ISO-8601 timestamp as LineageKit reads them
+    /// (`2025-10-31T10:00:00Z`, optional fraction and offset, UTC without one), else NULL.
+    func isoSeconds(_ text: String) -> String {
+        let pattern = #"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(\.\d*)?([Zz]|[+-]\d{2}(:?\d{2})?)?$"#
+        switch self {
+        case .duckdb:
+            return
+                "CASE WHEN regexp_matches(\(text), \(literal(pattern))) "
+                + "THEN epoch(try_cast(\(text) AS TIMESTAMPTZ)) END"
+        case .spark:
+            return
+                "CASE WHEN \(text) RLIKE \(literal(pattern)) "
+                + "THEN unix_micros(CAST(\(text) AS TIMESTAMP)) / 1000000.0 END"
+        }
+    }
+
+    /// A string literal (Spark reads backslashes in literals as escapes, so they are doubled there).
+    func literal(_ text: String) -> String {
+        var escaped = text.replacingOccurrences(of: "'", with: "''")
+        if self == .spark { escaped = escaped.replacingOccurrences(of: #"\"#, with: #"\\"#) }
+        return "'" + escaped + "'"
+    }
+
+    /// A JSONPath (`$…`) to the member `field` (SQL yielding the name) of an object: the key
+    /// whole, or (`dotted`) each dot-separated part in turn, as `JSONObject.value(atPath:)` reads.
+    func memberPath(_ field: String, dotted: Bool) -> String {
+        switch (self, dotted) {
+        case (.duckdb, false): #"'$."' || \#(field) || '"'"#
+        case (.duckdb, true): #"'$."' || replace(\#(field), '.', '"."') || '"'"#
+        case (.spark, false): #"'$[''' || \#(field) || ''']'"#
+        case (.spark, true): #"'$[''' || replace(\#(field), '.', ''']['''') || ''']'"#
+        }
+    }
+}

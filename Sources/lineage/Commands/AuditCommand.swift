@@ -49,13 +49,43 @@ struct AuditCommand: AsyncParsableCommand {
     @Flag(help: "Show every finding in text output (by default at most 10 per rule).")
     var all = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Where the rules run: in-process, or an SQL engine's CLI on PATH over the raw files: duckdb or "
+                + "spark (spark-sql). `lineage sql` prints the script.", valueName: "engine"))
+    var engine: AuditEngine = .inProcess
+
+    @Option(
+        help: ArgumentHelp(
+            "An argument for the engine's CLI (repeatable), e.g. --engine-option=--master --engine-option=local[2].",
+            valueName: "argument"))
+    var engineOption: [String] = []
+
+    func validate() throws {
+        guard engine != .inProcess else {
+            if !engineOption.isEmpty { throw ValidationError("--engine-option needs --engine duckdb or spark.") }
+            return
+        }
+        if input.inputs.isEmpty || input.inputs.contains("-") {
+            throw ValidationError(
+                "--engine \(engine.rawValue) reads files, not standard input or the API: give input files or "
+                    + "directories (`lineage fetch` writes a snapshot directory).")
+        }
+    }
+
     func run() async throws {
         let auditor = try Auditor(
             configuration: .init(rules: Self.patterns(rules), ignoredRules: Self.patterns(ignore)))
-        let snapshot = try await input.readSnapshot()
-        let graph = ProcessLifetime.graph(of: snapshot)
-        var report = auditor.audit(graph)
-        try snapshot.checkInputsUnchanged()
+        var report: AuditReport
+        if let dialect = engine.dialect {
+            report = try SQLEngineRunner(dialect: dialect, options: engineOption).audit(
+                input.inputs, rules: auditor.rules)
+        } else {
+            let snapshot = try await input.readSnapshot()
+            let graph = ProcessLifetime.graph(of: snapshot)
+            report = auditor.audit(graph)
+            try snapshot.checkInputsUnchanged()
+        }
         if let writeBaseline {
             try Self.write(AuditBaseline(report: report), to: writeBaseline)
             StandardError.print("lineage: wrote \(report.findings.count) finding(s) to the baseline \(writeBaseline)")

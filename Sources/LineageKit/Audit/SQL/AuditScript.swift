@@ -120,20 +120,38 @@ public struct AuditScript: Sendable {
         }
     }
 
-    /// Records: the inputs' objects and the members of list-response envelopes (`results`).
+    /// Records: the inputs' objects and the members of list responses (`results`, and `groups`'
+    /// `documents`), each with its kind, told apart by its keys as ``SnapshotReader`` does:
+    /// `document`, `object`, `collection`, `lineage` (a file LineageKit wrote), `envelope` or `unknown`.
     private var recordStatement: String {
         let results = d.json("j", "$.results")
-        let members: String
-        switch dialect {
-        case .duckdb: members = "SELECT CAST(unnest(from_json(\(results), '[\"JSON\"]')) AS VARCHAR) AS j"
-        case .spark: members = "SELECT explode(from_json(\(results), 'array<string>')) AS j"
-        }
+        let groups = d.json("j", "$.groups")
+        let has = { (key: String) in d.contains("keys", d.literal(key)) }
+        let isStep =
+            "\(has("feature_extractor_id")) AND "
+            + "\(d.size(d.filter("keys", "k", "k NOT IN (\(Self.stepKeys.map(d.literal).joined(separator: ", ")))"))) = 0"
+        let hasRecordID = "(\(has("document_id")) OR \(has("object_id")) OR \(has("collection_id")))"
         return d.createTable("lk_record") + """
-            SELECT j, \(d.keys("j")) AS keys FROM (
-              SELECT j FROM lk_input WHERE \(d.isObject("j"))
-              UNION ALL
-              \(members) FROM lk_input WHERE \(d.isObject("j")) AND \(d.isArray(results))
-            ) records
+            SELECT j, keys,
+              CASE WHEN \(d.overlaps("keys", d.array(Self.lineageFileKeys))) THEN 'lineage'
+                   WHEN \(has("document_id")) AND NOT (\(isStep)) THEN 'document'
+                   WHEN \(has("object_id")) AND \(has("bucket_id")) THEN 'object'
+                   WHEN \(d.string("j", "$.collection_id")) IS NOT NULL
+                     AND \(d.overlaps("keys", d.array(["source", "feature_extractor", "collection_name"]))) THEN 'collection'
+                   WHEN NOT \(hasRecordID) AND (\(d.isArray(results)) OR \(d.isArray(groups))) THEN 'envelope'
+                   ELSE 'unknown' END AS kind
+            FROM (
+              SELECT j, \(d.keys("j")) AS keys FROM (
+                SELECT j FROM lk_input WHERE \(d.isObject("j"))
+                UNION ALL
+                SELECT \(d.explodeJSON(results)) AS j FROM lk_input WHERE \(d.isObject("j")) AND \(d.isArray(results))
+                UNION ALL
+                SELECT \(d.explodeJSON(d.json("g", "$.documents"))) AS j FROM (
+                  SELECT \(d.explodeJSON(groups)) AS g FROM lk_input WHERE \(d.isObject("j")) AND \(d.isArray(groups))
+                ) envelope_groups
+              ) records
+              WHERE \(d.isObject("j"))
+            ) keyed
             """
     }
 
@@ -150,9 +168,6 @@ public struct AuditScript: Sendable {
 
     /// Documents, one row per id, with each place's lineage object.
     private var documentStatement: String {
-        let isStep =
-            "\(d.contains("keys", "'feature_extractor_id'")) AND "
-            + "\(d.size(d.filter("keys", "k", "k NOT IN (\(Self.stepKeys.map(d.literal).joined(separator: ", ")))"))) = 0"
         let internalJSON = d.json("j", "$._internal")
         let nestedJSON = d.json("j", "$.lineage")
         return d.createTable("lk_doc_raw") + """
@@ -164,9 +179,7 @@ public struct AuditScript: Sendable {
                 CASE WHEN \(d.isObject(nestedJSON)) THEN \(nestedJSON) END AS nested,
                 j,
                 row_number() OVER (PARTITION BY \(d.string("j", "$.document_id")) ORDER BY j) AS copy
-              FROM lk_record
-              WHERE \(d.contains("keys", "'document_id'")) AND NOT (\(isStep))
-                AND NOT \(d.overlaps("keys", d.array(Self.lineageFileKeys)))
+              FROM lk_record WHERE kind = 'document'
             ) documents
             WHERE copy = 1 AND document_id IS NOT NULL AND collection_id IS NOT NULL
             """
@@ -255,9 +268,7 @@ public struct AuditScript: Sendable {
               SELECT \(d.string("j", "$.object_id")) AS object_id, \(d.string("j", "$.bucket_id")) AS bucket_id,
                 CASE WHEN \(d.isObject(metadata)) THEN \(metadata) END AS metadata,
                 row_number() OVER (PARTITION BY \(d.string("j", "$.object_id")) ORDER BY j) AS copy
-              FROM lk_record
-              WHERE NOT \(d.contains("keys", "'document_id'")) AND \(d.contains("keys", "'object_id'"))
-                AND \(d.contains("keys", "'bucket_id'"))
+              FROM lk_record WHERE kind = 'object'
             ) objects
             WHERE copy = 1 AND object_id IS NOT NULL AND bucket_id IS NOT NULL
             """
@@ -280,11 +291,7 @@ public struct AuditScript: Sendable {
                 CASE WHEN \(d.isObject(extractor)) THEN \(d.passthrough(d.json("j", "$.feature_extractor.field_passthrough"))) END
                   AS passthrough,
                 row_number() OVER (PARTITION BY \(d.string("j", "$.collection_id")) ORDER BY j) AS copy
-              FROM lk_record
-              WHERE NOT \(d.contains("keys", "'document_id'"))
-                AND NOT (\(d.contains("keys", "'object_id'")) AND \(d.contains("keys", "'bucket_id'")))
-                AND \(d.string("j", "$.collection_id")) IS NOT NULL
-                AND \(d.overlaps("keys", d.array(["source", "feature_extractor", "collection_name"])))
+              FROM lk_record WHERE kind = 'collection'
             ) collections
             WHERE copy = 1
             """
@@ -318,6 +325,111 @@ public struct AuditScript: Sendable {
             recordStatement, documentStatement, statementStatement, resolvedStatement, objectStatement,
             collectionStatement, linkStatement, ghostStatement,
         ] + rules.flatMap { $0.sqlTables(dialect) }
+    }
+
+    // MARK: - Running in an engine
+
+    /// The script an engine runner executes: the same tables, then result rows of one column,
+    /// each a JSON object as text: first the summary (``EngineSummary``), then one per finding.
+    /// Every engine prints such rows one per line, whatever its output format.
+    public var engineText: String {
+        var script = dialect.preamble
+        for statement in tableStatements {
+            script += statement.trimmingCharacters(in: .newlines) + ";\n\n"
+        }
+        let summary = d.object([
+            ("lineage_summary", "1"),
+            ("documents", "(SELECT count(*) FROM lk_doc)"),
+            ("objects", "(SELECT count(*) FROM lk_object)"),
+            (
+                "collections",
+                "(SELECT count(*) FROM (SELECT collection_id FROM lk_doc UNION SELECT collection_id FROM lk_collection) c)"
+            ),
+            ("unknown_records", "(SELECT count(*) FROM lk_record WHERE kind = 'unknown')"),
+            (
+                "documents_without_ids",
+                "(SELECT count(*) FROM lk_record WHERE kind = 'document' AND (\(d.string("j", "$.document_id")) IS NULL "
+                    + "OR \(d.string("j", "$.collection_id")) IS NULL))"
+            ),
+        ])
+        script += "SELECT \(summary) AS line;\n"
+        let finding = d.object([
+            ("rule", "rule"), ("severity", "severity"), ("document_id", "document_id"),
+            ("collection_id", "collection_id"), ("message", "message"), ("evidence", d.embedJSON("evidence")),
+        ])
+        script += "SELECT \(finding) AS line FROM (\n\(findingQuery)\n) ordered;\n"
+        return script
+    }
+
+    /// What the engine read, from the first row of ``engineText``'s results.
+    public struct EngineSummary: Sendable, Hashable {
+        /// Documents (each id once), objects and collections read.
+        public var documents = 0
+        public var objects = 0
+        public var collections = 0
+        /// Records of no kind LineageKit knows, and documents without `document_id` or
+        /// `collection_id`: the in-process reader refuses both.
+        public var unknownRecords = 0
+        public var documentsWithoutIDs = 0
+    }
+
+    /// Reads an engine's output of ``engineText``: lines that are JSON objects (anything else,
+    /// such as an engine's own chatter, is ignored).
+    ///
+    /// - Throws: ``LineageKitError`` (`malformedJSON`) naming the line when a result row is not
+    ///   what the script writes, or when the summary row is missing (the script did not run to
+    ///   its end).
+    public func results(fromEngineOutput output: [UInt8]) throws -> (summary: EngineSummary, findings: [Finding]) {
+        var summary: EngineSummary?
+        var findings: [Finding] = []
+        var lineNumber = 0
+        for line in output.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            lineNumber += 1
+            guard line.first == UInt8(ascii: "{") else { continue }
+            func fail(_ what: String) -> LineageKitError {
+                LineageKitError(
+                    code: .malformedJSON,
+                    message: "the \(dialect.rawValue) engine's output, line \(lineNumber): \(what)")
+            }
+            let row: JSONObject
+            do {
+                guard let object = try JSONValue(parsing: Array(line), name: "engine output").objectValue else {
+                    throw fail("not a JSON object")
+                }
+                row = object
+            } catch let error as LineageKitError where error.code == .malformedJSON {
+                throw fail(error.message)
+            }
+            if row["lineage_summary"] != nil {
+                func count(_ key: String) -> Int { row[key]?.intValue ?? 0 }
+                summary = EngineSummary(
+                    documents: count("documents"), objects: count("objects"), collections: count("collections"),
+                    unknownRecords: count("unknown_records"), documentsWithoutIDs: count("documents_without_ids"))
+                continue
+            }
+            guard let rule = row["rule"]?.stringValue, let severityName = row["severity"]?.stringValue,
+                let severity = Severity(rawValue: severityName), let message = row["message"]?.stringValue
+            else { throw fail("a finding without rule, severity or message") }
+            var evidence = JSONObject()
+            switch row["evidence"] {
+            case .object(let object)?: evidence = object
+            case .string(let text)?:
+                evidence = (try? JSONValue(parsing: Array(text.utf8), name: "evidence"))?.objectValue ?? JSONObject()
+            default: break
+            }
+            findings.append(
+                Finding(
+                    rule: rule, severity: severity, documentID: row["document_id"]?.stringValue,
+                    collectionID: row["collection_id"]?.stringValue, message: message, evidence: evidence))
+        }
+        guard let summary else {
+            throw LineageKitError(
+                code: .malformedJSON,
+                message: "the \(dialect.rawValue) engine's output has no summary row: the script did not run to its end"
+            )
+        }
+        findings.sort(by: Finding.ordered)
+        return (summary, findings)
     }
 
     // MARK: - Findings

@@ -363,13 +363,15 @@ public struct AuditScript: Sendable {
 
     /// What the engine read, from the first row of ``engineText``'s results.
     public struct EngineSummary: Sendable, Hashable {
-        /// Documents (each id once), objects and collections read.
+        /// Documents read, each id once.
         public var documents = 0
+        /// Bucket objects read, each id once.
         public var objects = 0
+        /// Collections with documents or a configuration.
         public var collections = 0
-        /// Records of no kind LineageKit knows, and documents without `document_id` or
-        /// `collection_id`: the in-process reader refuses both.
+        /// Records of no kind LineageKit knows (the in-process reader refuses them).
         public var unknownRecords = 0
+        /// Documents without `document_id` or `collection_id` (the in-process reader refuses them).
         public var documentsWithoutIDs = 0
     }
 

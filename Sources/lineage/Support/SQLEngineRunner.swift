@@ -36,8 +36,14 @@ struct SQLEngineRunner {
 
     /// Audits `inputs` (files, directories, globs) with `rules`.
     func audit(_ inputs: [String], rules: [any AuditRule]) throws -> AuditReport {
+        // The engine runs in a directory of its own (Spark keeps its metastore and tables in it),
+        // so local paths are made absolute; URLs (`s3://…`) are left as they are.
+        let cwd = FileManager.default.currentDirectoryPath
+        let absolute = inputs.map { path in
+            path.hasPrefix("/") || path.contains("://") ? path : (cwd as NSString).appendingPathComponent(path)
+        }
         let script = try AuditScript(
-            dialect: dialect, inputs: try inputs.flatMap(AuditScript.Input.expanding), rules: rules)
+            dialect: dialect, inputs: try absolute.flatMap(AuditScript.Input.expanding), rules: rules)
         let output = try run(script.engineText)
         let (summary, findings) = try script.results(fromEngineOutput: output)
         let skipped = summary.unknownRecords + summary.documentsWithoutIDs
@@ -79,6 +85,7 @@ struct SQLEngineRunner {
         process.standardOutput = try FileHandle(forWritingTo: standardOutput)
         process.standardError = try FileHandle(forWritingTo: standardError)
         process.standardInput = FileHandle.nullDevice
+        process.currentDirectoryURL = directory
         try process.run()
         process.waitUntilExit()
         let output = Array(try Data(contentsOf: standardOutput))

@@ -82,10 +82,10 @@ extension CoverageMissingRule: SQLAuditRule {
             ("documents_in_snapshot", "coalesce(held.documents, 0)"),
         ])
         return """
-            SELECT CAST(NULL AS VARCHAR) AS document_id, r.collection_id,
+            SELECT CAST(NULL AS STRING) AS document_id, r.collection_id,
               'object ' || r.object_id || coalesce(' (' || r.bucket_id || ')', '') || ' produced no document in '
                 || r.collection_id || ': ' || r.reason
-                || CASE WHEN held.documents > 0 THEN '; but the snapshot holds ' || CAST(held.documents AS VARCHAR)
+                || CASE WHEN held.documents > 0 THEN '; but the snapshot holds ' || CAST(held.documents AS STRING)
                    || ' document(s) of it there, so the reconciliation is older than the documents' ELSE '' END
                 AS message,
               \(entry) AS evidence

@@ -142,7 +142,7 @@ extension MetadataDriftRule: SQLAuditRule {
         }
         return """
             SELECT document_id, collection_id,
-              CAST(count(*) AS VARCHAR) || ' passthrough field(s) differ from their source: ' || \(names) AS message,
+              CAST(count(*) AS STRING) || ' passthrough field(s) differ from their source: ' || \(names) AS message,
               \(dialect.object([("fields", dialect.embedJSON(aggregated))])) AS evidence
             FROM (
               SELECT document_id, collection_id, field, \(fieldEvidence) AS entry

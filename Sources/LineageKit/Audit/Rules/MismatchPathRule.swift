@@ -79,7 +79,7 @@ extension MismatchPathRule: SQLAuditRule {
         let expected = "\(bucket) || '/' || \(dialect.join(dialect.transform(chain, "x", "x.collection_id"), "/"))"
         return """
             SELECT document_id, collection_id, 'path ' || min(path) || ' should be ' || min(expected)
-                || ' (root bucket, then the chain''s collections)' AS message,
+                || ' (root bucket, then the collections of the chain)' AS message,
               \(dialect.object([("path", "min(path)"), ("expected", "min(expected)")])) AS evidence
             FROM (
               SELECT s.document_id, s.collection_id, s.path, \(expected) AS expected

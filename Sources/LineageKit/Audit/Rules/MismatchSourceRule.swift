@@ -114,7 +114,7 @@ extension MismatchSourceRule: SQLAuditRule {
             ("source_type = 'bucket' AND source_document_id IS NOT NULL", "'bucket source with a source document'"),
             (
                 "source_type = 'bucket' AND \(dialect.size("chain")) > 1",
-                "'bucket source with a chain of ' || CAST(\(dialect.size("chain")) AS VARCHAR) || ' steps'"
+                "'bucket source with a chain of ' || CAST(\(dialect.size("chain")) AS STRING) || ' steps'"
             ),
             (
                 "source_type = 'bucket' AND source_object_id <> root_object_id",
@@ -126,12 +126,12 @@ extension MismatchSourceRule: SQLAuditRule {
             ),
             (
                 "\(dialect.size("chain")) >= 2 AND \(previous).document_id <> source_document_id",
-                "'the chain''s previous step names document ' || \(previous).document_id || ', the source fields ' "
+                "'the previous step of the chain names document ' || \(previous).document_id || ', the source fields ' "
                     + "|| source_document_id"
             ),
             (
                 "\(dialect.size("chain")) >= 2 AND \(previous).collection_id <> source_collection_id",
-                "'the chain''s previous step names collection ' || \(previous).collection_id "
+                "'the previous step of the chain names collection ' || \(previous).collection_id "
                     + "|| ', the source fields ' || source_collection_id"
             ),
         ]

@@ -68,7 +68,7 @@ extension MismatchTimestampRule: SQLAuditRule {
             "\(dialect.element("seconds", "i")) < \(dialect.element("seconds", "i - 1"))")
         return """
             SELECT document_id, collection_id,
-              'a chain step''s timestamp is earlier than the step before it (' || min(place) || ')' AS message,
+              'a timestamp of the chain is earlier than the step before it (' || min(place) || ')' AS message,
               \(dialect.object([("chain", "min(place)")])) AS evidence
             FROM (
               SELECT document_id, collection_id, place, \(seconds) AS seconds

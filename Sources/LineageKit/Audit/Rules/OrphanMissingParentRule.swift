@@ -46,7 +46,7 @@ extension OrphanMissingParentRule: SQLAuditRule {
         """
         SELECT l.document_id, l.collection_id,
           'source document ' || l.parent_document_id || ' is not in the input, though '
-            || CAST(held.documents AS VARCHAR) || ' document(s) of ' || held.collection_id || ' are' AS message,
+            || CAST(held.documents AS STRING) || ' document(s) of ' || held.collection_id || ' are' AS message,
           \(dialect.object([
               ("source_document_id", "l.parent_document_id"), ("source_collection_id", "held.collection_id"),
               ("documents_of_source_collection", "held.documents"),

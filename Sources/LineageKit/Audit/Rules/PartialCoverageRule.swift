@@ -107,8 +107,8 @@ extension PartialCoverageRule: SQLAuditRule {
         case .spark: sourceNames = "concat_ws(', ', sort_array(collect_set(id)))"
         }
         return """
-            SELECT CAST(NULL AS VARCHAR) AS document_id, r.collection_id,
-              'reaches ' || CAST(r.roots - r.missing AS VARCHAR) || ' of the ' || CAST(r.roots AS VARCHAR)
+            SELECT CAST(NULL AS STRING) AS document_id, r.collection_id,
+              'reaches ' || CAST(r.roots - r.missing AS STRING) || ' of the ' || CAST(r.roots AS STRING)
                 || ' root objects its source ' || s.names || ' reaches' AS message,
               \(dialect.object([
                   ("source_root_objects", "r.roots"), ("root_objects", "r.roots - r.missing"),

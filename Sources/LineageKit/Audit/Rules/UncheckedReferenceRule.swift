@@ -64,8 +64,8 @@ extension UncheckedReferenceRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
     public func sql(_ dialect: SQLDialect) -> String {
         """
-        SELECT CAST(NULL AS VARCHAR) AS document_id, collection AS collection_id,
-          CAST(count(*) AS VARCHAR) || ' document(s) name ' || collection
+        SELECT CAST(NULL AS STRING) AS document_id, collection AS collection_id,
+          CAST(count(*) AS STRING) || ' document(s) name ' || collection
             || ' as their source collection, but it is not in the input: their parents could not be checked'
             AS message,
           \(dialect.object([("collection_id", "collection"), ("documents", "count(*)")])) AS evidence
@@ -79,8 +79,8 @@ extension UncheckedReferenceRule: SQLAuditRule {
           AND collection NOT IN (SELECT collection_id FROM lk_collection)
         GROUP BY collection
         UNION ALL
-        SELECT CAST(NULL AS VARCHAR), CAST(NULL AS VARCHAR),
-          CAST(count(*) AS VARCHAR) || ' document(s) come from bucket ' || root_bucket_id
+        SELECT CAST(NULL AS STRING), CAST(NULL AS STRING),
+          CAST(count(*) AS STRING) || ' document(s) come from bucket ' || root_bucket_id
             || ', but none of its objects is in the input: their root objects and passthrough fields could not be '
             || 'checked against it',
           \(dialect.object([("bucket_id", "root_bucket_id"), ("documents", "count(*)")]))

@@ -81,13 +81,13 @@ public struct AuditScript: Sendable {
             let json = inputs.filter { $0.format == .json }.map { d.literal($0.path) }
             if !json.isEmpty {
                 selects.append(
-                    "SELECT CAST(json AS VARCHAR) AS j FROM read_json_objects([\(json.joined(separator: ", "))], "
+                    "SELECT CAST(json AS STRING) AS j FROM read_json_objects([\(json.joined(separator: ", "))], "
                         + "format = 'auto', maximum_object_size = 1073741824)")
             }
             let parquet = inputs.filter { $0.format == .parquet }.map { d.literal($0.path) }
             if !parquet.isEmpty {
                 selects.append(
-                    "SELECT CAST(to_json(p) AS VARCHAR) AS j FROM read_parquet([\(parquet.joined(separator: ", "))], "
+                    "SELECT CAST(to_json(p) AS STRING) AS j FROM read_parquet([\(parquet.joined(separator: ", "))], "
                         + "union_by_name = true) p")
             }
             return [d.createTable("lk_input") + selects.joined(separator: "\nUNION ALL\n")]
@@ -443,9 +443,9 @@ public struct AuditScript: Sendable {
         }
         guard !parts.isEmpty else {
             return
-                "SELECT CAST(NULL AS VARCHAR) AS rule, CAST(NULL AS VARCHAR) AS severity, CAST(NULL AS VARCHAR) AS document_id, "
-                + "CAST(NULL AS VARCHAR) AS collection_id, CAST(NULL AS VARCHAR) AS message, "
-                + "CAST(NULL AS VARCHAR) AS evidence WHERE FALSE"
+                "SELECT CAST(NULL AS STRING) AS rule, CAST(NULL AS STRING) AS severity, CAST(NULL AS STRING) AS document_id, "
+                + "CAST(NULL AS STRING) AS collection_id, CAST(NULL AS STRING) AS message, "
+                + "CAST(NULL AS STRING) AS evidence WHERE FALSE"
         }
         return "SELECT * FROM (\n" + parts.joined(separator: "\nUNION ALL\n")
             + "\n) findings\nORDER BY rule, collection_id, document_id"

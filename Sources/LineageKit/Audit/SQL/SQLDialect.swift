@@ -14,10 +14,14 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
     // MARK: - Tables
 
     /// Starts a statement that materialises `name` from the query that follows.
+    ///
+    /// Spark writes a table (Parquet, in the session's warehouse) rather than caching a view: a
+    /// cached view keeps its whole plan, and the cycle search joins each step with itself, so the
+    /// plans Spark analyses would double with every step.
     func createTable(_ name: String) -> String {
         switch self {
         case .duckdb: "CREATE OR REPLACE TEMP TABLE \(name) AS\n"
-        case .spark: "CACHE TABLE \(name) AS\n"
+        case .spark: "DROP TABLE IF EXISTS \(name);\nCREATE TABLE \(name) USING parquet AS\n"
         }
     }
 
@@ -267,11 +271,17 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// A string literal (Spark reads backslashes in literals as escapes, so they are doubled there).
+    /// A string literal: quotes doubled for DuckDB; for Spark, which reads backslash escapes in
+    /// literals (and `''` as two adjacent literals), backslashes and quotes escaped.
     func literal(_ text: String) -> String {
-        var escaped = text.replacingOccurrences(of: "'", with: "''")
-        if self == .spark { escaped = escaped.replacingOccurrences(of: #"\"#, with: #"\\"#) }
-        return "'" + escaped + "'"
+        switch self {
+        case .duckdb:
+            return "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+        case .spark:
+            let escaped = text.replacingOccurrences(of: #"\"#, with: #"\\"#)
+                .replacingOccurrences(of: "'", with: #"\'"#)
+            return "'" + escaped + "'"
+        }
     }
 
     /// A JSONPath (`$…`) to the member `field` (SQL yielding the name) of an object: the key
@@ -280,8 +290,8 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
         switch (self, dotted) {
         case (.duckdb, false): #"'$."' || \#(field) || '"'"#
         case (.duckdb, true): #"'$."' || replace(\#(field), '.', '"."') || '"'"#
-        case (.spark, false): #"'$[''' || \#(field) || ''']'"#
-        case (.spark, true): #"'$[''' || replace(\#(field), '.', ''']['''') || ''']'"#
+        case (.spark, false): #"'$[\'' || \#(field) || '\']'"#
+        case (.spark, true): #"'$[\'' || replace(\#(field), '.', '\'][\'') || '\']'"#
         }
     }
 }

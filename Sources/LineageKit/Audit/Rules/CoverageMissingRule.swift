@@ -99,7 +99,7 @@ extension CoverageMissingRule: SQLAuditRule {
                   \(dialect.explodeJSON(dialect.json("reconciliation", "$.discrepancies"))) AS discrepancy
                 FROM (
                   SELECT \(dialect.explodeJSON(dialect.json("j", "$.collections"))) AS reconciliation
-                  FROM lk_record WHERE \(dialect.contains("keys", dialect.literal(file)))
+                  FROM lk_lineage_file WHERE \(dialect.json("j", "$." + file)) IS NOT NULL
                 ) reconciliations
               ) discrepancies
             ) r

@@ -118,14 +118,15 @@ extension MetadataDriftRule: SQLAuditRule {
             """
         let shared = """
             SELECT document_id, field, field AS source_path FROM (
-              SELECT d.document_id, d.user_fields, d.shape_current, \(dialect.explode(dialect.keys("o.metadata"))) AS field
+              SELECT d.document_id, u.user_fields, u.has_internal, \(dialect.explode(dialect.keys("o.metadata"))) AS field
               FROM lk_doc d JOIN lk_object o ON o.object_id = d.root_object_id
+              JOIN lk_doc_raw u ON u.document_id = d.document_id
               WHERE d.collection_id NOT IN (SELECT collection_id FROM lk_collection) AND o.metadata IS NOT NULL
             ) keyed
-            WHERE \(userField("user_fields", "shape_current", "field")) IS NOT NULL
+            WHERE \(userField("user_fields", "has_internal", "field")) IS NOT NULL
             """
         let rootValue = member("o.metadata", "f.source_path")
-        let sourceValue = userField("l.parent_user_fields", "l.parent_shape_current", "f.source_path")
+        let sourceValue = userField("pu.user_fields", "pu.has_internal", "f.source_path")
         let fieldEvidence = dialect.object([
             ("field", "field"), ("expected", dialect.embedJSON("expected")), ("expected_from", "expected_from"),
             ("missing", "actual IS NULL"),
@@ -150,14 +151,15 @@ extension MetadataDriftRule: SQLAuditRule {
                 SELECT d.document_id, d.collection_id, f.field,
                   coalesce(\(rootValue), \(sourceValue)) AS expected,
                   CASE WHEN \(rootValue) IS NOT NULL THEN 'root object ' || o.object_id || ' metadata.' || f.source_path
-                       ELSE 'source document ' || l.parent_document_id || ' ' || f.source_path END AS expected_from,
-                  \(userField("d.user_fields", "d.shape_current", "f.field")) AS actual
+                       ELSE 'source document ' || d.parent_document_id || ' ' || f.source_path END AS expected_from,
+                  \(userField("u.user_fields", "u.has_internal", "f.field")) AS actual
                 FROM (\(configured)
                   UNION ALL
                   \(shared)) f
                 JOIN lk_doc d ON d.document_id = f.document_id
+                JOIN lk_doc_raw u ON u.document_id = d.document_id
                 LEFT JOIN lk_object o ON o.object_id = d.root_object_id
-                LEFT JOIN lk_link l ON l.document_id = d.document_id AND l.parent_exists
+                LEFT JOIN lk_doc_raw pu ON pu.document_id = d.parent_document_id
               ) compared
               WHERE expected IS NOT NULL AND (actual IS NULL OR actual <> expected)
             ) drifted

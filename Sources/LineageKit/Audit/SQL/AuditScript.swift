@@ -90,7 +90,7 @@ public struct AuditScript: Sendable {
                     "SELECT CAST(to_json(p) AS STRING) AS j FROM read_parquet([\(parquet.joined(separator: ", "))], "
                         + "union_by_name = true) p")
             }
-            return [d.createTable("lk_input") + selects.joined(separator: "\nUNION ALL\n")]
+            return [d.createView("lk_input") + selects.joined(separator: "\nUNION ALL\n")]
         case .spark:
             var statements: [String] = []
             var selects: [String] = []
@@ -115,44 +115,43 @@ public struct AuditScript: Sendable {
                             + "ELSE array(value) END) AS j FROM lk_file_\(position)")
                 }
             }
-            statements.append(d.createTable("lk_input") + selects.joined(separator: "\nUNION ALL\n"))
+            statements.append(d.createView("lk_input") + selects.joined(separator: "\nUNION ALL\n"))
             return statements
         }
     }
 
     /// Records: the inputs' objects and the members of list responses (`results`, and `groups`'
-    /// `documents`), each with its kind, told apart by its keys as ``SnapshotReader`` does:
-    /// `document`, `object`, `collection`, `lineage` (a file LineageKit wrote), `envelope` or `unknown`.
-    private var recordStatement: String {
-        let results = d.json("j", "$.results")
-        let groups = d.json("j", "$.groups")
+    /// `documents`), each with its keys and kind, told apart as ``SnapshotReader`` does:
+    /// `document`, `object`, `collection`, `lineage` (a file LineageKit wrote), `envelope` or
+    /// `unknown` (anything else, a scalar or `{}` included).
+    private var recordStatements: [String] {
         let has = { (key: String) in d.contains("keys", d.literal(key)) }
         let isStep =
             "\(has("feature_extractor_id")) AND "
             + "\(d.size(d.filter("keys", "k", "k NOT IN (\(Self.stepKeys.map(d.literal).joined(separator: ", ")))"))) = 0"
         let hasRecordID = "(\(has("document_id")) OR \(has("object_id")) OR \(has("collection_id")))"
-        return d.createTable("lk_record") + """
-            SELECT j, keys,
-              CASE WHEN \(d.overlaps("keys", d.array(Self.lineageFileKeys))) THEN 'lineage'
+        let kind = """
+            CASE WHEN \(d.overlaps("keys", d.array(Self.lineageFileKeys))) THEN 'lineage'
                    WHEN \(has("document_id")) AND NOT (\(isStep)) THEN 'document'
                    WHEN \(has("object_id")) AND \(has("bucket_id")) THEN 'object'
-                   WHEN \(d.string("j", "$.collection_id")) IS NOT NULL
-                     AND \(d.overlaps("keys", d.array(["source", "feature_extractor", "collection_name"]))) THEN 'collection'
-                   WHEN NOT \(hasRecordID) AND (\(d.isArray(results)) OR \(d.isArray(groups))) THEN 'envelope'
-                   ELSE 'unknown' END AS kind
-            FROM (
-              SELECT j, \(d.keys("j")) AS keys FROM (
-                SELECT j FROM lk_input WHERE \(d.isObject("j"))
-                UNION ALL
-                SELECT \(d.explodeJSON(results)) AS j FROM lk_input WHERE \(d.isObject("j")) AND \(d.isArray(results))
-                UNION ALL
-                SELECT \(d.explodeJSON(d.json("g", "$.documents"))) AS j FROM (
-                  SELECT \(d.explodeJSON(groups)) AS g FROM lk_input WHERE \(d.isObject("j")) AND \(d.isArray(groups))
-                ) envelope_groups
-              ) records
-              WHERE \(d.isObject("j"))
-            ) keyed
+                   WHEN \(has("collection_id")) AND \(d.overlaps("keys", d.array(["source", "feature_extractor", "collection_name"])))
+                     AND \(d.string("j", "$.collection_id")) IS NOT NULL THEN 'collection'
+                   WHEN NOT \(hasRecordID) AND (\(has("results")) OR \(has("groups"))) THEN 'envelope'
+                   ELSE 'unknown' END
             """
+        let members = """
+            SELECT \(d.explodeJSON(d.json("j", "$.results"))) AS j FROM lk_record WHERE kind = 'envelope' AND \(has("results"))
+            UNION ALL
+            SELECT \(d.explodeJSON(d.json("g", "$.documents"))) AS j FROM (
+              SELECT \(d.explodeJSON(d.json("j", "$.groups"))) AS g FROM lk_record WHERE kind = 'envelope' AND \(has("groups"))
+            ) envelope_groups
+            """
+        return [
+            d.createTable("lk_record")
+                + "SELECT j, keys, \(kind) AS kind FROM (SELECT j, \(d.keys("j")) AS keys FROM lk_input) keyed",
+            "INSERT INTO lk_record SELECT j, keys, \(kind) AS kind FROM (SELECT j, \(d.keys("j")) AS keys FROM (\n"
+                + members + "\n) members) keyed",
+        ]
     }
 
     // MARK: - Normalising
@@ -166,20 +165,20 @@ public struct AuditScript: Sendable {
         "source_collection_id",
     ]
 
-    /// Documents, one row per id, with each place's lineage object.
+    /// Documents, one row per id: each record parsed once into what the audit reads (each place's
+    /// lineage, the ingestion statuses), and its user fields as JSON text (the record itself in
+    /// the current shape, else its `metadata` object).
     private var documentStatement: String {
-        let internalJSON = d.json("j", "$._internal")
-        let nestedJSON = d.json("j", "$.lineage")
+        let rootFacts = (Self.facts + ["lineage_chain", "lineage_path"]).map { "r.\($0)" }.joined(separator: ", ")
         return d.createTable("lk_doc_raw") + """
-            SELECT document_id, collection_id, schema_version, internal, nested, j FROM (
-              SELECT \(d.string("j", "$.document_id")) AS document_id,
-                \(d.string("j", "$.collection_id")) AS collection_id,
-                \(d.string("j", "$.document_schema_version")) AS schema_version,
-                CASE WHEN \(d.isObject(internalJSON)) THEN \(internalJSON) END AS internal,
-                CASE WHEN \(d.isObject(nestedJSON)) THEN \(nestedJSON) END AS nested,
-                j,
-                row_number() OVER (PARTITION BY \(d.string("j", "$.document_id")) ORDER BY j) AS copy
-              FROM lk_record WHERE kind = 'document'
+            SELECT * FROM (
+              SELECT r.document_id, r.collection_id, r.document_schema_version AS schema_version,
+                r._internal IS NOT NULL AS has_internal, r._internal.lineage AS internal_lineage,
+                r._internal.metadata.ingestion_status AS internal_status, r.lineage AS nested,
+                r.internal_metadata.ingestion_status AS legacy_status, \(rootFacts),
+                CASE WHEN r._internal IS NOT NULL THEN j WHEN \(d.isObject("r.metadata")) THEN r.metadata END AS user_fields,
+                row_number() OVER (PARTITION BY r.document_id ORDER BY r.collection_id) AS copy
+              FROM (SELECT \(d.parse("j", as: .document)) AS r, j FROM lk_record WHERE kind = 'document') parsed
             ) documents
             WHERE copy = 1 AND document_id IS NOT NULL AND collection_id IS NOT NULL
             """
@@ -188,37 +187,32 @@ public struct AuditScript: Sendable {
     /// One row per place that states lineage, ranked as ``Document/statements`` orders them.
     private var statementStatement: String {
         let nestedFirst = "(schema_version = 'v1' OR schema_version IS NULL)"
-        func fact(_ name: String) -> String { "\(d.string("o", "$." + name)) AS \(name)" }
-        let lineagePath = d.string("o", "$.lineage_path")
-        let path = "coalesce(\(lineagePath), CASE WHEN nested_like THEN \(d.string("o", "$.path")) END)"
-        let lineageChain = d.json("o", "$.lineage_chain")
-        let chainKey = d.json("o", "$.chain")
-        let chain = d.chain(
-            "CASE WHEN \(d.isArray(lineageChain)) THEN \(lineageChain) "
-                + "WHEN nested_like AND \(d.isArray(chainKey)) THEN \(chainKey) END")
+        func place(_ rank: String, _ name: String, _ object: String?, where condition: String) -> String {
+            let prefix = object.map { $0 + "." } ?? ""
+            let facts = Self.facts.map { "\(prefix)\($0) AS \($0)" }.joined(separator: ", ")
+            let path = object.map { "coalesce(\($0).lineage_path, \($0).path)" } ?? "lineage_path"
+            let chain = object.map { "coalesce(\($0).lineage_chain, \($0).chain)" } ?? "lineage_chain"
+            return """
+                SELECT document_id, collection_id, \(rank) AS rank, '\(name)' AS place, \(facts),
+                  \(path) AS path, \(chain) AS chain
+                FROM lk_doc_raw WHERE \(condition)
+                """
+        }
         let stated = (Self.facts + ["path", "chain"]).map { "\($0) IS NOT NULL" }.joined(separator: " OR ")
         return d.createTable("lk_stmt") + """
             SELECT * FROM (
-              SELECT document_id, collection_id, rank, place, \(Self.facts.map(fact).joined(separator: ", ")),
-                \(path) AS path, \(chain) AS chain
-              FROM (
-                SELECT document_id, collection_id, 0 AS rank, '_internal.lineage' AS place,
-                  \(d.json("internal", "$.lineage")) AS o, TRUE AS nested_like
-                FROM lk_doc_raw WHERE internal IS NOT NULL
-                UNION ALL
-                SELECT document_id, collection_id, CASE WHEN \(nestedFirst) THEN 1 ELSE 2 END, 'lineage', nested, TRUE
-                FROM lk_doc_raw WHERE nested IS NOT NULL
-                UNION ALL
-                SELECT document_id, collection_id, CASE WHEN nested IS NOT NULL AND \(nestedFirst) THEN 2 ELSE 1 END,
-                  'root', j, FALSE
-                FROM lk_doc_raw
-              ) places
-            ) facts
+            \(place("0", "_internal.lineage", "internal_lineage", where: "has_internal"))
+            UNION ALL
+            \(place("CASE WHEN \(nestedFirst) THEN 1 ELSE 2 END", "lineage", "nested", where: "nested IS NOT NULL"))
+            UNION ALL
+            \(place("CASE WHEN nested IS NOT NULL AND \(nestedFirst) THEN 2 ELSE 1 END", "root", nil, where: "TRUE"))
+            ) places
             WHERE \(stated)
             """
     }
 
-    /// Documents with their resolved lineage, effective source and the source the graph links.
+    /// Documents with their resolved lineage, effective source and the source the graph links (never
+    /// itself: joins on it stay equality joins, which engines hash).
     private var resolvedStatement: String {
         func first(_ name: String) -> String {
             "min_by(\(name), rank) FILTER (WHERE \(name) IS NOT NULL) AS \(name)"
@@ -226,26 +220,24 @@ public struct AuditScript: Sendable {
         let resolved = (Self.facts + ["chain"]).map(first).joined(separator: ",\n    ")
         let distinct = Self.facts.map { "count(DISTINCT \($0)) AS distinct_\($0)" }.joined(separator: ", ")
         let columns = (Self.facts + ["chain"] + Self.facts.map { "distinct_" + $0 }).map { "r." + $0 }
-        let internalStatus = d.string("d.internal", "$.metadata.ingestion_status")
         let previousStep = d.element("chain", "-2")
         return d.createTable("lk_doc") + """
             SELECT *,
-              CASE WHEN source_kind = 'collection'
+              nullif(CASE WHEN source_kind = 'collection'
                      THEN coalesce(source_document_id, CASE WHEN \(d.size("chain")) >= 2 THEN \(previousStep).document_id END)
                    WHEN source_kind = 'bucket' THEN NULL
-                   ELSE source_document_id END AS parent_document_id,
+                   ELSE source_document_id END, document_id) AS parent_document_id,
               CASE WHEN source_kind = 'bucket' OR (source_kind <> 'collection' AND source_document_id IS NULL)
                    THEN coalesce(source_object_id, root_object_id) END AS parent_object_id
             FROM (
-              SELECT d.document_id, d.collection_id, d.internal IS NOT NULL AS shape_current,
-                CASE WHEN d.internal IS NOT NULL THEN d.j
-                     WHEN \(d.isObject(d.json("d.j", "$.metadata"))) THEN \(d.json("d.j", "$.metadata")) END AS user_fields,
+              SELECT d.document_id, d.collection_id, d.has_internal AS shape_current,
                 coalesce(r.statements, 0) AS statements,
-                CASE WHEN d.internal IS NOT NULL THEN 'current' WHEN d.schema_version = 'v2' THEN '2025-10-v2'
+                CASE WHEN d.has_internal THEN 'current' WHEN d.schema_version = 'v2' THEN '2025-10-v2'
                      WHEN d.schema_version = 'v1' OR d.nested IS NOT NULL THEN '2025-10-v1'
-                     WHEN r.root_stated = 1 THEN '2025-11' ELSE 'unknown' END AS shape, \(columns.joined(separator: ", ")),
-                coalesce(\(internalStatus), \(d.string("d.j", "$.internal_metadata.ingestion_status"))) AS ingestion_status,
-                CASE WHEN \(internalStatus) IS NOT NULL THEN '_internal.metadata.ingestion_status'
+                     WHEN r.root_stated = 1 THEN '2025-11' ELSE 'unknown' END AS shape,
+                \(columns.joined(separator: ", ")),
+                coalesce(d.internal_status, d.legacy_status) AS ingestion_status,
+                CASE WHEN d.internal_status IS NOT NULL THEN '_internal.metadata.ingestion_status'
                      ELSE 'internal_metadata.ingestion_status' END AS ingestion_status_path,
                 CASE WHEN r.source_type IS NOT NULL THEN r.source_type
                      WHEN r.source_document_id IS NOT NULL OR r.source_collection_id IS NOT NULL THEN 'collection'
@@ -288,7 +280,7 @@ public struct AuditScript: Sendable {
                 \(d.string("j", "$.source.type")) AS source_type,
                 \(ids("bucket_id", "bucket_ids")) AS source_buckets,
                 \(ids("collection_id", "collection_ids")) AS source_collections,
-                CASE WHEN \(d.isObject(extractor)) THEN \(d.passthrough(d.json("j", "$.feature_extractor.field_passthrough"))) END
+                CASE WHEN \(d.isObject(extractor)) THEN coalesce(\(d.passthrough(d.json("j", "$.feature_extractor.field_passthrough"))), \(d.emptyPassthrough)) END
                   AS passthrough,
                 row_number() OVER (PARTITION BY \(d.string("j", "$.collection_id")) ORDER BY j) AS copy
               FROM lk_record WHERE kind = 'collection'
@@ -297,17 +289,30 @@ public struct AuditScript: Sendable {
             """
     }
 
+    /// The files LineageKit wrote among the inputs (a reconciliation), and what the summary
+    /// counts of the records, kept so that the records themselves can be dropped.
+    private var recordLeftoverStatements: [String] {
+        [
+            d.createTable("lk_lineage_file") + "SELECT j FROM lk_record WHERE kind = 'lineage'",
+            d.createTable("lk_record_count") + """
+                SELECT count(CASE WHEN kind = 'unknown' THEN 1 END) AS unknown_records,
+                  count(CASE WHEN kind = 'document' AND (\(d.string("j", "$.document_id")) IS NULL
+                    OR \(d.string("j", "$.collection_id")) IS NULL) THEN 1 END) AS documents_without_ids
+                FROM lk_record
+                """,
+            d.dropTable("lk_record"),
+        ]
+    }
+
     // MARK: - The graph
 
     private var linkStatement: String {
         d.createTable("lk_link") + """
-            SELECT d.document_id, d.collection_id,
-              CASE WHEN d.parent_document_id <> d.document_id THEN d.parent_document_id END AS parent_document_id,
+            SELECT d.document_id, d.collection_id, d.parent_document_id,
               p.document_id IS NOT NULL AS parent_exists,
               p.collection_id AS parent_collection_id, p.root_object_id AS parent_root_object_id,
-              p.chain AS parent_chain, p.user_fields AS parent_user_fields, p.shape_current AS parent_shape_current
-            FROM lk_doc d LEFT JOIN lk_doc p
-              ON p.document_id = d.parent_document_id AND d.parent_document_id <> d.document_id
+              p.chain AS parent_chain
+            FROM lk_doc d LEFT JOIN lk_doc p ON p.document_id = d.parent_document_id
             """
     }
 
@@ -321,10 +326,9 @@ public struct AuditScript: Sendable {
     }
 
     private var tableStatements: [String] {
-        inputStatements + [
-            recordStatement, documentStatement, statementStatement, resolvedStatement, objectStatement,
-            collectionStatement, linkStatement, ghostStatement,
-        ] + rules.flatMap { $0.sqlTables(dialect) }
+        inputStatements + recordStatements + [documentStatement, objectStatement, collectionStatement]
+            + recordLeftoverStatements + [statementStatement, resolvedStatement, linkStatement, ghostStatement]
+            + rules.flatMap { $0.sqlTables(dialect) }
     }
 
     // MARK: - Running in an engine
@@ -345,12 +349,8 @@ public struct AuditScript: Sendable {
                 "collections",
                 "(SELECT count(*) FROM (SELECT collection_id FROM lk_doc UNION SELECT collection_id FROM lk_collection) c)"
             ),
-            ("unknown_records", "(SELECT count(*) FROM lk_record WHERE kind = 'unknown')"),
-            (
-                "documents_without_ids",
-                "(SELECT count(*) FROM lk_record WHERE kind = 'document' AND (\(d.string("j", "$.document_id")) IS NULL "
-                    + "OR \(d.string("j", "$.collection_id")) IS NULL))"
-            ),
+            ("unknown_records", "(SELECT max(unknown_records) FROM lk_record_count)"),
+            ("documents_without_ids", "(SELECT max(documents_without_ids) FROM lk_record_count)"),
         ])
         script += "SELECT \(summary) AS line;\n"
         let finding = d.object([

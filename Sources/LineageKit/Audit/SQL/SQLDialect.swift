@@ -13,6 +13,19 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
 
     // MARK: - Tables
 
+    /// Starts a statement that names the query that follows without materialising it.
+    func createView(_ name: String) -> String {
+        switch self {
+        case .duckdb: "CREATE OR REPLACE TEMP VIEW \(name) AS\n"
+        case .spark: "CREATE OR REPLACE TEMPORARY VIEW \(name) AS\n"
+        }
+    }
+
+    /// A statement dropping the table `name`, to give its memory back once read.
+    func dropTable(_ name: String) -> String {
+        "DROP TABLE IF EXISTS \(name)"
+    }
+
     /// Starts a statement that materialises `name` from the query that follows.
     ///
     /// Spark writes a table (Parquet, in the session's warehouse) rather than caching a view: a
@@ -34,6 +47,11 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
     }
 
     // MARK: - JSON
+
+    /// The JSON text `json` parsed once into `type` (members absent or of another type are NULL).
+    func parse(_ json: String, as type: SQLType) -> String {
+        "from_json(\(json), \(literal(type.text(in: self))))"
+    }
 
     /// The JSON text `json` holds at `path` (`$.a.b`), SQL NULL when absent.
     func json(_ json: String, _ path: String) -> String {
@@ -83,33 +101,14 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// A lineage chain parsed from the JSON array text `json`: an array of steps with
-    /// `collection_id`, `feature_extractor_id`, `document_id` and `timestamp`.
-    func chain(_ json: String) -> String {
-        switch self {
-        case .duckdb:
-            "from_json(\(json), '[{\"collection_id\":\"VARCHAR\",\"feature_extractor_id\":\"VARCHAR\","
-                + "\"document_id\":\"VARCHAR\",\"timestamp\":\"VARCHAR\"}]')"
-        case .spark:
-            "from_json(\(json), 'array<struct<collection_id:string,feature_extractor_id:string,"
-                + "document_id:string,timestamp:string>>')"
-        }
-    }
-
     /// An array of strings parsed from the JSON array text `json` (an empty array for SQL NULL).
     func stringArray(_ json: String) -> String {
-        switch self {
-        case .duckdb: "coalesce(from_json(\(json), '[\"VARCHAR\"]'), [])"
-        case .spark: "coalesce(from_json(\(json), 'array<string>'), array())"
-        }
+        "coalesce(\(parse(json, as: .array(.string))), \(emptyArray))"
     }
 
     /// `field_passthrough` entries parsed from the JSON array text `json`.
     func passthrough(_ json: String) -> String {
-        switch self {
-        case .duckdb: "coalesce(from_json(\(json), '[{\"source_path\":\"VARCHAR\",\"target_path\":\"VARCHAR\"}]'), [])"
-        case .spark: "coalesce(from_json(\(json), 'array<struct<source_path:string,target_path:string>>'), array())"
-        }
+        parse(json, as: .array(.object([("source_path", .string), ("target_path", .string)])))
     }
 
     /// A JSON object text built from `members` (key, SQL expression); values are strings, numbers
@@ -245,6 +244,15 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// An empty array of `field_passthrough` entries.
+    var emptyPassthrough: String {
+        let type = SQLType.array(.object([("source_path", .string), ("target_path", .string)]))
+        switch self {
+        case .duckdb: return "CAST([] AS STRUCT(source_path VARCHAR, target_path VARCHAR)[])"
+        case .spark: return "CAST(array() AS \(type.text(in: self)))"
+        }
+    }
+
     /// An empty array of strings.
     var emptyArray: String {
         switch self {
@@ -294,4 +302,55 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
         case (.spark, true): #"'$[\'' || replace(\#(field), '.', '\'][\'') || '\']'"#
         }
     }
+}
+
+/// The shape of JSON an engine parses into columns: `from_json`'s schema in either dialect.
+indirect enum SQLType: Sendable {
+    case string
+    /// A JSON value kept as its text.
+    case json
+    case array(SQLType)
+    case object([(String, SQLType)])
+
+    /// The schema text: DuckDB's JSON structure (`{"a":"VARCHAR"}`), or Spark's DDL
+    /// (`struct<`a`:string>`).
+    func text(in dialect: SQLDialect) -> String {
+        switch (self, dialect) {
+        case (.string, .duckdb): "\"VARCHAR\""
+        case (.json, .duckdb): "\"JSON\""
+        case (.array(let element), .duckdb): "[" + element.text(in: dialect) + "]"
+        case (.object(let members), .duckdb):
+            "{" + members.map { "\"\($0.0)\":" + $0.1.text(in: dialect) }.joined(separator: ",") + "}"
+        case (.string, .spark), (.json, .spark): "string"
+        case (.array(let element), .spark): "array<" + element.text(in: dialect) + ">"
+        case (.object(let members), .spark):
+            "struct<" + members.map { "`\($0.0)`:" + $0.1.text(in: dialect) }.joined(separator: ",") + ">"
+        }
+    }
+
+    /// A chain step as documents state it.
+    static let step = SQLType.object([
+        ("collection_id", .string), ("feature_extractor_id", .string), ("document_id", .string), ("timestamp", .string),
+    ])
+
+    /// The lineage facts one place states: `_internal.lineage`, the nested `lineage` or the root.
+    static let lineageFields: [(String, SQLType)] =
+        AuditScript.facts.map { ($0, SQLType.string) } + [
+            ("lineage_chain", .array(step)), ("lineage_path", .string),
+        ]
+
+    /// What a document record holds that the audit reads.
+    static let document = SQLType.object(
+        [
+            ("document_id", .string), ("collection_id", .string), ("document_schema_version", .string),
+            (
+                "_internal",
+                .object([
+                    ("lineage", .object(lineageFields + [("chain", .array(step)), ("path", .string)])),
+                    ("metadata", .object([("ingestion_status", .string)])),
+                ])
+            ),
+            ("lineage", .object(lineageFields + [("chain", .array(step)), ("path", .string)])),
+            ("internal_metadata", .object([("ingestion_status", .string)])), ("metadata", .json),
+        ] + lineageFields)
 }

@@ -124,7 +124,7 @@ public actor Sandbox {
     }
 
     private let directory: String
-    private let options: Options
+    let options: Options
     var store: SandboxStore
     /// Lineage of every document, built on the first lineage request (PATCH never changes it).
     var lineageCache: LineageIndex?
@@ -219,6 +219,11 @@ public actor Sandbox {
         }
         let key = method + " " + rawPath
         requests[key, default: 0] += 1
+        if segments.first == Self.exportPrefix, method == "GET" {
+            return exportDownload(
+                segments, signature: request.query.first { $0.name == "X-Amz-Signature" }?.value,
+                authorization: request.headers[HTTPHeader("Authorization")])
+        }
         if options.latencyMilliseconds > 0 {
             try? await Task.sleep(nanoseconds: UInt64(options.latencyMilliseconds) * 1_000_000)
         }
@@ -252,6 +257,11 @@ public actor Sandbox {
                 413, "PayloadTooLargeError",
                 "Request body of \(body.count) bytes is over the limit of \(Self.maximumBodySize) bytes",
                 ["limit": .number(JSONNumber(Self.maximumBodySize))])
+        }
+        if method == "POST", segments.count == 4, segments[0] == "v1", segments[1] == "collections",
+            segments[3] == "export"
+        {
+            return export(collection: segments[2], body: body, host: request.headers[HTTPHeader("Host")])
         }
         return route(method, segments, query: request.query, body: body)
     }

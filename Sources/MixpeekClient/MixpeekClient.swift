@@ -122,6 +122,77 @@ public struct MixpeekClient: Sendable {
         try await send("GET", ["collections", id, "reconciliation"], query: [("limit", String(limit))])
     }
 
+    /// A collection's documents exported by the API to a file, and where to download it.
+    public struct CollectionExport: Sendable {
+        /// The presigned URL of the file (valid for about an hour; it carries its own signature).
+        public var downloadURL: URL
+        /// How many documents the API says the file holds.
+        public var documentCount: Int
+        /// `json` (JSON Lines) or `parquet`.
+        public var format: String
+    }
+
+    /// `POST /v1/collections/{id}/export`: has the API write the collection's documents to a file
+    /// (`format` `json`, JSON Lines, or `parquet`), without the list endpoint's offset cap.
+    public func exportCollection(_ id: String, format: String) async throws -> CollectionExport {
+        let path = ["collections", id, "export"]
+        let response = try await send("POST", path, body: ["format": .string(format), "include_vectors": false])
+        guard let link = response["download_url"]?.stringValue, let url = URL(string: link),
+            url.scheme == "https" || url.scheme == "http"
+        else { throw invalid(path, "the export response has no download_url") }
+        guard let count = response["document_count"]?.intValue else {
+            throw invalid(path, "the export response has no document_count")
+        }
+        return CollectionExport(
+            downloadURL: url, documentCount: count, format: response["format"]?.stringValue ?? format)
+    }
+
+    /// Downloads an export's presigned URL into the file at `path` (replacing it), retrying as
+    /// for API requests. The API key and namespace are not sent: the URL is signed for itself,
+    /// and usually points at another host (object storage).
+    public func download(_ url: URL, to path: String) async throws {
+        let label = "GET export download"
+        let request = TransportRequest(method: "GET", url: url, headers: ["User-Agent": "LineageKit"])
+        let started = Date()
+        var attempt = 0
+        while true {
+            attempt += 1
+            counters.request()
+            let response: TransportResponse
+            do {
+                response = try await transport.send(request)
+            } catch {
+                let (reason, hopeless) = Self.connectionFailure(error)
+                let failure = MixpeekError(
+                    code: .transport, message: "cannot download the export from \(url.host ?? "its host"): \(reason)",
+                    request: label)
+                try await pause(
+                    attempt: attempt, retryAfter: nil, started: started, label: label, failure: failure,
+                    maximumAttempts: hopeless ? min(3, configuration.retry.maximumAttempts) : nil)
+                continue
+            }
+            if (200..<300).contains(response.status) {
+                do {
+                    let writer = try AtomicFileWriter(path: path, overwrite: true)
+                    try writer.write(response.body)
+                    try writer.commit()
+                } catch {
+                    throw MixpeekError(code: .invalidResponse, message: "cannot write the export to \(path): \(error)")
+                }
+                return
+            }
+            let failure = MixpeekError(
+                code: .invalidResponse,
+                message: "the export download answered HTTP \(response.status): "
+                    + String(decoding: response.body.prefix(200), as: UTF8.self),
+                status: response.status, request: label)
+            guard RetryPolicy.retriedStatuses.contains(response.status) else { throw failure }
+            try await pause(
+                attempt: attempt, retryAfter: RetryPolicy.retryAfterSeconds(response.headers["retry-after"]),
+                started: started, label: label, failure: failure)
+        }
+    }
+
     private func array(_ value: JSONValue, _ what: String) throws -> [JSONValue] {
         guard let items = value.arrayValue else {
             throw MixpeekError(code: .invalidResponse, message: "the answer for \(what) is not a JSON array")

@@ -19,18 +19,30 @@ public struct NamespaceFetcher: Sendable {
         public var allowIncomplete: Bool
         /// Also fetch each collection's reconciliation (objects in against documents out).
         public var reconciliation: Bool
+        /// Have the API export each collection to a file (`POST …/export`) and download it, instead
+        /// of paging the list endpoint; only when fetching into a directory.
+        public var export: ExportFormat?
 
         /// Creates options.
         public init(
             collections: [String]? = nil, objects: Bool = false, concurrency: Int = 4, allowIncomplete: Bool = false,
-            reconciliation: Bool = false
+            reconciliation: Bool = false, export: ExportFormat? = nil
         ) {
             self.collections = collections
             self.objects = objects
             self.concurrency = max(1, concurrency)
             self.allowIncomplete = allowIncomplete
             self.reconciliation = reconciliation
+            self.export = export
         }
+    }
+
+    /// The file format of a collection export.
+    public enum ExportFormat: String, Sendable, CaseIterable {
+        /// JSON Lines, joined into the snapshot's `documents.jsonl` (every command reads it).
+        case json
+        /// Parquet, kept as `documents-<collection>.parquet` files (SQL engines read them).
+        case parquet
     }
 
     /// A listing the API said was incomplete.
@@ -174,6 +186,10 @@ public struct NamespaceFetcher: Sendable {
     /// The fetch, keeping documents in memory (`parts` nil) or writing each collection's pages
     /// to its part file in the staging directory `parts`.
     private func run(progress: Progress?, parts: String?) async throws -> Result {
+        if options.export != nil && parts == nil {
+            throw MixpeekError(
+                code: .invalidRequest, message: "an export is fetched into a directory: use fetch(into:…)")
+        }
         var configurations: [JSONValue]
         var duplicates = 0
         var incomplete: [IncompleteListing] = []
@@ -198,6 +214,11 @@ public struct NamespaceFetcher: Sendable {
             }
             guard let parts else {
                 return (try await client.listDocuments(inCollection: ids[position], progress: report), [:])
+            }
+            if let format = options.export {
+                return try await exportDocuments(
+                    of: ids[position], at: position, format: format, into: parts, wantObjects: wantObjects,
+                    progress: report)
             }
             let part = try AtomicFileWriter(path: Self.partPath(position, in: parts), overwrite: false)
             var roots: [String: Set<String>] = [:]
@@ -235,6 +256,42 @@ public struct NamespaceFetcher: Sendable {
             }
         }
         return result
+    }
+
+    /// Has the API export one collection and downloads the file into the staging directory: JSON
+    /// Lines as the collection's part file, Parquet as `documents-<collection>.parquet`. A JSON
+    /// Lines file must hold as many documents as the API said it exported.
+    private func exportDocuments(
+        of collection: String, at position: Int, format: ExportFormat, into staging: String, wantObjects: Bool,
+        progress: @Sendable (Int, Int?) -> Void
+    ) async throws -> (MixpeekClient.Listing, [String: Set<String>]) {
+        let export = try await client.exportCollection(collection, format: format.rawValue)
+        guard export.format == format.rawValue else {
+            throw MixpeekError(
+                code: .invalidResponse,
+                message: "asked for a \(format.rawValue) export of \(collection), the API made \(export.format)")
+        }
+        let file =
+            format == .json
+            ? Self.partPath(position, in: staging)
+            : staging + "/documents-" + MixpeekClient.encodeSegment(collection) + ".parquet"
+        try await client.download(export.downloadURL, to: file)
+        var listing = MixpeekClient.Listing(items: [], duplicatesDropped: 0, announcedTotal: export.documentCount)
+        listing.count = export.documentCount
+        var roots: [String: Set<String>] = [:]
+        if format == .json {
+            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
+            let lines = bytes.split(separator: UInt8(ascii: "\n")).filter { $0.contains { $0 > 32 } }.count
+            guard lines == export.documentCount else {
+                throw MixpeekError(
+                    code: .invalidResponse,
+                    message: "the export of \(collection) says it holds \(export.documentCount) document(s), "
+                        + "the file downloaded holds \(lines): it is incomplete, so nothing was written")
+            }
+            if wantObjects { roots = try Self.roots(of: bytes) }
+        }
+        progress(export.documentCount, export.documentCount)
+        return (listing, roots)
     }
 
     /// Stops the fetch on a listing the API says is incomplete, or records it.

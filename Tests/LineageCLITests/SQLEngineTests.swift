@@ -153,6 +153,34 @@ struct SQLEngineTests {
         }
     }
 
+    @Test("documents in Parquet, as a collection export writes them, give the findings their JSON Lines give")
+    func parquet() throws {
+        let work = try TemporaryDirectory()
+        for style in ["compact", "vendor"] {
+            let corpus = work.file(style)
+            let made = try CommandRunner.run([
+                "sample", "-o", corpus, "--videos", "4", "--articles", "3", "--defects", "1", "--style", style,
+            ])
+            #expect(made.status == 0, "\(made.standardError)")
+            let parquet = work.file("\(style)-parquet")
+            try FileManager.default.createDirectory(atPath: parquet, withIntermediateDirectories: true)
+            for name in ["objects.jsonl", "collections.json"] {
+                try FileManager.default.copyItem(atPath: corpus + "/" + name, toPath: parquet + "/" + name)
+            }
+            let converted = try CommandRunner.run(
+                [
+                    "-c",
+                    "COPY (SELECT * FROM read_json('\(corpus)/documents.jsonl', union_by_name = true)) "
+                        + "TO '\(parquet)/documents.parquet' (FORMAT parquet)",
+                ], executable: (DuckDBCLI.directory ?? "") + "/duckdb")
+            #expect(converted.status == 0, "\(converted.standardError)")
+            let fromJSON = try audit([corpus], engine: nil)
+            let fromParquet = try audit([parquet], engine: "duckdb")
+            #expect(fromParquet.findings == fromJSON.findings && fromJSON.findings.count > 10, "\(style)")
+            #expect(fromParquet.summary == fromJSON.summary)
+        }
+    }
+
     @Test("a missing engine is a clear error naming how to install it; stdin and the API are refused")
     func missingEngine() throws {
         let result = try CommandRunner.run(

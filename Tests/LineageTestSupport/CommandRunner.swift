@@ -24,13 +24,14 @@ public enum CommandRunner {
         return Fixtures.repositoryRoot + "/.build/debug/lineage"
     }
 
-    /// Runs `lineage` with `arguments`, feeding `input` to standard input.
+    /// Runs `lineage` (or another program, `executable`) with `arguments`, feeding `input` to
+    /// standard input.
     public static func run(
         _ arguments: [String], input: String? = nil, environment: [String: String] = [:],
-        directory: String = Fixtures.repositoryRoot
+        directory: String = Fixtures.repositoryRoot, executable: String? = nil
     ) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
+        process.executableURL = URL(fileURLWithPath: executable ?? Self.executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         var env = ProcessInfo.processInfo.environment

@@ -60,13 +60,13 @@ public struct AuditScript: Sendable {
 
     /// The whole script.
     public var text: String {
-        var script = "-- LineageKit audit for \(dialect.rawValue): rules \(rules.map(\.id).joined(separator: ", "))\n"
-        script += dialect.preamble
-        for statement in tableStatements {
-            script += statement.trimmingCharacters(in: .newlines) + ";\n\n"
-        }
-        script += findingQuery + ";\n"
-        return script
+        "-- LineageKit audit for \(dialect.rawValue): rules \(rules.map(\.id).joined(separator: ", "))\n" + setup
+            + findingQuery + ";\n"
+    }
+
+    /// Everything before the result queries: settings and the tables.
+    private var setup: String {
+        dialect.preamble + tableStatements.map { $0.trimmingCharacters(in: .newlines) + ";\n\n" }.joined()
     }
 
     // MARK: - Reading
@@ -337,10 +337,7 @@ public struct AuditScript: Sendable {
     /// each a JSON object as text: first the summary (``EngineSummary``), then one per finding.
     /// Every engine prints such rows one per line, whatever its output format.
     public var engineText: String {
-        var script = dialect.preamble
-        for statement in tableStatements {
-            script += statement.trimmingCharacters(in: .newlines) + ";\n\n"
-        }
+        var script = setup
         let summary = d.object([
             ("lineage_summary", "1"),
             ("documents", "(SELECT count(*) FROM lk_doc)"),

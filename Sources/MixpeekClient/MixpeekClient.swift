@@ -151,45 +151,22 @@ public struct MixpeekClient: Sendable {
     /// for API requests. The API key and namespace are not sent: the URL is signed for itself,
     /// and usually points at another host (object storage).
     public func download(_ url: URL, to path: String) async throws {
-        let label = "GET export download"
         let request = TransportRequest(method: "GET", url: url, headers: ["User-Agent": "LineageKit"])
-        let started = Date()
-        var attempt = 0
-        while true {
-            attempt += 1
-            counters.request()
-            let response: TransportResponse
-            do {
-                response = try await transport.send(request)
-            } catch {
-                let (reason, hopeless) = Self.connectionFailure(error)
-                let failure = MixpeekError(
-                    code: .transport, message: "cannot download the export from \(url.host ?? "its host"): \(reason)",
-                    request: label)
-                try await pause(
-                    attempt: attempt, retryAfter: nil, started: started, label: label, failure: failure,
-                    maximumAttempts: hopeless ? min(3, configuration.retry.maximumAttempts) : nil)
-                continue
-            }
-            if (200..<300).contains(response.status) {
-                do {
-                    let writer = try AtomicFileWriter(path: path, overwrite: true)
-                    try writer.write(response.body)
-                    try writer.commit()
-                } catch {
-                    throw MixpeekError(code: .invalidResponse, message: "cannot write the export to \(path): \(error)")
-                }
-                return
-            }
-            let failure = MixpeekError(
+        let response = try await exchange(
+            request, label: "GET export download", host: url.host ?? "the export's host"
+        ) { response, label in
+            MixpeekError(
                 code: .invalidResponse,
                 message: "the export download answered HTTP \(response.status): "
                     + String(decoding: response.body.prefix(200), as: UTF8.self),
                 status: response.status, request: label)
-            guard RetryPolicy.retriedStatuses.contains(response.status) else { throw failure }
-            try await pause(
-                attempt: attempt, retryAfter: RetryPolicy.retryAfterSeconds(response.headers["retry-after"]),
-                started: started, label: label, failure: failure)
+        }
+        do {
+            let writer = try AtomicFileWriter(path: path, overwrite: true)
+            try writer.write(response.body)
+            try writer.commit()
+        } catch {
+            throw MixpeekError(code: .invalidResponse, message: "cannot write the export to \(path): \(error)")
         }
     }
 
@@ -348,6 +325,29 @@ public struct MixpeekClient: Sendable {
                 "User-Agent": "LineageKit",
             ],
             body: body.map { Array($0.serialized().utf8) })
+        let response = try await exchange(request, label: label, host: configuration.baseURL.absoluteString) {
+            response, label in failure(response, label: label)
+        }
+        if let unresolved = response.headers["x-namespace-unresolved"],
+            !["", "0", "false"].contains(unresolved.lowercased())
+        {
+            throw unresolvedNamespace(label)
+        }
+        do {
+            return try JSONValue(parsing: response.body, name: label)
+        } catch {
+            throw MixpeekError(
+                code: .invalidResponse, message: "the response is not JSON: \(error)", status: response.status,
+                request: label)
+        }
+    }
+
+    /// Sends `request` until it gets a 2xx answer, retrying connection failures and the statuses
+    /// ``RetryPolicy`` retries, as the policy says; any other answer throws `failure`'s error.
+    private func exchange(
+        _ request: TransportRequest, label: String, host: String,
+        failure: (TransportResponse, String) -> MixpeekError
+    ) async throws -> TransportResponse {
         let started = Date()
         var attempt = 0
         while true {
@@ -361,34 +361,19 @@ public struct MixpeekClient: Sendable {
             } catch {
                 // Foundation's error text (NSError dumps, "Code=-1004") never reaches the user.
                 let (reason, hopeless) = Self.connectionFailure(error)
-                let failure = MixpeekError(
-                    code: .transport, message: "cannot connect to \(configuration.baseURL.absoluteString): \(reason)",
-                    request: label)
+                let failure = MixpeekError(code: .transport, message: "cannot connect to \(host): \(reason)", request: label)
                 // Refused connections and unknown hosts rarely heal in seconds: a short retry only.
                 try await pause(
                     attempt: attempt, retryAfter: nil, started: started, label: label, failure: failure,
                     maximumAttempts: hopeless ? min(3, configuration.retry.maximumAttempts) : nil)
                 continue
             }
-            if (200..<300).contains(response.status) {
-                if let unresolved = response.headers["x-namespace-unresolved"],
-                    !["", "0", "false"].contains(unresolved.lowercased())
-                {
-                    throw unresolvedNamespace(label)
-                }
-                do {
-                    return try JSONValue(parsing: response.body, name: label)
-                } catch {
-                    throw MixpeekError(
-                        code: .invalidResponse, message: "the response is not JSON: \(error)", status: response.status,
-                        request: label)
-                }
-            }
-            let failure = self.failure(response, label: label)
-            guard RetryPolicy.retriedStatuses.contains(response.status) else { throw failure }
+            if (200..<300).contains(response.status) { return response }
+            let error = failure(response, label)
+            guard RetryPolicy.retriedStatuses.contains(response.status) else { throw error }
             try await pause(
                 attempt: attempt, retryAfter: RetryPolicy.retryAfterSeconds(response.headers["retry-after"]),
-                started: started, label: label, failure: failure)
+                started: started, label: label, failure: error)
         }
     }
 

@@ -27,13 +27,7 @@ struct AuditCommand: AsyncParsableCommand {
     @Option(help: "Output format.")
     var format: OutputFormat = .text
 
-    @Option(
-        help: ArgumentHelp(
-            "Rule id patterns to run, comma-separated (`*` wildcards); all when absent.", valueName: "globs"))
-    var rules: String?
-
-    @Option(help: ArgumentHelp("Rule id patterns not to run, comma-separated.", valueName: "globs"))
-    var ignore: String?
+    @OptionGroup var selection: RuleOptions
 
     @Option(help: "Exit with 1 when a finding reaches this severity: error, warning or never.")
     var failOn: FailureThreshold = .error
@@ -74,8 +68,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let auditor = try Auditor(
-            configuration: .init(rules: Self.patterns(rules), ignoredRules: Self.patterns(ignore)))
+        let auditor = try selection.auditor()
         var report: AuditReport
         if let dialect = engine.dialect {
             report = try SQLEngineRunner(dialect: dialect, options: engineOption).audit(
@@ -111,9 +104,6 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
-    static func patterns(_ text: String?) -> [String] {
-        (text ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
 
     /// Writes a baseline, replacing an existing file only when it is itself a baseline.
     static func write(_ baseline: AuditBaseline, to path: String) throws {

@@ -19,7 +19,7 @@ struct FetchCommand: AsyncParsableCommand {
               MIXPEEK_API_KEY=sk_… lineage fetch --namespace ns_prod -o snapshot/
               lineage fetch --namespace ns_prod --collection col_frames -o part/
               lineage fetch --namespace ns_x --base-url http://127.0.0.1:8080 -o x/
-              lineage fetch --namespace ns_big --export parquet -o big/ && lineage audit big/ --engine duckdb
+              lineage fetch --namespace ns_big --export parquet -o big/
             """
     )
 

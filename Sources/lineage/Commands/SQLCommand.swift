@@ -37,13 +37,7 @@ struct SQLCommand: ParsableCommand {
             "Collection configurations: a file, directory or glob (repeatable).", valueName: "path-or-glob"))
     var collections: [String] = []
 
-    @Option(
-        help: ArgumentHelp(
-            "Rule id patterns to run, comma-separated (`*` wildcards); all when absent.", valueName: "globs"))
-    var rules: String?
-
-    @Option(help: ArgumentHelp("Rule id patterns not to run, comma-separated.", valueName: "globs"))
-    var ignore: String?
+    @OptionGroup var selection: RuleOptions
 
     func validate() throws {
         if inputs.isEmpty && documents.isEmpty {
@@ -52,8 +46,7 @@ struct SQLCommand: ParsableCommand {
     }
 
     func run() throws {
-        let auditor = try Auditor(
-            configuration: .init(rules: AuditCommand.patterns(rules), ignoredRules: AuditCommand.patterns(ignore)))
+        let auditor = try selection.auditor()
         let paths = inputs + documents + objects + collections
         let script = try AuditScript(
             dialect: dialect, inputs: try paths.flatMap(AuditScript.Input.expanding), rules: auditor.rules)

@@ -361,7 +361,8 @@ public struct MixpeekClient: Sendable {
             } catch {
                 // Foundation's error text (NSError dumps, "Code=-1004") never reaches the user.
                 let (reason, hopeless) = Self.connectionFailure(error)
-                let failure = MixpeekError(code: .transport, message: "cannot connect to \(host): \(reason)", request: label)
+                let failure = MixpeekError(
+                    code: .transport, message: "cannot connect to \(host): \(reason)", request: label)
                 // Refused connections and unknown hosts rarely heal in seconds: a short retry only.
                 try await pause(
                     attempt: attempt, retryAfter: nil, started: started, label: label, failure: failure,

@@ -104,7 +104,6 @@ struct AuditCommand: AsyncParsableCommand {
         }
     }
 
-
     /// Writes a baseline, replacing an existing file only when it is itself a baseline.
     static func write(_ baseline: AuditBaseline, to path: String) throws {
         var overwrite = false

@@ -146,11 +146,21 @@ public struct AuditScript: Sendable {
               SELECT \(d.explodeJSON(d.json("j", "$.groups"))) AS g FROM lk_record WHERE kind = 'envelope' AND \(has("groups"))
             ) envelope_groups
             """
+        // Documents are parsed here, once, and keep only what the audit reads (their text only as
+        // user fields, in the current shape): the raw text of every document is not held twice.
+        func records(_ source: String) -> String {
+            """
+            SELECT keys, kind, CASE WHEN kind <> 'document' THEN j END AS j, r,
+              CASE WHEN r._internal IS NOT NULL THEN j WHEN \(d.isObject("r.metadata")) THEN r.metadata END AS user_fields
+            FROM (
+              SELECT j, keys, kind, CASE WHEN kind = 'document' THEN \(d.parse("j", as: .document)) END AS r
+              FROM (SELECT j, keys, \(kind) AS kind FROM (SELECT j, \(d.keys("j")) AS keys FROM \(source)) keyed) sorted
+            ) parsed
+            """
+        }
         return [
-            d.createTable("lk_record")
-                + "SELECT j, keys, \(kind) AS kind FROM (SELECT j, \(d.keys("j")) AS keys FROM lk_input) keyed",
-            "INSERT INTO lk_record SELECT j, keys, \(kind) AS kind FROM (SELECT j, \(d.keys("j")) AS keys FROM (\n"
-                + members + "\n) members) keyed",
+            d.createTable("lk_record") + records("lk_input"),
+            "INSERT INTO lk_record\n" + records("(\n" + members + "\n) members"),
         ]
     }
 
@@ -176,9 +186,8 @@ public struct AuditScript: Sendable {
                 r._internal IS NOT NULL AS has_internal, r._internal.lineage AS internal_lineage,
                 r._internal.metadata.ingestion_status AS internal_status, r.lineage AS nested,
                 r.internal_metadata.ingestion_status AS legacy_status, \(rootFacts),
-                CASE WHEN r._internal IS NOT NULL THEN j WHEN \(d.isObject("r.metadata")) THEN r.metadata END AS user_fields,
-                row_number() OVER (PARTITION BY r.document_id ORDER BY r.collection_id) AS copy
-              FROM (SELECT \(d.parse("j", as: .document)) AS r, j FROM lk_record WHERE kind = 'document') parsed
+                user_fields, row_number() OVER (PARTITION BY r.document_id ORDER BY r.collection_id) AS copy
+              FROM lk_record WHERE kind = 'document'
             ) documents
             WHERE copy = 1 AND document_id IS NOT NULL AND collection_id IS NOT NULL
             """
@@ -296,8 +305,8 @@ public struct AuditScript: Sendable {
             d.createTable("lk_lineage_file") + "SELECT j FROM lk_record WHERE kind = 'lineage'",
             d.createTable("lk_record_count") + """
                 SELECT count(CASE WHEN kind = 'unknown' THEN 1 END) AS unknown_records,
-                  count(CASE WHEN kind = 'document' AND (\(d.string("j", "$.document_id")) IS NULL
-                    OR \(d.string("j", "$.collection_id")) IS NULL) THEN 1 END) AS documents_without_ids
+                  count(CASE WHEN kind = 'document' AND (r.document_id IS NULL OR r.collection_id IS NULL) THEN 1 END)
+                    AS documents_without_ids
                 FROM lk_record
                 """,
             d.dropTable("lk_record"),

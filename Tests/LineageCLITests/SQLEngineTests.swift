@@ -181,6 +181,40 @@ struct SQLEngineTests {
         }
     }
 
+    @Test("the script `lineage sql` prints, run by hand in DuckDB, returns the in-process findings as rows")
+    func printedScript() throws {
+        let work = try TemporaryDirectory()
+        let corpus = work.file("corpus")
+        let made = try CommandRunner.run(["sample", "-o", corpus, "--defects", "1", "--shape", "mixed"])
+        #expect(made.status == 0, "\(made.standardError)")
+        let printed = try CommandRunner.run(
+            [
+                "sql", "--dialect", "duckdb", "--documents", corpus + "/documents.jsonl", "--objects",
+                corpus + "/objects.jsonl", "--collections", corpus + "/collections.json", "--ignore", "coverage.*",
+            ])
+        #expect(printed.status == 0, "\(printed.standardError)")
+        let script = try work.write("audit.sql", printed.standardOutput)
+        let ran = try CommandRunner.run(
+            ["-json", "-f", script], directory: work.path, executable: (DuckDBCLI.directory ?? "") + "/duckdb")
+        #expect(ran.status == 0, "\(ran.standardError)")
+        let rows = try JSONValue(parsing: Array(ran.standardOutput.utf8), name: "duckdb").arrayValue ?? []
+        let columns = Set(rows.first?.objectValue?.keys.map { $0 } ?? [])
+        #expect(columns == ["rule", "severity", "document_id", "collection_id", "message", "evidence"])
+        var fromSQL: [String: Int] = [:]
+        for row in rows {
+            let key = [
+                row["rule"]?.stringValue ?? "?", row["document_id"]?.stringValue ?? "-",
+                row["collection_id"]?.stringValue ?? "-",
+            ].joined(separator: " ")
+            fromSQL[key, default: 0] += 1
+            #expect(
+                (try? JSONValue(parsing: Array((row["evidence"]?.stringValue ?? "").utf8), name: "evidence"))?
+                    .objectValue != nil, "evidence is a JSON object as text")
+        }
+        let inProcess = try audit([corpus, "--ignore", "coverage.*"], engine: nil)
+        #expect(fromSQL == inProcess.findings && !fromSQL.isEmpty)
+    }
+
     @Test("a missing engine is a clear error naming how to install it; stdin and the API are refused")
     func missingEngine() throws {
         let result = try CommandRunner.run(

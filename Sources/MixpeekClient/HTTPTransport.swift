@@ -1,4 +1,5 @@
 import Foundation
+import LineageKit
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -46,6 +47,22 @@ public struct TransportResponse: Sendable {
 public protocol HTTPTransport: Sendable {
     /// Sends `request` and returns the response.
     func send(_ request: TransportRequest) async throws -> TransportResponse
+    /// Sends `request` and writes a 2xx answer's body to the file at `path` (replacing it) rather
+    /// than returning it; other answers come back with their body, as from ``send(_:)``.
+    func download(_ request: TransportRequest, to path: String) async throws -> TransportResponse
+}
+
+extension HTTPTransport {
+    /// Downloads through ``send(_:)``, holding the body in memory on its way to the file.
+    public func download(_ request: TransportRequest, to path: String) async throws -> TransportResponse {
+        var response = try await send(request)
+        guard (200..<300).contains(response.status) else { return response }
+        let writer = try AtomicFileWriter(path: path, overwrite: true)
+        try writer.write(response.body)
+        try writer.commit()
+        response.body = []
+        return response
+    }
 }
 
 /// The transport over Foundation's `URLSession` (FoundationNetworking on Linux): no dependency,
@@ -84,6 +101,45 @@ public struct URLSessionTransport: HTTPTransport {
                 }
             }.resume()
         }
+        return try Self.response(response, body: [UInt8](data))
+    }
+
+    /// Downloads with a download task: the body streams to a temporary file, which is moved to
+    /// `path` on a 2xx answer, so a large export never sits in memory.
+    public func download(_ request: TransportRequest, to path: String) async throws -> TransportResponse {
+        var urlRequest = URLRequest(url: request.url)
+        urlRequest.httpMethod = request.method
+        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        let session = self.session
+        let staged = path + ".download-" + UUID().uuidString
+        let response: URLResponse = try await withCheckedThrowingContinuation { continuation in
+            session.downloadTask(with: urlRequest) { location, response, error in
+                // The file at `location` is removed when this handler returns: move it now.
+                guard let response, let location else {
+                    continuation.resume(throwing: error ?? URLError(.badServerResponse))
+                    return
+                }
+                do {
+                    try FileManager.default.moveItem(at: location, to: URL(fileURLWithPath: staged))
+                    continuation.resume(returning: response)
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.resume()
+        }
+        defer { try? FileManager.default.removeItem(atPath: staged) }
+        guard let status = (response as? HTTPURLResponse)?.statusCode, (200..<300).contains(status) else {
+            let body = (try? Data(contentsOf: URL(fileURLWithPath: staged))).map { [UInt8]($0.prefix(4096)) } ?? []
+            return try Self.response(response, body: body)
+        }
+        guard rename(staged, path) == 0 else {
+            throw MixpeekError(code: .invalidResponse, message: "cannot move the download to \(path)")
+        }
+        return try Self.response(response, body: [])
+    }
+
+    /// The transport's response for Foundation's.
+    private static func response(_ response: URLResponse, body: [UInt8]) throws -> TransportResponse {
         guard let http = response as? HTTPURLResponse else {
             throw MixpeekError(code: .invalidResponse, message: "the response is not HTTP")
         }
@@ -91,6 +147,6 @@ public struct URLSessionTransport: HTTPTransport {
         for (name, value) in http.allHeaderFields {
             if let name = name as? String, let value = value as? String { headers[name.lowercased()] = value }
         }
-        return TransportResponse(status: http.statusCode, headers: headers, body: [UInt8](data))
+        return TransportResponse(status: http.statusCode, headers: headers, body: body)
     }
 }

@@ -152,22 +152,16 @@ public struct MixpeekClient: Sendable {
     /// and usually points at another host (object storage).
     public func download(_ url: URL, to path: String) async throws {
         let request = TransportRequest(method: "GET", url: url, headers: ["User-Agent": "LineageKit"])
-        let response = try await exchange(
-            request, label: "GET export download", host: url.host ?? "the export's host"
-        ) { response, label in
-            MixpeekError(
-                code: .invalidResponse,
-                message: "the export download answered HTTP \(response.status): "
-                    + String(decoding: response.body.prefix(200), as: UTF8.self),
-                status: response.status, request: label)
-        }
-        do {
-            let writer = try AtomicFileWriter(path: path, overwrite: true)
-            try writer.write(response.body)
-            try writer.commit()
-        } catch {
-            throw MixpeekError(code: .invalidResponse, message: "cannot write the export to \(path): \(error)")
-        }
+        let transport = self.transport
+        _ = try await exchange(
+            label: "GET export download", host: url.host ?? "the export's host",
+            failure: { response, label in
+                MixpeekError(
+                    code: .invalidResponse,
+                    message: "the export download answered HTTP \(response.status): "
+                        + String(decoding: response.body.prefix(200), as: UTF8.self),
+                    status: response.status, request: label)
+            }, attempt: { try await transport.download(request, to: path) })
     }
 
     private func array(_ value: JSONValue, _ what: String) throws -> [JSONValue] {
@@ -325,9 +319,11 @@ public struct MixpeekClient: Sendable {
                 "User-Agent": "LineageKit",
             ],
             body: body.map { Array($0.serialized().utf8) })
-        let response = try await exchange(request, label: label, host: configuration.baseURL.absoluteString) {
-            response, label in failure(response, label: label)
-        }
+        let transport = self.transport
+        let response = try await exchange(
+            label: label, host: configuration.baseURL.absoluteString,
+            failure: { response, label in failure(response, label: label) },
+            attempt: { try await transport.send(request) })
         if let unresolved = response.headers["x-namespace-unresolved"],
             !["", "0", "false"].contains(unresolved.lowercased())
         {
@@ -342,11 +338,12 @@ public struct MixpeekClient: Sendable {
         }
     }
 
-    /// Sends `request` until it gets a 2xx answer, retrying connection failures and the statuses
-    /// ``RetryPolicy`` retries, as the policy says; any other answer throws `failure`'s error.
+    /// Runs `attempt` (one request) until it gets a 2xx answer, retrying connection failures and
+    /// the statuses ``RetryPolicy`` retries, as the policy says; any other answer throws
+    /// `failure`'s error.
     private func exchange(
-        _ request: TransportRequest, label: String, host: String,
-        failure: (TransportResponse, String) -> MixpeekError
+        label: String, host: String, failure: (TransportResponse, String) -> MixpeekError,
+        attempt send: () async throws -> TransportResponse
     ) async throws -> TransportResponse {
         let started = Date()
         var attempt = 0
@@ -355,7 +352,7 @@ public struct MixpeekClient: Sendable {
             counters.request()
             let response: TransportResponse
             do {
-                response = try await transport.send(request)
+                response = try await send()
             } catch let error as MixpeekError {
                 throw error
             } catch {

@@ -280,15 +280,32 @@ public struct NamespaceFetcher: Sendable {
         listing.count = export.documentCount
         var roots: [String: Set<String>] = [:]
         if format == .json {
-            let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: file)))
-            let lines = bytes.split(separator: UInt8(ascii: "\n")).filter { $0.contains { $0 > 32 } }.count
+            // Read in pieces of whole lines, so an export of any size needs a piece of memory.
+            var lines = 0
+            guard let handle = FileHandle(forReadingAtPath: file) else {
+                throw MixpeekError(code: .invalidResponse, message: "cannot read the export of \(collection) back")
+            }
+            defer { try? handle.close() }
+            var carried: [UInt8] = []
+            while true {
+                let chunk = try handle.read(upToCount: 16 << 20) ?? Data()
+                carried += chunk
+                let end =
+                    chunk.isEmpty ? carried.count : (carried.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0)
+                let piece = Array(carried[..<end])
+                carried.removeFirst(end)
+                lines += piece.split(separator: UInt8(ascii: "\n")).filter { $0.contains { $0 > 32 } }.count
+                if wantObjects, !piece.isEmpty {
+                    for (bucket, objects) in try Self.roots(of: piece) { roots[bucket, default: []].formUnion(objects) }
+                }
+                if chunk.isEmpty { break }
+            }
             guard lines == export.documentCount else {
                 throw MixpeekError(
                     code: .invalidResponse,
                     message: "the export of \(collection) says it holds \(export.documentCount) document(s), "
                         + "the file downloaded holds \(lines): it is incomplete, so nothing was written")
             }
-            if wantObjects { roots = try Self.roots(of: bytes) }
         }
         progress(export.documentCount, export.documentCount)
         return (listing, roots)

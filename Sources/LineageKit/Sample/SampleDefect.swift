@@ -31,6 +31,11 @@ public enum SampleDefect: String, Sendable, CaseIterable {
     case drift = "drift.metadata"
     /// A face whose ingestion status is `PROCESSING`.
     case ingestion = "ingestion.incomplete"
+    /// A face whose chain's last step names an extractor its collection no longer uses.
+    case staleExtractor = "stale.extractor"
+    /// A face whose enrichment stopped: `__fully_enriched` false (even instances) or a feature
+    /// listed in `__missing_features` (odd ones).
+    case enrichmentPartial = "enrichment.partial"
 
     /// The rule the defect must trigger.
     public var rule: String { rawValue }
@@ -40,7 +45,7 @@ public enum SampleDefect: String, Sendable, CaseIterable {
         switch self {
         case .missingParent, .mismatchCollection, .mismatchParent, .mismatchTimestamp, .cycle: .captions
         case .missingRoot, .mismatchSource, .mismatchPipeline: .chunks
-        case .noLineage, .mismatchRoot, .mismatchPath, .drift, .ingestion: .faces
+        case .noLineage, .mismatchRoot, .mismatchPath, .drift, .ingestion, .staleExtractor, .enrichmentPartial: .faces
         }
     }
 
@@ -157,6 +162,15 @@ struct SampleDefectPlanner {
             documents[0].setUserField("campaign_id", number % 2 == 0 ? "drifted_campaign" : nil)
         case .ingestion:
             documents[0].setIngestionStatus("PROCESSING")
+        case .staleExtractor:
+            documents[0].editChains { chain in chain[chain.count - 1]["feature_extractor_id"] = "legacy_extractor_v0" }
+        case .enrichmentPartial:
+            if number % 2 == 0 {
+                documents[0].setUserField(EnrichmentPartialRule.fullyEnriched, value: false)
+            } else {
+                documents[0].setUserField(EnrichmentPartialRule.fullyEnriched, value: true)
+                documents[0].setUserField(EnrichmentPartialRule.missingFeatures, value: ["face_embedding"])
+            }
         }
         for (position, index) in indices.enumerated() {
             tree[index] = .document(documents[position].value)

@@ -153,11 +153,16 @@ struct SampleDocumentEditor {
 
     /// Sets (or, with `nil`, removes) a user field, at the root or in `metadata` as the shape has it.
     mutating func setUserField(_ field: String, _ value: String?) {
+        setUserField(field, value: value.map(JSONValue.string))
+    }
+
+    /// Sets (or, with `nil`, removes) a user field to any JSON value, where the shape keeps user fields.
+    mutating func setUserField(_ field: String, value: JSONValue?) {
         if document["_internal"] != nil {
-            document[field] = value.map(JSONValue.string)
+            document[field] = value
         } else {
             var metadata = document["metadata"]?.objectValue ?? JSONObject()
-            metadata[field] = value.map(JSONValue.string)
+            metadata[field] = value
             document["metadata"] = .object(metadata)
         }
     }

@@ -284,8 +284,11 @@ public struct AuditScript: Sendable {
         }
         let extractor = d.json("j", "$.feature_extractor")
         return d.createTable("lk_collection") + """
-            SELECT collection_id, source_type, source_buckets, source_collections, passthrough FROM (
+            SELECT collection_id, source_type, source_buckets, source_collections, passthrough, feature_extractor_id FROM (
               SELECT \(d.string("j", "$.collection_id")) AS collection_id,
+                coalesce(\(d.string("j", "$.feature_extractor.feature_extractor_id")),
+                  \(d.string("j", "$.feature_extractor.feature_extractor_name")) || '_'
+                    || \(d.string("j", "$.feature_extractor.version"))) AS feature_extractor_id,
                 \(d.string("j", "$.source.type")) AS source_type,
                 \(ids("bucket_id", "bucket_ids")) AS source_buckets,
                 \(ids("collection_id", "collection_ids")) AS source_collections,

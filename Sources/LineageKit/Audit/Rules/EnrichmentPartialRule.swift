@@ -1,0 +1,62 @@
+/// `enrichment.partial` (warning): enrichment stopped part-way: the document's payload flag
+/// `__fully_enriched` is `false`, or `__missing_features` lists features it lacks.
+///
+/// The flags sit beside the user fields (at the root in the current shape, in `metadata` in the
+/// 2025 shapes); the 2026-02 spec filters on `__fully_enriched`, and Mixpeek's data-model page
+/// names both. Documents without the flags are not judged.
+public struct EnrichmentPartialRule: AuditRule {
+    /// The stable rule id.
+    public let id = "enrichment.partial"
+    /// The severity of this rule's findings.
+    public let severity = Severity.warning
+    /// When the rule fires, in one line.
+    public let summary = "__fully_enriched is false, or __missing_features lists features the document lacks"
+
+    /// The payload flag saying enrichment finished.
+    static let fullyEnriched = "__fully_enriched"
+    /// The payload flag listing the features enrichment did not produce.
+    static let missingFeatures = "__missing_features"
+
+    /// Creates the rule.
+    public init() {}
+
+    /// Checks one document.
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        let doc = document.document
+        // Fingerprints say whether either flag is there without reading the record again.
+        guard doc.userFieldPrint(Self.fullyEnriched) != .absent || doc.userFieldPrint(Self.missingFeatures) != .absent
+        else { return }
+        let fields = doc.userFields(named: [Self.fullyEnriched, Self.missingFeatures])
+        let flag = fields[Self.fullyEnriched]
+        let missing = fields[Self.missingFeatures]?.arrayValue ?? []
+        guard flag == .bool(false) || !missing.isEmpty else { return }
+        var evidence: JSONObject = [:]
+        if let flag { evidence[Self.fullyEnriched] = flag }
+        if !missing.isEmpty { evidence[Self.missingFeatures] = .array(missing) }
+        let names = missing.map { $0.stringValue ?? $0.serialized() }
+        let message =
+            names.isEmpty
+            ? "enrichment did not finish (__fully_enriched is false)"
+            : "enrichment did not finish: missing " + names.joined(separator: ", ")
+        findings.append(finding(document, message, evidence: evidence))
+    }
+}
+
+extension EnrichmentPartialRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        let flag = "CAST(\(dialect.json("u.user_fields", "$." + Self.fullyEnriched)) AS STRING)"
+        let missing = dialect.parse(dialect.json("u.user_fields", "$." + Self.missingFeatures), as: .array(.json))
+        return """
+            SELECT document_id, collection_id,
+              CASE WHEN missing > 0 THEN 'enrichment did not finish: missing ' || CAST(missing AS STRING) || ' feature(s)'
+                   ELSE 'enrichment did not finish (__fully_enriched is false)' END AS message,
+              \(dialect.object([("fully_enriched", "flag"), ("missing_features", "missing")])) AS evidence
+            FROM (
+              SELECT d.document_id, d.collection_id, \(flag) AS flag, coalesce(\(dialect.size(missing)), 0) AS missing
+              FROM lk_doc d JOIN lk_doc_raw u ON u.document_id = d.document_id
+            ) flagged
+            WHERE flag = 'false' OR missing > 0
+            """
+    }
+}

@@ -85,14 +85,6 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
         }
     }
 
-    /// Whether the JSON text `json` is an array (false for SQL NULL).
-    func isArray(_ json: String) -> String {
-        switch self {
-        case .duckdb: "coalesce(json_type(\(json)) = 'ARRAY', FALSE)"
-        case .spark: "coalesce(substr(\(json), 1, 1) = '[', FALSE)"
-        }
-    }
-
     /// The keys of the JSON object `json`, as an array of strings.
     func keys(_ json: String) -> String {
         switch self {

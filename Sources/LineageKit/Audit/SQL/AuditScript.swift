@@ -150,7 +150,7 @@ public struct AuditScript: Sendable {
         // user fields, in the current shape): the raw text of every document is not held twice.
         func records(_ source: String) -> String {
             """
-            SELECT keys, kind, CASE WHEN kind <> 'document' THEN j END AS j, r,
+            SELECT CASE WHEN kind <> 'document' THEN keys END AS keys, kind, CASE WHEN kind <> 'document' THEN j END AS j, r,
               CASE WHEN r._internal IS NOT NULL THEN j WHEN \(d.isObject("r.metadata")) THEN r.metadata END AS user_fields
             FROM (
               SELECT j, keys, kind, CASE WHEN kind = 'document' THEN \(d.parse("j", as: .document)) END AS r

@@ -18,6 +18,8 @@ public final class AuditContext: Sendable {
     private let passthroughOfCollection: [[PassthroughPair]?]
     /// Per collection index: its configured source kind and ids, when configured.
     private let sourceOfCollection: [ConfiguredSource?]
+    /// Per collection index: its configuration's `lifecycle_state` (`active`, `cold`, `archived`), when stated.
+    private let lifecycleOfCollection: [String?]
     /// For each document node, the position of its root object in ``DecompositionGraph/objects`` (-1: absent).
     private let rootObjectOfNode: [Int32]
     /// Per object position: the fingerprints of its top-level metadata fields (values written
@@ -46,6 +48,7 @@ public final class AuditContext: Sendable {
                 kind == .bucket ? config.sourceBucketIDs : kind == .collection ? config.sourceCollectionIDs : []
             return ConfiguredSource(kind: kind, sources: sources)
         }
+        self.lifecycleOfCollection = configOfCollection.map { $0?.json["lifecycle_state"]?.stringValue }
         var rootObjectOfNode = [Int32](repeating: -1, count: graph.nodes.count)
         for index in graph.nodeKinds.indices where graph.nodeKinds[index] == .object {
             let record = graph.recordIndex[index]
@@ -120,6 +123,13 @@ public final class AuditContext: Sendable {
     public func passthroughFields(of document: DocumentUnderAudit) -> [PassthroughPair]? {
         let collection = graph.collectionOfNode[document.nodeIndex]
         return collection >= 0 ? passthroughOfCollection[Int(collection)] : nil
+    }
+
+    /// The `lifecycle_state` of `document`'s collection (`active`, `cold`, `archived`), when its
+    /// configuration was given and states one.
+    public func lifecycleState(of document: DocumentUnderAudit) -> String? {
+        let collection = graph.collectionOfNode[document.nodeIndex]
+        return collection >= 0 ? lifecycleOfCollection[Int(collection)] : nil
     }
 
     /// The configured source of `document`'s collection, when its configuration was given.

@@ -36,6 +36,8 @@ public enum SampleDefect: String, Sendable, CaseIterable {
     /// A face whose enrichment stopped: `__fully_enriched` false (even instances) or a feature
     /// listed in `__missing_features` (odd ones).
     case enrichmentPartial = "enrichment.partial"
+    /// The chunks collection archived (`lifecycle_state`): every chunk gets the finding.
+    case collectionArchived = "collection.archived"
 
     /// The rule the defect must trigger.
     public var rule: String { rawValue }
@@ -44,13 +46,17 @@ public enum SampleDefect: String, Sendable, CaseIterable {
     var collection: SampleCollection {
         switch self {
         case .missingParent, .mismatchCollection, .mismatchParent, .mismatchTimestamp, .cycle: .captions
-        case .missingRoot, .mismatchSource, .mismatchPipeline: .chunks
+        case .missingRoot, .mismatchSource, .mismatchPipeline, .collectionArchived: .chunks
         case .noLineage, .mismatchRoot, .mismatchPath, .drift, .ingestion, .staleExtractor, .enrichmentPartial: .faces
         }
     }
 
     /// How many documents one instance changes.
     var documentsPerInstance: Int { self == .cycle ? 2 : 1 }
+
+    /// Whether the defect is made on the collection's configuration, once, rather than on documents:
+    /// then every document of the collection gets the finding.
+    var isCollectionWide: Bool { self == .collectionArchived }
 }
 
 /// Chooses documents for defects tree by tree, applies them, and remembers the findings due.
@@ -66,7 +72,8 @@ struct SampleDefectPlanner {
 
     init(perRule: Int, videos: Int, articles: Int, random: SampleRandom) {
         self.perRule = perRule
-        self.remaining = Dictionary(uniqueKeysWithValues: SampleDefect.allCases.map { ($0, perRule) })
+        self.remaining = Dictionary(
+            uniqueKeysWithValues: SampleDefect.allCases.map { ($0, $0.isCollectionWide ? 0 : perRule) })
         self.treesLeft = [.video: videos, .article: articles]
         self.random = random
     }
@@ -76,7 +83,8 @@ struct SampleDefectPlanner {
         let trees = max(1, treesLeft[treeKind] ?? 1)
         treesLeft[treeKind] = trees - 1
         var used: Set<Int> = []
-        for defect in SampleDefect.allCases where (defect.collection == .chunks) == (treeKind == .article) {
+        for defect in SampleDefect.allCases
+        where !defect.isCollectionWide && (defect.collection == .chunks) == (treeKind == .article) {
             let left = remaining[defect] ?? 0
             let share = (left + trees - 1) / trees
             for _ in 0..<share {
@@ -93,6 +101,18 @@ struct SampleDefectPlanner {
                 used.formUnion(chosen)
                 apply(defect, to: chosen, in: &tree)
                 remaining[defect, default: 0] -= 1
+            }
+        }
+    }
+
+    /// Expects the findings of the collection-wide defects on every document of their collection
+    /// in `tree` (the configuration says so: ``SampleNamespace/collectionConfigs``).
+    mutating func expectCollectionWide(in tree: [SampleNamespace.Record]) {
+        for defect in SampleDefect.allCases where defect.isCollectionWide {
+            for record in tree {
+                guard case .document(let value) = record, value["collection_id"]?.stringValue == defect.collection.id
+                else { continue }
+                expect(defect.rule, SampleDocumentEditor(value))
             }
         }
     }
@@ -164,6 +184,8 @@ struct SampleDefectPlanner {
             documents[0].setIngestionStatus("PROCESSING")
         case .staleExtractor:
             documents[0].editChains { chain in chain[chain.count - 1]["feature_extractor_id"] = "legacy_extractor_v0" }
+        case .collectionArchived:
+            preconditionFailure("collection-wide defects are made on the configuration, not on documents")
         case .enrichmentPartial:
             if number % 2 == 0 {
                 documents[0].setUserField(EnrichmentPartialRule.fullyEnriched, value: false)

@@ -85,7 +85,15 @@ public struct SampleNamespace: Sendable {
 
     /// The collection configurations of the sample pipeline.
     public var collectionConfigs: [JSONValue] {
-        SampleCollection.all.map(\.config)
+        SampleCollection.all.map { collection in
+            // With defects, the collection of each collection-wide defect is archived.
+            guard options.defects > 0,
+                SampleDefect.allCases.contains(where: { $0.isCollectionWide && $0.collection.id == collection.id }),
+                var config = collection.config.objectValue
+            else { return collection.config }
+            config["lifecycle_state"] = "archived"
+            return .object(config)
+        }
     }
 
     /// Generates every record in order: collections, then per root object the object and its
@@ -116,12 +124,14 @@ public struct SampleNamespace: Sendable {
             var tree: [Record] = []
             generateVideo(index, random: &random, writer: &writer) { tree.append($0) }
             planner.inject(into: &tree, treeKind: .video)
+            planner.expectCollectionWide(in: tree)
             for record in tree { try sink(record) }
         }
         for index in 0..<options.articles {
             var tree: [Record] = []
             generateArticle(index, random: &random, writer: &writer) { tree.append($0) }
             planner.inject(into: &tree, treeKind: .article)
+            planner.expectCollectionWide(in: tree)
             for record in tree { try sink(record) }
         }
         for finding in try planner.expectedFindings() {

@@ -284,8 +284,10 @@ public struct AuditScript: Sendable {
         }
         let extractor = d.json("j", "$.feature_extractor")
         return d.createTable("lk_collection") + """
-            SELECT collection_id, source_type, source_buckets, source_collections, passthrough, feature_extractor_id FROM (
+            SELECT collection_id, source_type, source_buckets, source_collections, passthrough, feature_extractor_id,
+              lifecycle_state FROM (
               SELECT \(d.string("j", "$.collection_id")) AS collection_id,
+                \(d.string("j", "$.lifecycle_state")) AS lifecycle_state,
                 coalesce(\(d.string("j", "$.feature_extractor.feature_extractor_id")),
                   \(d.string("j", "$.feature_extractor.feature_extractor_name")) || '_'
                     || \(d.string("j", "$.feature_extractor.version"))) AS feature_extractor_id,

@@ -85,9 +85,15 @@ final class RecordOrigin: Sendable {
         guard stat(name, &status) == 0 else {
             throw LineageKitError(code: .inputChanged, message: "\(name) was removed after it was read; read it again")
         }
-        guard Int(status.st_size) == size, timespec.Snapshot(modificationOf: status) == modificationTime else {
-            throw LineageKitError(
-                code: .inputChanged, message: "\(name) changed after it was read; read it again")
+        try Self.check(status, size: size, modificationTime: modificationTime, name: name)
+    }
+
+    /// Throws `inputChanged` naming the file when `status` (`nil`: unknown) is not the file as it
+    /// was read.
+    private static func check(_ status: stat?, size: Int, modificationTime: timespec.Snapshot, name: String) throws {
+        guard let status, Int(status.st_size) == size, timespec.Snapshot(modificationOf: status) == modificationTime
+        else {
+            throw LineageKitError(code: .inputChanged, message: "\(name) changed after it was read; read it again")
         }
     }
 
@@ -98,12 +104,8 @@ final class RecordOrigin: Sendable {
         }
         defer { close(descriptor) }
         var status = stat()
-        guard fstat(descriptor, &status) == 0, Int(status.st_size) == size,
-            timespec.Snapshot(modificationOf: status) == modificationTime
-        else {
-            throw LineageKitError(
-                code: .inputChanged, message: "\(name) changed after it was read; read it again")
-        }
+        try Self.check(
+            fstat(descriptor, &status) == 0 ? status : nil, size: size, modificationTime: modificationTime, name: name)
         var buffer = [UInt8](repeating: 0, count: length)
         var done = 0
         while done < length {

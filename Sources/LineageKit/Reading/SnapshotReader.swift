@@ -209,16 +209,13 @@ struct RecordCollector {
         var documents = Self.join(&documentPieces)
         let documentIndex: IDTable?
         (documents, documentIndex) = try deduplicate(
-            documents, kind: "document", id: { $0[$1].id }, idHash: { FastHash.hash($0[$1].id) },
-            location: { $0[$1].location },
+            documents, kind: "document", id: { $0[$1].id }, location: { $0[$1].location },
             content: { try $0[$1].json() })
         objects = try deduplicate(
-            objects, kind: "object", id: { $0[$1].id }, idHash: { FastHash.hash($0[$1].id) },
-            location: { $0[$1].location }, content: { $0[$1].json }
+            objects, kind: "object", id: { $0[$1].id }, location: { $0[$1].location }, content: { $0[$1].json }
         ).items
         collections = try deduplicate(
-            collections, kind: "collection", id: { $0[$1].id }, idHash: { FastHash.hash($0[$1].id) },
-            location: { $0[$1].location },
+            collections, kind: "collection", id: { $0[$1].id }, location: { $0[$1].location },
             content: { $0[$1].json }
         ).items
         var snapshot = Snapshot(
@@ -266,15 +263,14 @@ struct RecordCollector {
     /// closures read an item in place: copying a document to read its id costs a retain and a
     /// release of each of its parts.
     private mutating func deduplicate<Item>(
-        _ items: [Item], kind: String, id: (UnsafeBufferPointer<Item>, Int) -> String,
-        idHash: @Sendable (UnsafeBufferPointer<Item>, Int) -> UInt64,
+        _ items: [Item], kind: String, id: @Sendable (UnsafeBufferPointer<Item>, Int) -> String,
         location: (UnsafeBufferPointer<Item>, Int) -> SourceLocation?,
         content: (UnsafeBufferPointer<Item>, Int) throws -> JSONValue
     ) throws -> (items: [Item], index: IDTable?) {
         var table = IDTable(capacity: items.count)
         var drop: Set<Int> = []
         try items.withUnsafeBufferPointer { buffer in
-            let hashes = IDTable.hashes(of: buffer, hash: idHash)
+            let hashes = IDTable.hashes(of: buffer) { FastHash.hash(id($0, $1)) }
             for index in buffer.indices {
                 let earlier = table.insert(id(buffer, index), hash: hashes[index], value: Int32(index))
                 guard earlier >= 0 else { continue }

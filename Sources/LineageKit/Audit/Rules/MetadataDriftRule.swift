@@ -105,10 +105,6 @@ extension MetadataDriftRule: SQLAuditRule {
         func userField(_ fields: String, _ current: String, _ name: String) -> String {
             AuditScript.userField(dialect, fields: fields, current: current, name: name)
         }
-        func member(_ json: String, _ name: String) -> String {
-            "coalesce(\(dialect.json(json, pathExpression: dialect.memberPath(name, dotted: false))), "
-                + "\(dialect.json(json, pathExpression: dialect.memberPath(name, dotted: true))))"
-        }
         let configured = """
             SELECT d.document_id, coalesce(p.target_path, p.source_path) AS field, p.source_path
             FROM (
@@ -125,7 +121,7 @@ extension MetadataDriftRule: SQLAuditRule {
             ) keyed
             WHERE \(userField("user_fields", "has_internal", "field")) IS NOT NULL
             """
-        let rootValue = member("o.metadata", "f.source_path")
+        let rootValue = AuditScript.member(dialect, of: "o.metadata", name: "f.source_path")
         let sourceValue = userField("pu.user_fields", "pu.has_internal", "f.source_path")
         let fieldEvidence = dialect.object([
             ("field", "field"), ("expected", dialect.embedJSON("expected")), ("expected_from", "expected_from"),

@@ -468,9 +468,15 @@ public struct AuditScript: Sendable {
     /// are not user fields.
     static func userField(_ dialect: SQLDialect, fields: String, current: String, name: String) -> String {
         let system = Document.systemRootFieldNames.sorted().map(dialect.literal).joined(separator: ", ")
-        return "CASE WHEN \(current) AND split_part(\(name), '.', 1) IN (\(system)) THEN NULL ELSE coalesce("
-            + "\(dialect.json(fields, pathExpression: dialect.memberPath(name, dotted: false))), "
-            + "\(dialect.json(fields, pathExpression: dialect.memberPath(name, dotted: true)))) END"
+        return "CASE WHEN \(current) AND split_part(\(name), '.', 1) IN (\(system)) THEN NULL ELSE "
+            + member(dialect, of: fields, name: name) + " END"
+    }
+
+    /// The member `name` (SQL yielding the name) of the JSON object `json`, as
+    /// `JSONObject.value(atPath:)` reads it: the key whole, else a dotted path.
+    static func member(_ dialect: SQLDialect, of json: String, name: String) -> String {
+        "coalesce(\(dialect.json(json, pathExpression: dialect.memberPath(name, dotted: false))), "
+            + "\(dialect.json(json, pathExpression: dialect.memberPath(name, dotted: true))))"
     }
 
     /// A table alias made from a rule id.

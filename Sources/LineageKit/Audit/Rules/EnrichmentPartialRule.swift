@@ -16,17 +16,16 @@ public struct EnrichmentPartialRule: AuditRule {
     static let fullyEnriched = "__fully_enriched"
     /// The payload flag listing the features enrichment did not produce.
     static let missingFeatures = "__missing_features"
+    /// Both flags, made once rather than for every document.
+    private static let flags = [fullyEnriched, missingFeatures]
 
     /// Creates the rule.
     public init() {}
 
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        let doc = document.document
-        // Fingerprints say whether either flag is there without reading the record again.
-        guard doc.userFieldPrint(Self.fullyEnriched) != .absent || doc.userFieldPrint(Self.missingFeatures) != .absent
-        else { return }
-        let fields = doc.userFields(named: [Self.fullyEnriched, Self.missingFeatures])
+        // Reads the record again only when fingerprints say either flag is there.
+        let fields = document.document.userFields(named: Self.flags)
         let flag = fields[Self.fullyEnriched]
         let missing = fields[Self.missingFeatures]?.arrayValue ?? []
         guard flag == .bool(false) || !missing.isEmpty else { return }

@@ -25,7 +25,7 @@ extension Sandbox {
                 422, "ValidationError",
                 "lineage serve exports JSON Lines only (format \"json\"); \(format) exports come from the real API")
         }
-        let file = exportFile(collection)
+        let entries = store.documents[collection] ?? []
         let base = "http://" + (host ?? "\(options.host):\(options.port)")
         let path = "/\(Self.exportPrefix)/\(collection)/documents.jsonl"
         return json(
@@ -33,8 +33,9 @@ extension Sandbox {
             [
                 "download_url": .string(base + path + "?X-Amz-Signature=" + exportSignature(collection)),
                 "s3_path": .string("s3://lineage-sandbox/\(collection)/documents.jsonl"), "format": "json",
-                "document_count": .number(JSONNumber(store.documents[collection]?.count ?? 0)),
-                "file_size_bytes": .number(JSONNumber(file.count)),
+                "document_count": .number(JSONNumber(entries.count)),
+                // The size of the file the download serves: each document and its newline.
+                "file_size_bytes": .number(JSONNumber(entries.reduce(0) { $0 + $1.bytes.count + 1 })),
                 "exported_at": .string(ISO8601DateFormatter().string(from: Date())),
                 "vectors_download_url": .null, "vectors_s3_path": .null,
             ])

@@ -258,17 +258,12 @@ public actor Sandbox {
                 "Request body of \(body.count) bytes is over the limit of \(Self.maximumBodySize) bytes",
                 ["limit": .number(JSONNumber(Self.maximumBodySize))])
         }
-        if method == "POST", segments.count == 4, segments[0] == "v1", segments[1] == "collections",
-            segments[3] == "export"
-        {
-            return export(collection: segments[2], body: body, host: request.headers[HTTPHeader("Host")])
-        }
-        return route(method, segments, query: request.query, body: body)
+        return route(method, segments, query: request.query, body: body, host: request.headers[HTTPHeader("Host")])
     }
 
-    private func route(_ method: String, _ path: [String], query: [HTTPRequest.QueryItem], body: [UInt8])
-        -> HTTPResponse
-    {
+    private func route(
+        _ method: String, _ path: [String], query: [HTTPRequest.QueryItem], body: [UInt8], host: String?
+    ) -> HTTPResponse {
         let parameters = Dictionary(query.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
         switch (method, path) {
         case ("POST", ["v1", "collections", "list"]):
@@ -276,6 +271,8 @@ public actor Sandbox {
         case ("GET", let p) where p.count == 3 && p[0] == "v1" && p[1] == "collections":
             guard let index = store.collectionIndex[p[2]] else { return notFound("collection", p[2]) }
             return raw(200, store.collections[index].bytes)
+        case ("POST", let p) where p.count == 4 && p[0] == "v1" && p[1] == "collections" && p[3] == "export":
+            return export(collection: p[2], body: body, host: host)
         case ("GET", let p) where p.count == 4 && p[0] == "v1" && p[1] == "collections" && p[3] == "reconciliation":
             return reconciliation(collection: p[2], parameters: parameters)
         case ("POST", let p)

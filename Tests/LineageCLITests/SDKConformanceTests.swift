@@ -51,8 +51,7 @@ struct SDKConformanceTests {
 enum Run {
     /// `python3` on PATH, when there is one.
     static var python3: String? {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { $0 + "/python3" }
-            .first { FileManager.default.isExecutableFile(atPath: $0) }
+        ExecutableSearch.find(["python3"])
     }
 
     struct Failure: Error, CustomStringConvertible {

@@ -8,14 +8,8 @@ import Testing
 /// Where DuckDB's CLI is: on PATH, else in the `.venv` scripts/python-env makes.
 enum DuckDBCLI {
     /// The directory holding `duckdb`, when there is one.
-    static let directory: String? = {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        for directory in path.split(separator: ":").map(String.init) + [Fixtures.repositoryRoot + "/.venv/bin"]
-        where FileManager.default.isExecutableFile(atPath: directory + "/duckdb") {
-            return directory
-        }
-        return nil
-    }()
+    static let directory: String? = ExecutableSearch.find(["duckdb"], alsoIn: [Fixtures.repositoryRoot + "/.venv/bin"])
+        .map { ($0 as NSString).deletingLastPathComponent }
 }
 
 @Suite("SQL engines", .enabled(if: DuckDBCLI.directory != nil, "duckdb is not on PATH nor in .venv"))

@@ -6,14 +6,7 @@ public enum Browser {
     /// the PATH; `nil` when there is none (scripts/setup installs Debian's `chromium`).
     public static var executable: String? {
         if let path = ProcessInfo.processInfo.environment["LINEAGE_BROWSER"] { return path }
-        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
-        for name in ["chromium", "chromium-browser", "google-chrome"] {
-            for directory in directories {
-                let candidate = "\(directory)/\(name)"
-                if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            }
-        }
-        return nil
+        return ExecutableSearch.find(["chromium", "chromium-browser", "google-chrome"])
     }
 
     /// The serialised DOM of `url` after its scripts ran (`--dump-dom`).

@@ -52,23 +52,17 @@ for size in "${sizes[@]}"; do
 done
 
 "$python" - "$results" <<'PY'
-import collections, datetime, os, statistics, sys
+import datetime, statistics, sys
 sys.path.insert(0, "Benchmarks")
-from sections import machine, write_section
-runs = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    parts = line.split()
-    if len(parts) == 6:
-        runs[(parts[0], parts[1])].append(tuple(map(float, parts[2:])))
+from sections import machine, namespace_input, read_runs, write_section
+runs = read_runs(sys.argv[1])
 cpu, cores = machine()
 out = [f"Measured {datetime.date.today()} on {cpu}, {cores} cores; release build; each cell the median of the runs "
        "(`runs`); every run a fresh `lineage audit --format json` process.", "",
        "| namespace | documents | input | engine | runs | wall (s) | CPU / wall | peak RSS | RSS / input |",
        "|---|---:|---:|---|---:|---:|---:|---:|---:|"]
 for (size, engine), values in sorted(runs.items(), key=lambda item: (item[0][0], ["in-process", "duckdb", "spark"].index(item[0][1]))):
-    directory = f"bench-data/{size}"
-    size_bytes = sum(os.path.getsize(f"{directory}/{name}") for name in ("documents.jsonl", "objects.jsonl", "collections.json"))
-    documents = sum(1 for _ in open(f"{directory}/documents.jsonl", "rb"))
+    size_bytes, documents = namespace_input(size)
     wall = statistics.median(v[0] for v in values)
     cpu_time = statistics.median(v[1] + v[2] for v in values)
     rss = statistics.median(v[3] for v in values) * 1024

@@ -25,3 +25,24 @@ def write_section(name, section, path="docs/benchmarks.md"):
     text = re.sub(re.escape(begin) + ".*?" + re.escape(end), begin + "\n" + section + "\n" + end, text, flags=re.S)
     open(path, "w").write(text)
     print(section)
+
+
+def read_runs(path):
+    """The runs `/usr/bin/time -f "SIZE TOOL %e %U %S %M"` appended to PATH, by (size, tool), each
+    (wall, user, system, peak RSS in KB)."""
+    import collections
+    runs = collections.defaultdict(list)
+    for line in open(path):
+        parts = line.split()
+        if len(parts) == 6:
+            runs[(parts[0], parts[1])].append(tuple(map(float, parts[2:])))
+    return runs
+
+
+def namespace_input(size):
+    """Input bytes (documents, objects, collections) and documents of bench-data/SIZE."""
+    import os
+    directory = f"bench-data/{size}"
+    size_bytes = sum(os.path.getsize(f"{directory}/{name}") for name in ("documents.jsonl", "objects.jsonl", "collections.json"))
+    documents = sum(1 for _ in open(f"{directory}/documents.jsonl", "rb"))
+    return size_bytes, documents

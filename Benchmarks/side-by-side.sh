@@ -55,14 +55,10 @@ for size in "${sizes[@]}"; do
 done
 
 "$python" - "$results" <<'PY'
-import collections, datetime, os, statistics, sys
+import datetime, statistics, sys
 sys.path.insert(0, "Benchmarks")
-from sections import machine, write_section
-runs = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    parts = line.split()
-    if len(parts) == 6:
-        runs[(parts[0], parts[1])].append(tuple(map(float, parts[2:])))
+from sections import machine, namespace_input, read_runs, write_section
+runs = read_runs(sys.argv[1])
 cpu, cores = machine()
 names = {"stats": "`lineage stats`", "audit": "`lineage audit --format json`", "report": "`lineage report`",
          "duckdb": "DuckDB CLI, four rules as SQL"}
@@ -73,9 +69,7 @@ out = [f"Measured {datetime.date.today()} on {cpu}, {cores} cores; release build
        "| namespace | documents | input | bytes / document | tool | wall (s) | CPU / wall | MB/s | peak RSS | RSS / input |",
        "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
 for (size, tool), values in runs.items():
-    directory = f"bench-data/{size}"
-    size_bytes = sum(os.path.getsize(f"{directory}/{name}") for name in ("documents.jsonl", "objects.jsonl", "collections.json"))
-    documents = sum(1 for _ in open(f"{directory}/documents.jsonl", "rb"))
+    size_bytes, documents = namespace_input(size)
     wall = statistics.median(v[0] for v in values)
     cpu_time = statistics.median(v[1] + v[2] for v in values)
     rss = statistics.median(v[3] for v in values) * 1024

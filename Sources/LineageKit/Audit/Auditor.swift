@@ -30,7 +30,7 @@ public struct Auditor: Sendable {
         MismatchSourceRule(), MismatchCollectionRule(), MismatchPathRule(), MismatchParentRule(),
         MismatchPipelineRule(), MismatchTimestampRule(), CycleRule(), MetadataDriftRule(),
         IngestionIncompleteRule(), UncheckedReferenceRule(), PartialCoverageRule(), CoverageMissingRule(),
-        StaleExtractorRule(), EnrichmentPartialRule(), CollectionArchivedRule(),
+        DuplicateDocumentRule(), StaleExtractorRule(), EnrichmentPartialRule(), CollectionArchivedRule(),
     ]
 
     /// The rules that run, in documentation order.

@@ -117,6 +117,23 @@ public struct Document: Sendable {
         return prints.lookup(nameHash)
     }
 
+    /// The fingerprints of every top-level user field, as (hash of the name, hash of the value's
+    /// bytes) pairs in the order written: from memory for documents read from input, else made
+    /// from the held fields (values written compactly).
+    func userFieldPrintPairs() -> [(name: UInt64, value: UInt64)] {
+        switch userFieldStorage {
+        case .input(let prints):
+            return prints.pairs
+        case .held:
+            var bytes: [UInt8] = []
+            return userFields.map { member in
+                bytes.removeAll(keepingCapacity: true)
+                member.value.write(into: &bytes)
+                return (FastHash.hash(member.key), bytes.withUnsafeBytes { FastHash.hash($0) })
+            }
+        }
+    }
+
     /// The non-system root fields of a current-shape record, in order.
     static func rootUserFields(of record: JSONObject) -> JSONObject {
         JSONObject(record.filter { !systemRootFieldNames.contains($0.key) }.map { ($0.key, $0.value) })

@@ -27,6 +27,16 @@ struct UserFieldPrints: Sendable {
     /// The number of fields.
     let count: Int32
 
+    /// Every (name hash, value hash) pair, in the order the fields were written.
+    var pairs: [(name: UInt64, value: UInt64)] {
+        store.values.withUnsafeBufferPointer { values in
+            (0..<Int(count)).map { field in
+                let position = (Int(start) + field) * 2
+                return (values[position], values[position + 1])
+            }
+        }
+    }
+
     func lookup(_ nameHash: UInt64) -> UserFieldPrint {
         var found = UserFieldPrint.absent
         store.values.withUnsafeBufferPointer { values in

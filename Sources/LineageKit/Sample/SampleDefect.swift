@@ -38,6 +38,10 @@ public enum SampleDefect: String, Sendable, CaseIterable {
     case enrichmentPartial = "enrichment.partial"
     /// The chunks collection archived (`lifecycle_state`): every chunk gets the finding.
     case collectionArchived = "collection.archived"
+    /// A chunk made again by a re-run, as a new document a day later: an exact copy (even
+    /// instances) or one whose text changed (odd ones; the chunk index still places it). The copy
+    /// gets the finding; the original is the keeper.
+    case duplicate = "duplicate.document"
 
     /// The rule the defect must trigger.
     public var rule: String { rawValue }
@@ -46,7 +50,7 @@ public enum SampleDefect: String, Sendable, CaseIterable {
     var collection: SampleCollection {
         switch self {
         case .missingParent, .mismatchCollection, .mismatchParent, .mismatchTimestamp, .cycle: .captions
-        case .missingRoot, .mismatchSource, .mismatchPipeline, .collectionArchived: .chunks
+        case .missingRoot, .mismatchSource, .mismatchPipeline, .collectionArchived, .duplicate: .chunks
         case .noLineage, .mismatchRoot, .mismatchPath, .drift, .ingestion, .staleExtractor, .enrichmentPartial: .faces
         }
     }
@@ -99,7 +103,8 @@ struct SampleDefectPlanner {
                     chosen.append(candidates.remove(at: pick))
                 }
                 used.formUnion(chosen)
-                apply(defect, to: chosen, in: &tree)
+                let added = apply(defect, to: chosen, in: &tree)
+                used.formUnion(added)
                 remaining[defect, default: 0] -= 1
             }
         }
@@ -134,7 +139,10 @@ struct SampleDefectPlanner {
             ["rule": .string(rule), "document_id": .string(document.id), "collection_id": .string(document.collection)])
     }
 
-    private mutating func apply(_ defect: SampleDefect, to indices: [Int], in tree: inout [SampleNamespace.Record]) {
+    /// Applies `defect` to the documents at `indices`; returns the indices of documents it added.
+    private mutating func apply(_ defect: SampleDefect, to indices: [Int], in tree: inout [SampleNamespace.Record])
+        -> [Int]
+    {
         var documents = indices.map { index -> SampleDocumentEditor in
             guard case .document(let value) = tree[index] else { preconditionFailure("chosen records are documents") }
             return SampleDocumentEditor(value)
@@ -186,6 +194,13 @@ struct SampleDefectPlanner {
             documents[0].editChains { chain in chain[chain.count - 1]["feature_extractor_id"] = "legacy_extractor_v0" }
         case .collectionArchived:
             preconditionFailure("collection-wide defects are made on the configuration, not on documents")
+        case .duplicate:
+            var copy = documents[0]
+            copy.remake(id: documents[0].id + "_rerun", laterBy: 86_400)
+            if number % 2 == 1 { copy.setUserField("text", "Re-extracted: " + (copy.userField("text") ?? "")) }
+            tree.append(.document(copy.value))
+            expect(defect.rule, copy)
+            return [tree.count - 1]
         case .enrichmentPartial:
             if number % 2 == 0 {
                 documents[0].setUserField(EnrichmentPartialRule.fullyEnriched, value: false)
@@ -199,5 +214,6 @@ struct SampleDefectPlanner {
             expect(defect.rule, documents[position])
             if defect == .cycle { expect(SampleDefect.mismatchParent.rule, documents[position]) }
         }
+        return []
     }
 }

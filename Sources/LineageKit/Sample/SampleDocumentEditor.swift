@@ -167,6 +167,29 @@ struct SampleDocumentEditor {
         }
     }
 
+    /// A user field's string value, from the root or `metadata` as the shape has it.
+    func userField(_ field: String) -> String? {
+        (document["_internal"] != nil ? document[field] : document["metadata"]?[field])?.stringValue
+    }
+
+    /// Makes the document anew, as a re-run would: a new id, and its creation and update times
+    /// (where it states them) `seconds` later.
+    mutating func remake(id: String, laterBy seconds: Int) {
+        document["document_id"] = .string(id)
+        func later(_ object: inout JSONObject) {
+            for key in ["created_at", "updated_at"] {
+                guard let text = object[key]?.stringValue, let time = ISOTimestamp.seconds(text) else { continue }
+                object[key] = .string(isoTimestamp(Int(time) + seconds))
+            }
+        }
+        later(&document)
+        if var internalPayload = document["_internal"]?.objectValue {
+            internalPayload["document_id"] = .string(id)
+            later(&internalPayload)
+            document["_internal"] = .object(internalPayload)
+        }
+    }
+
     /// Sets the ingestion status where the shape keeps it.
     mutating func setIngestionStatus(_ status: String) {
         if var internalPayload = document["_internal"]?.objectValue {

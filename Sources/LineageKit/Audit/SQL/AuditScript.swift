@@ -186,6 +186,7 @@ public struct AuditScript: Sendable {
                 r._internal IS NOT NULL AS has_internal, r._internal.lineage AS internal_lineage,
                 r._internal.metadata.ingestion_status AS internal_status, r.lineage AS nested,
                 r.internal_metadata.ingestion_status AS legacy_status, \(rootFacts),
+                coalesce(r._internal.created_at, r.created_at) AS created_at,
                 user_fields, row_number() OVER (PARTITION BY r.document_id ORDER BY r.collection_id) AS copy
               FROM lk_record WHERE kind = 'document'
             ) documents
@@ -283,15 +284,23 @@ public struct AuditScript: Sendable {
                 d.stringArray(d.json("j", "$.source.\(list)")))
         }
         let extractor = d.json("j", "$.feature_extractor")
+        // The first of the lists naming position fields that is not empty (``DuplicateDocumentRule``).
+        let lists = ["$.feature_extractor.position_fields", "$.position_fields", "$.unique_key.fields"].map {
+            d.stringArray(d.json("j", $0))
+        }
+        let positionFields =
+            "CASE WHEN \(d.size(lists[0])) > 0 THEN \(lists[0]) WHEN \(d.size(lists[1])) > 0 THEN \(lists[1]) "
+            + "ELSE \(lists[2]) END"
         return d.createTable("lk_collection") + """
             SELECT collection_id, source_type, source_buckets, source_collections, passthrough, feature_extractor_id,
-              lifecycle_state FROM (
+              lifecycle_state, position_fields FROM (
               SELECT \(d.string("j", "$.collection_id")) AS collection_id,
                 \(d.string("j", "$.lifecycle_state")) AS lifecycle_state,
                 coalesce(\(d.string("j", "$.feature_extractor.feature_extractor_id")),
                   \(d.string("j", "$.feature_extractor.feature_extractor_name")) || '_'
                     || \(d.string("j", "$.feature_extractor.version"))) AS feature_extractor_id,
                 \(d.string("j", "$.source.type")) AS source_type,
+                \(positionFields) AS position_fields,
                 \(ids("bucket_id", "bucket_ids")) AS source_buckets,
                 \(ids("collection_id", "collection_ids")) AS source_collections,
                 CASE WHEN \(d.isObject(extractor)) THEN coalesce(\(d.passthrough(d.json("j", "$.feature_extractor.field_passthrough"))), \(d.emptyPassthrough)) END

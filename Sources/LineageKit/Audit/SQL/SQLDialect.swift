@@ -220,6 +220,14 @@ public enum SQLDialect: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// `array` sorted ascending.
+    func sort(_ array: String) -> String {
+        switch self {
+        case .duckdb: "list_sort(\(array))"
+        case .spark: "array_sort(\(array))"
+        }
+    }
+
     /// The strings of `array` joined with `separator`.
     func join(_ array: String, _ separator: String) -> String {
         switch self {
@@ -339,10 +347,11 @@ indirect enum SQLType: Sendable {
                 "_internal",
                 .object([
                     ("lineage", .object(lineageFields + [("chain", .array(step)), ("path", .string)])),
-                    ("metadata", .object([("ingestion_status", .string)])),
+                    ("metadata", .object([("ingestion_status", .string)])), ("created_at", .string),
                 ])
             ),
             ("lineage", .object(lineageFields + [("chain", .array(step)), ("path", .string)])),
             ("internal_metadata", .object([("ingestion_status", .string)])), ("metadata", .json),
+            ("created_at", .string),
         ] + lineageFields)
 }

@@ -1,0 +1,234 @@
+/// `duplicate.document` (error): two or more documents of one collection made from the same source
+/// (source document, else root object) by the same extractor at the same position: what
+/// re-triggering a collection whose bucket has no `unique_key` leaves behind.
+///
+/// The position is the collection's configured position fields (`feature_extractor.position_fields`,
+/// `position_fields` or `unique_key.fields`), else the extractor position fields the document has
+/// (``knownPositionFields``). A document with neither is a duplicate only when all its user fields
+/// are identical too, as a re-run copies them: two faces of one frame with different scores are not
+/// (and a document with no user fields at all is not judged).
+/// Values are compared as written (their bytes' fingerprints), so a re-run's exact copies match.
+/// The oldest document of a group (by `created_at`, then id) is the keeper; every other one gets a
+/// finding naming it.
+public struct DuplicateDocumentRule: AuditRule {
+    /// The stable rule id.
+    public let id = "duplicate.document"
+    /// The severity of this rule's findings.
+    public let severity = Severity.error
+    /// When the rule fires, in one line.
+    public let summary = "another document of the collection has the same source, extractor and position"
+
+    /// The user fields that place a document within its source when the collection names none.
+    public static let knownPositionFields = [
+        "frame_index", "chunk_index", "scene_index", "segment_index", "page_number", "start_time", "end_time",
+    ]
+
+    /// Creates the rule.
+    public init() {}
+
+    /// What makes two documents the same: exact, for grouping those whose hashes agree.
+    struct Identity: Hashable {
+        let collection: String
+        let source: String
+        let extractor: String
+        /// The position fields compared, in order; empty when every user field is.
+        let positionFields: [String]
+        /// The fingerprints compared: per position field its value's (0 when absent), else every
+        /// user field's (name, value) pair, sorted.
+        let prints: [UInt64]
+    }
+
+    /// Checks the namespace: groups documents by identity, one pass and a sort.
+    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+        let graph = context.graph
+        let positionsOfCollection = graph.collectionIDs.map { id in context.configs[id].flatMap(Self.positionFields) }
+        var hashed: [(hash: Int, position: Int32)] = []
+        for position in graph.documents.indices {
+            guard let identity = identity(ofDocumentAt: position, context, positionsOfCollection) else { continue }
+            hashed.append((identity.hashValue, Int32(position)))
+        }
+        hashed.sort { ($0.hash, $0.position) < ($1.hash, $1.position) }
+        var start = 0
+        while start < hashed.count {
+            var end = start + 1
+            while end < hashed.count, hashed[end].hash == hashed[start].hash { end += 1 }
+            if end - start > 1 {
+                var groups: [Identity: [Int]] = [:]
+                for entry in hashed[start..<end] {
+                    let position = Int(entry.position)
+                    guard let identity = identity(ofDocumentAt: position, context, positionsOfCollection) else {
+                        continue
+                    }
+                    groups[identity, default: []].append(position)
+                }
+                for (identity, members) in groups where members.count > 1 {
+                    report(identity, members.map { graph.documents[$0] }, into: &findings)
+                }
+            }
+            start = end
+        }
+    }
+
+    /// The position fields a collection's configuration names, if any.
+    static func positionFields(_ config: CollectionConfig) -> [String]? {
+        let lists = [
+            config.json["feature_extractor"]?["position_fields"], config.json["position_fields"],
+            config.json["unique_key"]?["fields"],
+        ]
+        for list in lists {
+            let names = list?.arrayValue?.compactMap(\.stringValue) ?? []
+            if !names.isEmpty { return names }
+        }
+        return nil
+    }
+
+    private func identity(
+        ofDocumentAt position: Int, _ context: AuditContext, _ positionsOfCollection: [[String]?]
+    ) -> Identity? {
+        let graph = context.graph
+        let node = graph.documentNodeIndex[position]
+        guard node >= 0 else { return nil }
+        let document = graph.documents[position]
+        let lineage = document.lineage
+        guard let source = lineage.sourceDocumentID ?? lineage.rootObjectID else { return nil }
+        let collection = graph.collectionOfNode[Int(node)]
+        let configured = collection >= 0 ? positionsOfCollection[Int(collection)] : nil
+        let extractor =
+            lineage.chain?.last?.featureExtractorID
+            ?? (collection >= 0 ? context.configs[graph.collectionIDs[Int(collection)]]?.featureExtractorID : nil)
+            ?? ""
+        let pairs = document.userFieldPrintPairs()
+        func value(of name: String) -> UInt64? {
+            let hash = FastHash.hash(name)
+            return pairs.first { $0.name == hash }?.value
+        }
+        var fields: [String] = []
+        var prints: [UInt64] = []
+        if let configured, configured.contains(where: { value(of: $0) != nil }) {
+            fields = configured
+            prints = configured.map { value(of: $0) ?? 0 }
+        } else {
+            for name in Self.knownPositionFields {
+                guard let print = value(of: name) else { continue }
+                fields.append(name)
+                prints.append(print)
+            }
+        }
+        if fields.isEmpty {
+            // Without user fields there is nothing to tell a copy from a sibling: not judged.
+            guard !pairs.isEmpty else { return nil }
+            prints = pairs.sorted { ($0.name, $0.value) < ($1.name, $1.value) }.flatMap { [$0.name, $0.value] }
+        }
+        return Identity(
+            collection: document.collectionID, source: source, extractor: extractor, positionFields: fields,
+            prints: prints)
+    }
+
+    private func report(_ identity: Identity, _ members: [Document], into findings: inout [Finding]) {
+        let aged = members.map { (document: $0, created: Self.createdAt(of: $0)) }
+            .sorted { lhs, rhs in
+                switch (lhs.created, rhs.created) {
+                case (let left?, let right?) where left != right: left < right
+                case (.some, nil): true
+                case (nil, .some): false
+                default: lhs.document.id < rhs.document.id
+                }
+            }
+        let keeper = aged[0].document
+        let keeperFields = keeper.userFields
+        var position: JSONObject = [:]
+        for name in identity.positionFields {
+            position[name] = keeperFields.value(atPath: name) ?? .null
+        }
+        let extractor = identity.extractor.isEmpty ? "an unnamed extractor" : identity.extractor
+        let at =
+            identity.positionFields.isEmpty
+            ? "with identical user fields"
+            : "at "
+                + identity.positionFields.map { "\($0) \(position[$0]?.serialized() ?? "null")" }
+                .joined(separator: ", ")
+        let group = JSONValue.array(
+            aged.map {
+                ["document_id": .string($0.document.id), "created_at": $0.created.map(JSONValue.string) ?? .null]
+            })
+        for (document, _) in aged.dropFirst() {
+            var evidence: JSONObject = [
+                "keeper": .string(keeper.id), "group": group, "source": .string(identity.source),
+                "feature_extractor_id": .string(identity.extractor),
+            ]
+            if identity.positionFields.isEmpty {
+                evidence["identical_user_fields"] = true
+            } else {
+                evidence["position"] = .object(position)
+            }
+            findings.append(
+                Finding(
+                    rule: id, severity: severity, documentID: document.id, collectionID: document.collectionID,
+                    message: "duplicate of \(keeper.id) (from \(identity.source) by \(extractor) \(at)); "
+                        + "the older \(keeper.id) is the one to keep",
+                    evidence: evidence))
+        }
+    }
+
+    /// `_internal.created_at`, else the root `created_at`, as written.
+    static func createdAt(of document: Document) -> String? {
+        guard let record = try? document.json() else { return nil }
+        return record["_internal"]?["created_at"]?.stringValue ?? record["created_at"]?.stringValue
+    }
+}
+
+extension DuplicateDocumentRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        let d = dialect
+        func value(_ name: String) -> String {
+            "CAST(" + AuditScript.userField(d, fields: "u.user_fields", current: "u.has_internal", name: name)
+                + " AS STRING)"
+        }
+        let configured = d.join(
+            d.transform("c.position_fields", "f", "coalesce(\(value("f")), '-')"), "\u{1F}")
+        let anyConfigured = d.size(d.filter("c.position_fields", "f", "\(value("f")) IS NOT NULL")) + " > 0"
+        let known =
+            "concat_ws('\u{1F}', "
+            + Self.knownPositionFields.map { name in
+                let field = d.literal(name)
+                return "CASE WHEN \(value(field)) IS NOT NULL THEN \(d.literal(name + "=")) || \(value(field)) END"
+            }.joined(separator: ", ") + ")"
+        let system = d.arrayOf(Document.systemRootFieldNames.sorted().map(d.literal))
+        let names = d.filter(
+            "coalesce(\(d.keys("u.user_fields")), \(d.emptyArray))", "k",
+            "NOT (u.has_internal AND \(d.contains(system, "k")))")
+        let everything = d.join(
+            d.sort(d.transform(names, "k", "k || '=' || coalesce(\(value("k")), 'null')")), "\u{1F}")
+        let lastStep = d.element("d.chain", "-1")
+        return """
+            SELECT document_id, collection_id,
+              'duplicate of ' || keeper || ' (from ' || source || ' by ' || extractor || ' at ' || position_key
+                || '); the older ' || keeper || ' is the one to keep' AS message,
+              \(d.object([("keeper", "keeper"), ("source", "source"), ("feature_extractor_id", "extractor")])) AS evidence
+            FROM (
+              SELECT *, first_value(document_id) OVER (PARTITION BY collection_id, source, extractor, position_key
+                  ORDER BY created_at NULLS LAST, document_id) AS keeper,
+                count(*) OVER (PARTITION BY collection_id, source, extractor, position_key) AS copies
+              FROM (
+                SELECT document_id, collection_id, source, extractor, created_at,
+                  CASE WHEN configured IS NOT NULL THEN configured WHEN known <> '' THEN known
+                       WHEN everything <> '' THEN 'identical user fields ' || everything END AS position_key
+                FROM (
+                  SELECT d.document_id, d.collection_id, coalesce(d.source_document_id, d.root_object_id) AS source,
+                    coalesce(CASE WHEN \(d.size("d.chain")) > 0 THEN \(lastStep).feature_extractor_id END,
+                      c.feature_extractor_id, '') AS extractor,
+                    u.created_at,
+                    CASE WHEN c.position_fields IS NOT NULL AND \(anyConfigured) THEN \(configured) END AS configured,
+                    \(known) AS known, \(everything) AS everything
+                  FROM lk_doc d JOIN lk_doc_raw u ON u.document_id = d.document_id
+                  LEFT JOIN lk_collection c ON c.collection_id = d.collection_id
+                  WHERE coalesce(d.source_document_id, d.root_object_id) IS NOT NULL
+                ) identified
+              ) positioned
+              WHERE position_key IS NOT NULL
+            ) grouped
+            WHERE copies > 1 AND document_id <> keeper
+            """
+    }
+}

@@ -6,8 +6,9 @@ import LineageKit
 ///
 /// On disk it is a JSON document (docs/cli.md): `{"lineage_plan": 2, "namespace", "base_url",
 /// "created_at", "snapshot": {…}, "patches": [{"collection_id", "document_id", "reason",
-/// "changes": [{"field" or "pointer", "from", "to"}]}], "held": [...]}`. Readers of inputs skip it
-/// by its `lineage_plan` key.
+/// "changes": [{"field" or "pointer", "from", "to"}]}], "held": [...], "deletions": [{"operation":
+/// "delete", "collection_id", "document_id", "keeper", "reason"}]}` (`deletions` only when there are
+/// some). Readers of inputs skip it by its `lineage_plan` key.
 public struct CorrectionPlan: Sendable, Equatable {
     /// What a change touches: a top-level user field by its literal name, or a value inside one by
     /// an RFC 6901 JSON Pointer.
@@ -103,6 +104,26 @@ public struct CorrectionPlan: Sendable, Equatable {
         }
     }
 
+    /// A document to delete: a duplicate (`duplicate.document`) of the document kept in its place.
+    public struct Deletion: Sendable, Equatable {
+        /// The document's collection.
+        public var collectionID: String
+        /// The document to delete.
+        public var documentID: String
+        /// The document of the same group that stays; apply deletes nothing when it is gone.
+        public var keeper: String
+        /// Why: the rule and what makes it a duplicate.
+        public var reason: String
+
+        /// Creates a deletion.
+        public init(collectionID: String, documentID: String, keeper: String, reason: String) {
+            self.collectionID = collectionID
+            self.documentID = documentID
+            self.keeper = keeper
+            self.reason = reason
+        }
+    }
+
     /// The namespace the plan was made for, when known.
     public var namespace: String?
     /// The API base URL the plan was made for, when known.
@@ -115,12 +136,15 @@ public struct CorrectionPlan: Sendable, Equatable {
     public var patches: [Patch]
     /// Documents left out because their lineage is disputed (see ``PlanBuilder/Options``).
     public var held: [Held]
+    /// Documents to delete, sent only when apply is allowed to delete.
+    public var deletions: [Deletion]
 
     /// Creates a plan.
     public init(
         namespace: String?, baseURL: String?, createdAt: String, snapshot: JSONObject, patches: [Patch],
-        held: [Held] = []
+        held: [Held] = [], deletions: [Deletion] = []
     ) {
+        self.deletions = deletions
         self.namespace = namespace
         self.baseURL = baseURL
         self.createdAt = createdAt
@@ -159,12 +183,14 @@ public struct CorrectionPlan: Sendable, Equatable {
                 "rule": .string(held.rule), "reason": .string(held.reason), "changes": changesJSON(held.changes),
             ]
         }
-        return [
+        var plan: JSONObject = [
             "lineage_plan": .number(JSONNumber(Self.formatVersion)),
             "namespace": namespace.map(JSONValue.string) ?? .null,
             "base_url": baseURL.map(JSONValue.string) ?? .null, "created_at": .string(createdAt),
             "snapshot": .object(snapshot), "patches": .array(patchValues), "held": .array(heldValues),
         ]
+        if !deletions.isEmpty { plan["deletions"] = .array(deletions.map(\.json)) }
+        return .object(plan)
     }
 
     /// Reads a plan file.
@@ -239,23 +265,48 @@ public struct CorrectionPlan: Sendable, Equatable {
                     collectionID: collection, documentID: document, rule: entry["rule"]?.stringValue ?? "",
                     reason: entry["reason"]?.stringValue ?? "", changes: try changes(entry["changes"], at: place)))
         }
+        var deletions: [Deletion] = []
+        for (number, entry) in (object["deletions"]?.arrayValue ?? []).enumerated() {
+            let place = "\(path): deletion \(number + 1)"
+            guard let entry = entry.objectValue, entry["operation"]?.stringValue == "delete",
+                let collection = entry["collection_id"]?.stringValue, let document = entry["document_id"]?.stringValue,
+                let keeper = entry["keeper"]?.stringValue
+            else {
+                throw CorrectionsError(
+                    "\(place) needs \"operation\": \"delete\", collection_id, document_id and keeper")
+            }
+            guard keeper != document else { throw CorrectionsError("\(place): \(document) cannot be its own keeper") }
+            guard seen.insert(collection + "\u{0}" + document).inserted else {
+                throw CorrectionsError("\(place): document \(document) of \(collection) is patched or deleted earlier")
+            }
+            deletions.append(
+                Deletion(
+                    collectionID: collection, documentID: document, keeper: keeper,
+                    reason: entry["reason"]?.stringValue ?? ""))
+        }
+        let deleted = Set(deletions.map { $0.collectionID + "\u{0}" + $0.documentID })
+        if let kept = deletions.first(where: { deleted.contains($0.collectionID + "\u{0}" + $0.keeper) }) {
+            throw CorrectionsError(
+                "\(path): \(kept.documentID) is to be deleted in favour of \(kept.keeper), which is deleted too")
+        }
         self.init(
             namespace: object["namespace"]?.stringValue, baseURL: object["base_url"]?.stringValue,
             createdAt: object["created_at"]?.stringValue ?? "", snapshot: object["snapshot"]?.objectValue ?? [:],
-            patches: patches, held: held)
+            patches: patches, held: held, deletions: deletions)
     }
 
-    /// The plan's content hash: SHA-256 of its patches as compact JSON, as `sha256:HEX`. Journals
+    /// The plan's content hash: SHA-256 of its patches (and deletions, when it has some) as compact JSON, as `sha256:HEX`. Journals
     /// record it and name every patch by it, so a journal is never used with another plan.
     public var digest: String {
-        let patches = JSONValue.object(json.objectValue?.filtered(keeping: ["patches"]) ?? [:]).serialized()
-        return "sha256:" + SHA256.hex(Array(patches.utf8))
+        let changes = JSONValue.object(json.objectValue?.filtered(keeping: ["patches", "deletions"]) ?? [:])
+        return "sha256:" + SHA256.hex(Array(changes.serialized().utf8))
     }
 
     /// Documents, fields, and counts per collection and per reason, for people.
     public func summary() -> String {
         let fields = patches.reduce(0) { $0 + $1.changes.count }
         var out = "plan: \(patches.count) document(s), \(fields) field change(s)"
+        if !deletions.isEmpty { out += ", \(deletions.count) document(s) to delete" }
         if let namespace { out += " in namespace \(namespace)" }
         out += "\n"
         var byCollection: [String: (documents: Int, fields: Int)] = [:]
@@ -277,6 +328,14 @@ public struct CorrectionPlan: Sendable, Equatable {
         for (reason, count) in byReason.sorted(by: { $0.key < $1.key }) { out += "    \(reason): \(count)\n" }
         out += "  by field:\n"
         for (field, count) in byField.sorted(by: { $0.key < $1.key }) { out += "    \(field): \(count)\n" }
+        if !deletions.isEmpty {
+            out += "  deletions (apply sends them only with --allow-delete): \(deletions.count) document(s)\n"
+            var perCollection: [String: Int] = [:]
+            for deletion in deletions { perCollection[deletion.collectionID, default: 0] += 1 }
+            for (collection, count) in perCollection.sorted(by: { $0.key < $1.key }) {
+                out += "    \(collection): \(count) duplicate(s) deleted, the oldest of each group kept\n"
+            }
+        }
         if !held.isEmpty {
             out += "  held (lineage in dispute; --include-disputed plans them): \(held.count) document(s)\n"
             for entry in held.prefix(10) {
@@ -285,6 +344,16 @@ public struct CorrectionPlan: Sendable, Equatable {
             if held.count > 10 { out += "    … and \(held.count - 10) more in the plan file\n" }
         }
         return out
+    }
+}
+
+extension CorrectionPlan.Deletion {
+    /// The deletion as a plan entry.
+    var json: JSONValue {
+        [
+            "operation": "delete", "collection_id": .string(collectionID), "document_id": .string(documentID),
+            "keeper": .string(keeper), "reason": .string(reason),
+        ]
     }
 }
 

@@ -218,10 +218,34 @@ struct JournalHistory {
         }
     }
 
+    /// A deletion of ours: the whole document as read just before it was sent.
+    struct DeleteAttempt {
+        var id: String
+        var collectionID: String
+        var documentID: String
+        var document: JSONValue
+        /// The document kept in its place.
+        var keeper: String?
+
+        init?(_ entry: JSONObject) {
+            guard let id = entry["attempt"]?.stringValue, let collection = entry["collection_id"]?.stringValue,
+                let documentID = entry["document_id"]?.stringValue, let document = entry["document"],
+                document.objectValue != nil
+            else { return nil }
+            self.id = id
+            self.collectionID = collection
+            self.documentID = documentID
+            self.document = document
+            self.keeper = entry["keeper"]?.stringValue
+        }
+    }
+
     /// Where a document stands after the apply runs.
     enum ApplyState {
         /// Our attempt landed (confirmed by the answer, or settled by reading the document).
         case applied(String)
+        /// Our deletion landed (confirmed by the answer, or settled by reading the document).
+        case deleted(String)
         /// Already as planned without a PATCH of ours.
         case unchanged
         /// Left alone: it held neither the planned values nor their `from`.
@@ -240,6 +264,12 @@ struct JournalHistory {
     var restored: Set<String> = []
     /// Undo attempts sent whose outcome is not known, by the apply attempt they revert.
     var openUndo: [String: Attempt] = [:]
+    /// Deletions sent, by attempt id.
+    var deleteAttempts: [String: DeleteAttempt] = [:]
+    /// Deleted documents an undo re-created: the apply attempt, and the new document's id.
+    var recreated: [String: String] = [:]
+    /// Deletions whose re-create request was sent and whose answer is unknown: never sent again.
+    var openRecreate: Set<String> = []
 
     static func key(_ collection: String, _ document: String) -> String { collection + "\u{0}" + document }
 
@@ -267,6 +297,13 @@ struct JournalHistory {
             switch entry["type"]?.stringValue {
             case "start":
                 if let plan = entry["plan"]?.stringValue, !plans.contains(plan) { plans.append(plan) }
+            case "before" where entry["operation"]?.stringValue == "delete":
+                let key = try identity(entry, line, path)
+                guard let attempt = DeleteAttempt(entry) else {
+                    throw CorrectionsError("\(path):\(line): a delete entry needs attempt and the whole document")
+                }
+                deleteAttempts[attempt.id] = attempt
+                apply[key] = .open(attempt.id)
             case "before":
                 let key = try identity(entry, line, path)
                 guard let attempt = Attempt(entry) else {
@@ -279,6 +316,7 @@ struct JournalHistory {
                 let attempt = entry["attempt"]?.stringValue
                 switch (entry["outcome"]?.stringValue, attempt) {
                 case ("applied", let id?): apply[key] = .applied(id)
+                case ("deleted", let id?): apply[key] = .deleted(id)
                 case ("unchanged", _): apply[key] = .unchanged
                 case ("conflict", _): apply[key] = .conflict
                 case ("not-applied", _): apply[key] = .notApplied
@@ -299,10 +337,19 @@ struct JournalHistory {
                 if case .open(reverts)? = apply[key] {
                     apply[key] = entry["applied"]?.boolValue == true ? .applied(reverts) : .notApplied
                 }
+            case "before" where entry["operation"]?.stringValue == "create":
+                openRecreate.insert(reverts)
             case "before":
                 openUndo[reverts] = Attempt(entry)
             default:
                 switch entry["outcome"]?.stringValue {
+                case "recreated":
+                    restored.insert(reverts)
+                    openRecreate.remove(reverts)
+                    recreated[reverts] = entry["new_document_id"]?.stringValue
+                case "failed" where openRecreate.contains(reverts), "not-created":
+                    // Refused, or found not to exist: nothing was created, so it may be sent again.
+                    openRecreate.remove(reverts)
                 case "restored", "unchanged":
                     restored.insert(reverts)
                     openUndo[reverts] = nil

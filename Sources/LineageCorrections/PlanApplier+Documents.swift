@@ -128,14 +128,14 @@ struct Context: Sendable {
 }
 
 /// Journals and sends for one document.
-private struct Recorder {
+struct Recorder {
     let context: Context
     let collectionID: String
     let documentID: String
     /// The apply attempt an undo reverts; `nil` for apply.
     let reverts: String?
 
-    private var identity: JSONObject {
+    var identity: JSONObject {
         var entry: JSONObject = [
             "plan": .string(context.plan), "collection_id": .string(collectionID), "document_id": .string(documentID),
         ]

@@ -21,13 +21,19 @@ public struct PlanApplier: Sendable {
         public var concurrency: Int
         /// Read and print each request body; send no PATCH and write no journal.
         public var dryRun: Bool
+        /// Send the plan's deletions; without it, a plan with deletions is refused before anything is sent.
+        public var allowDelete: Bool
         /// Hears warnings: a torn journal line moved aside, a fallback to another body form.
         public var warn: (@Sendable (String) -> Void)?
 
         /// Creates options.
-        public init(concurrency: Int = 4, dryRun: Bool = false, warn: (@Sendable (String) -> Void)? = nil) {
+        public init(
+            concurrency: Int = 4, dryRun: Bool = false, allowDelete: Bool = false,
+            warn: (@Sendable (String) -> Void)? = nil
+        ) {
             self.concurrency = max(1, concurrency)
             self.dryRun = dryRun
+            self.allowDelete = allowDelete
             self.warn = warn
         }
     }
@@ -38,14 +44,17 @@ public struct PlanApplier: Sendable {
         public var collectionID: String
         /// The document.
         public var documentID: String
-        /// Apply: `applied`, `unchanged` (already as intended), `conflict`, `failed`, `unknown` (sent,
-        /// answer lost: settled on the next run), `done` (confirmed by an earlier run), `planned`
-        /// (dry run). Undo: `restored`, `partial` (restored, but fields someone else changed were
-        /// left alone), `unchanged` (already as before), `not-applied` (the apply's PATCH never
-        /// landed), `conflict`, `failed`, `unknown`, `done`, `planned`.
+        /// Apply: `applied`, `deleted`, `unchanged` (already as intended), `conflict`, `failed`,
+        /// `unknown` (sent, answer lost: settled on the next run), `done` (confirmed by an earlier
+        /// run), `planned` (dry run). Undo: `restored`, `recreated` (a deleted document made again,
+        /// under a new id), `partial` (restored, but fields someone else changed were left alone),
+        /// `unchanged` (already as before), `not-applied` (the apply's PATCH never landed),
+        /// `conflict`, `failed`, `unknown`, `done`, `planned`.
         public var kind: String
         /// Why, for conflicts, failures and partial restores.
         public var detail: String?
+        /// The id a re-created document got.
+        public var newDocumentID: String? = nil
     }
 
     /// The counts at the end, and the conflicts and failures by document.
@@ -54,6 +63,8 @@ public struct PlanApplier: Sendable {
         public var operation: String
         /// Every document's outcome, in plan (or journal) order.
         public var outcomes: [Outcome] = []
+        /// Undo: where the old → new ids of every document re-created so far were written.
+        public var idMapPath: String? = nil
 
         /// How many documents had `kind`.
         public func count(_ kind: String) -> Int { outcomes.filter { $0.kind == kind }.count }
@@ -74,6 +85,9 @@ public struct PlanApplier: Sendable {
                     "\(count("conflict")) conflict(s)", "\(count("failed")) failed",
                 ]
                 if count("partial") > 0 { parts.append("\(count("partial")) with fields left alone") }
+                if count("recreated") > 0 {
+                    parts.append("\(count("recreated")) deleted document(s) re-created under new ids, without features")
+                }
                 if count("not-applied") > 0 { parts.append("\(count("not-applied")) never applied") }
                 if count("done") > 0 { parts.append("\(count("done")) restored by an earlier run") }
             } else {
@@ -81,6 +95,7 @@ public struct PlanApplier: Sendable {
                     "\(count("applied")) applied", "\(count("unchanged")) unchanged",
                     "\(count("conflict")) conflict(s)", "\(count("failed")) failed",
                 ]
+                if count("deleted") > 0 { parts.insert("\(count("deleted")) deleted", at: 1) }
                 if count("done") > 0 { parts.append("\(count("done")) confirmed by an earlier run") }
             }
             if count("unknown") > 0 { parts.append("\(count("unknown")) unknown (run again to settle)") }
@@ -111,6 +126,11 @@ public struct PlanApplier: Sendable {
         _ plan: CorrectionPlan, journalPath: String, options: Options = Options(),
         progress: (@Sendable (Int, Int) -> Void)? = nil, show: (@Sendable (String) -> Void)? = nil
     ) async throws -> Summary {
+        if !plan.deletions.isEmpty, !options.allowDelete, !options.dryRun {
+            throw CorrectionsError(
+                "the plan deletes \(plan.deletions.count) document(s) (duplicates); apply sends deletions only with "
+                    + "--allow-delete. Nothing was sent")
+        }
         let session = try JournalSession(path: journalPath, operation: "apply", options: options)
         let digest = plan.digest
         if !session.history.plans.isEmpty, session.history.plans != [digest] {
@@ -128,8 +148,9 @@ public struct PlanApplier: Sendable {
         ) { position in
             try await context.apply(patches[position], history: history)
         }
+        let deletions = try await context.delete(plan.deletions, history: history, limit: options.concurrency)
         withExtendedLifetime(session) {}
-        return Summary(operation: "apply", outcomes: outcomes)
+        return Summary(operation: "apply", outcomes: outcomes + deletions)
     }
 
     // MARK: - Undo
@@ -179,8 +200,62 @@ public struct PlanApplier: Sendable {
             return try await context.restore(
                 candidate.attempt, settle: candidate.settle, openUndo: history.openUndo[candidate.attempt.id])
         }
+        let deleted: [JournalHistory.DeleteAttempt] = session.order.compactMap { key in
+            guard case .deleted(let id)? = history.apply[key] else { return nil }
+            return history.deleteAttempts[id]
+        }
+        // One at a time, each new id joining the known ones: a lost answer is settled by looking
+        // for a document like the one sent, which must never be one re-created a moment before.
+        var known = Set(deleted.flatMap { [$0.documentID] + ($0.keeper.map { [$0] } ?? []) })
+            .union(history.recreated.values)
+        var recreated: [Outcome] = []
+        for attempt in deleted {
+            if history.restored.contains(attempt.id) {
+                recreated.append(
+                    Outcome(collectionID: attempt.collectionID, documentID: attempt.documentID, kind: "done"))
+                continue
+            }
+            let outcome = try await context.recreate(attempt, history: history, known: known)
+            if let newID = outcome.newDocumentID { known.insert(newID) }
+            recreated.append(outcome)
+            progress?(outcomes.count + recreated.count, candidates.count + deleted.count)
+        }
+        var summary = Summary(operation: "undo", outcomes: outcomes + recreated)
+        if !options.dryRun, !deleted.isEmpty {
+            summary.idMapPath = try Self.writeIDMap(
+                journalPath + ".ids.json", deleted: deleted, earlier: history.recreated, now: recreated)
+        }
         withExtendedLifetime(session) {}
-        return Summary(operation: "undo", outcomes: outcomes)
+        return summary
+    }
+}
+
+extension PlanApplier {
+    /// Writes (atomically, replacing the last run's) the map of every deleted document re-created
+    /// so far: `{"collection_id", "old_document_id", "new_document_id"}` entries, in journal order.
+    static func writeIDMap(
+        _ path: String, deleted: [JournalHistory.DeleteAttempt], earlier: [String: String], now: [Outcome]
+    ) throws -> String? {
+        var newIDs = earlier
+        for (attempt, outcome) in zip(deleted, now) where outcome.newDocumentID != nil {
+            newIDs[attempt.id] = outcome.newDocumentID
+        }
+        let entries: [JSONValue] = deleted.compactMap { attempt in
+            newIDs[attempt.id].map { newID in
+                [
+                    "collection_id": .string(attempt.collectionID), "old_document_id": .string(attempt.documentID),
+                    "new_document_id": .string(newID),
+                ]
+            }
+        }
+        guard !entries.isEmpty else { return nil }
+        let map: JSONValue = [
+            "note":
+                "re-created documents have new ids, and no features or vectors: only their lineage and user fields came back",
+            "documents": .array(entries),
+        ]
+        try AtomicFileWriter.write(map.serialized(.pretty) + "\n", to: path, overwrite: true)
+        return path
     }
 }
 

@@ -2,7 +2,8 @@ import Foundation
 import LineageKit
 
 /// Makes a ``CorrectionPlan`` from an audit (every `drift.metadata` finding becomes a patch setting
-/// each drifted field to its expected value) and from a user's patch file.
+/// each drifted field to its expected value; with `duplicate.document` among the rules, every
+/// duplicate but its group's keeper becomes a deletion) and from a user's patch file.
 ///
 /// Only what is certain is planned: a finding's document that also carries a lineage error
 /// (``disputingRules``) is listed under ``CorrectionPlan/held`` instead, since the value to copy
@@ -153,6 +154,20 @@ public struct PlanBuilder: Sendable {
         var patches: [String: CorrectionPlan.Patch] = [:]
         var held: [CorrectionPlan.Held] = []
         var noOps = 0
+        var deletions: [CorrectionPlan.Deletion] = []
+        var deleted: [String: String] = [:]
+        let duplicateRule = DuplicateDocumentRule().id
+        for finding in findings
+        where finding.rule == duplicateRule && rules.contains(where: { Glob.matches($0, finding.rule) }) {
+            guard let id = finding.documentID, let collection = finding.collectionID,
+                let keeper = finding.evidence["keeper"]?.stringValue, deleted[collection + "\u{0}" + id] == nil
+            else { continue }
+            deleted[collection + "\u{0}" + id] = keeper
+            deletions.append(
+                .init(
+                    collectionID: collection, documentID: id, keeper: keeper,
+                    reason: finding.rule + ": " + finding.message))
+        }
         func add(_ collection: String, _ id: String, reason: String, _ changes: [CorrectionPlan.Change]) throws {
             let key = collection + "\u{0}" + id
             guard var patch = patches[key] else {
@@ -189,6 +204,13 @@ public struct PlanBuilder: Sendable {
                     .init(target: Self.target(ofDriftField: name, in: document), from: entry["actual"], to: expected))
             }
             guard !changes.isEmpty else { continue }
+            if let keeper = deleted[collection + "\u{0}" + id] {
+                held.append(
+                    .init(
+                        collectionID: collection, documentID: id, rule: finding.rule,
+                        reason: "to be deleted as a duplicate of \(keeper)", changes: changes))
+                continue
+            }
             if !includeDisputed, let rules = disputes[collection + "\u{0}" + id] {
                 let unique = rules.reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
                 held.append(
@@ -203,6 +225,11 @@ public struct PlanBuilder: Sendable {
             guard let document = documents[patch.collectionID + "\u{0}" + patch.documentID] else {
                 throw CorrectionsError(
                     "\(patch.origin): document \(patch.documentID) of \(patch.collectionID) is not in the snapshot")
+            }
+            if let keeper = deleted[patch.collectionID + "\u{0}" + patch.documentID] {
+                throw CorrectionsError(
+                    "\(patch.origin): document \(patch.documentID) is to be deleted as a duplicate of \(keeper) "
+                        + "(duplicate.document); drop the line, or plan without that rule")
             }
             let fields = UserFields(atRoot: document.shape == .current, values: document.userFields)
             var changes: [CorrectionPlan.Change] = []
@@ -227,7 +254,7 @@ public struct PlanBuilder: Sendable {
         }
         let plan = CorrectionPlan(
             namespace: namespace, baseURL: baseURL, createdAt: ISO8601DateFormatter().string(from: now),
-            snapshot: source, patches: order.compactMap { patches[$0] }, held: held)
+            snapshot: source, patches: order.compactMap { patches[$0] }, held: held, deletions: deletions)
         return (plan, noOps)
     }
 

@@ -86,6 +86,9 @@ public actor Sandbox {
         public var failRate: Double
         /// Share of API requests answered with 429 (half with `Retry-After: 0`, half without).
         public var rateLimitRate: Double
+        /// Share of writes (PATCH, DELETE, document creation) carried out and then answered with a
+        /// 504, as when a gateway times out after the server acted: the client cannot tell.
+        public var lostAnswerRate: Double
         /// Share of list pages that start with the previous page's last item again, as when
         /// ordering shifts during a listing. Which pages do is fixed by the seed, the listing and the
         /// page's offset, not by the order concurrent requests arrive in.
@@ -102,9 +105,10 @@ public actor Sandbox {
             host: String = "127.0.0.1", port: UInt16 = 0, apiKey: String? = nil, namespace: String? = nil,
             pagination: Pagination = .cursor, patchSemantics: PatchSemantics = .merge, patchKeys: PatchKeys = .metadata,
             unresolvedNamespace: UnresolvedNamespace = .warning, truncateListingsAfter: Int? = nil,
-            failRate: Double = 0, rateLimitRate: Double = 0, duplicateRate: Double = 0, latencyMilliseconds: Int = 0,
-            persist: Bool = false, seed: UInt64 = 1
+            failRate: Double = 0, rateLimitRate: Double = 0, lostAnswerRate: Double = 0, duplicateRate: Double = 0,
+            latencyMilliseconds: Int = 0, persist: Bool = false, seed: UInt64 = 1
         ) {
+            self.lostAnswerRate = lostAnswerRate
             self.patchKeys = patchKeys
             self.unresolvedNamespace = unresolvedNamespace
             self.truncateListingsAfter = truncateListingsAfter
@@ -128,9 +132,13 @@ public actor Sandbox {
     var store: SandboxStore
     /// Lineage of every document, built on the first lineage request (PATCH never changes it).
     var lineageCache: LineageIndex?
-    private var random: SeededRandom
+    /// Documents created through the API so far (their ids come from it).
+    var createdDocuments: UInt64 = 0
+    var random: SeededRandom
     private var requests: [String: Int] = [:]
     private var faults: [String: Int] = [:]
+    /// Writes carried out whose answer was replaced by a 504, by request.
+    private var lostAnswers: [String: Int] = [:]
     private var server: HTTPServer?
     private var task: Task<Void, any Error>?
 
@@ -196,6 +204,9 @@ public actor Sandbox {
         (requests, faults)
     }
 
+    /// Writes carried out whose answers were lost (``Options/lostAnswerRate``), by request.
+    public func lostAnswerCounts() -> [String: Int] { lostAnswers }
+
     /// The document as the sandbox holds it now.
     public func document(_ id: String, inCollection collection: String) -> LineageKit.JSONValue? {
         store.documentIndex[collection]?[id].flatMap { store.documents[collection]?[$0].value }
@@ -215,7 +226,12 @@ public actor Sandbox {
         }
         let method = request.method.rawValue
         if segments == ["_sandbox", "requests"], method == "GET" {
-            return json(200, ["requests": Self.object(requests), "faults": Self.object(faults)])
+            return json(
+                200,
+                [
+                    "requests": Self.object(requests), "faults": Self.object(faults),
+                    "lost_answers": Self.object(lostAnswers),
+                ])
         }
         let key = method + " " + rawPath
         requests[key, default: 0] += 1
@@ -258,7 +274,14 @@ public actor Sandbox {
                 "Request body of \(body.count) bytes is over the limit of \(Self.maximumBodySize) bytes",
                 ["limit": .number(JSONNumber(Self.maximumBodySize))])
         }
-        return route(method, segments, query: request.query, body: body, host: request.headers[HTTPHeader("Host")])
+        let response = route(
+            method, segments, query: request.query, body: body, host: request.headers[HTTPHeader("Host")])
+        let isWrite = ["PATCH", "DELETE"].contains(method) || (method == "POST" && segments.last == "documents")
+        if isWrite, options.lostAnswerRate > 0, Double.random(in: 0..<1, using: &random) < options.lostAnswerRate {
+            lostAnswers[key, default: 0] += 1
+            return error(504, "GatewayTimeoutError", "injected: the request was carried out, its answer lost")
+        }
+        return response
     }
 
     private func route(
@@ -295,6 +318,11 @@ public actor Sandbox {
                 return notFound("document", p[2])
             }
             return raw(200, entry.bytes)
+        case ("DELETE", let p)
+        where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents" && p[4] == "batch":
+            return deleteDocuments(collection: p[2], body: body)
+        case ("POST", let p) where p.count == 4 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
+            return createDocument(collection: p[2], body: body)
         case ("PATCH", let p) where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
             return patch(collection: p[2], id: p[4], body: body)
         case ("GET", let p) where p.count == 4 && p[0] == "v1" && p[1] == "objects" && p[3] == "documents":

@@ -81,6 +81,29 @@ struct SandboxStore: Sendable {
         }
     }
 
+    /// Removes a document; its collection's later documents move up one place.
+    mutating func removeDocument(_ id: String, inCollection collection: String) {
+        guard let position = documentIndex[collection]?[id] else { return }
+        documents[collection]?.remove(at: position)
+        documentIndex[collection]?[id] = nil
+        for (other, index) in documentIndex[collection] ?? [:] where index > position {
+            documentIndex[collection]?[other] = index - 1
+        }
+        order = order.compactMap { entry in
+            guard entry.collection == collection else { return entry }
+            if entry.position == position { return nil }
+            return entry.position > position ? (collection, entry.position - 1) : entry
+        }
+    }
+
+    /// Adds a document at the end of its collection.
+    mutating func addDocument(_ value: JSONValue, id: String, inCollection collection: String) {
+        let position = documents[collection, default: []].count
+        documentIndex[collection, default: [:]][id] = position
+        documents[collection, default: []].append(Entry(value))
+        order.append((collection, position))
+    }
+
     /// The JSON values of a file: one array, or JSON Lines; none when the file is absent.
     static func records(at path: String) throws -> [JSONValue] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }

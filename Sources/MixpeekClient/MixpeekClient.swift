@@ -80,6 +80,32 @@ public struct MixpeekClient: Sendable {
         try await send("PATCH", ["collections", collection, "documents", id], body: body)
     }
 
+    /// `DELETE /v1/collections/{collection}/documents/batch` by explicit ids (never the filter
+    /// mode): the `BatchDeleteDocumentsResponse`, with a result per id. At most
+    /// ``deleteBatchLimit`` ids a call; `reason` goes to the API's audit event.
+    public func deleteDocuments(_ ids: [String], inCollection collection: String, reason: String?) async throws
+        -> JSONValue
+    {
+        guard !ids.isEmpty, ids.count <= Self.deleteBatchLimit else {
+            throw MixpeekError(
+                code: .configuration,
+                message: "a batch delete takes 1 to \(Self.deleteBatchLimit) document ids, not \(ids.count)")
+        }
+        var body: JSONObject = ["document_ids": .array(ids.map(JSONValue.string))]
+        if let reason { body["reason"] = .string(String(reason.prefix(500))) }
+        return try await send("DELETE", ["collections", collection, "documents", "batch"], body: .object(body))
+    }
+
+    /// The most ids one batch delete takes.
+    public static let deleteBatchLimit = 1000
+
+    /// `POST /v1/collections/{collection}/documents`: creates a document (`DocumentCreateRequest`)
+    /// and returns it, with the id the API gave it. Never retried once the request may have
+    /// reached the server (a retry could create it twice): only refused connections and 429s are.
+    public func createDocument(inCollection collection: String, body: JSONValue) async throws -> JSONValue {
+        try await send("POST", ["collections", collection, "documents"], body: body, idempotent: false)
+    }
+
     /// `GET /v1/documents/{id}`: a document by id alone, whatever its collection.
     public func document(_ id: String) async throws -> JSONValue {
         try await send("GET", ["documents", id])
@@ -308,7 +334,8 @@ public struct MixpeekClient: Sendable {
 
     /// Sends one request, retrying as the policy says, and returns the JSON body of a 2xx answer.
     private func send(
-        _ method: String, _ path: [String], query: [(String, String)] = [], body: JSONValue? = nil
+        _ method: String, _ path: [String], query: [(String, String)] = [], body: JSONValue? = nil,
+        idempotent: Bool = true
     ) async throws -> JSONValue {
         let label = method + " " + Self.display(path)
         let request = TransportRequest(
@@ -321,7 +348,7 @@ public struct MixpeekClient: Sendable {
             body: body.map { Array($0.serialized().utf8) })
         let transport = self.transport
         let response = try await exchange(
-            label: label, host: configuration.baseURL.absoluteString,
+            label: label, host: configuration.baseURL.absoluteString, idempotent: idempotent,
             failure: { response, label in failure(response, label: label) },
             attempt: { try await transport.send(request) })
         if let unresolved = response.headers["x-namespace-unresolved"],
@@ -340,9 +367,10 @@ public struct MixpeekClient: Sendable {
 
     /// Runs `attempt` (one request) until it gets a 2xx answer, retrying connection failures and
     /// the statuses ``RetryPolicy`` retries, as the policy says; any other answer throws
-    /// `failure`'s error.
+    /// `failure`'s error. A request that is not `idempotent` is retried only when it cannot have
+    /// been acted on: a refused connection, or a 429.
     private func exchange(
-        label: String, host: String, failure: (TransportResponse, String) -> MixpeekError,
+        label: String, host: String, idempotent: Bool = true, failure: (TransportResponse, String) -> MixpeekError,
         attempt send: () async throws -> TransportResponse
     ) async throws -> TransportResponse {
         let started = Date()
@@ -360,6 +388,7 @@ public struct MixpeekClient: Sendable {
                 let (reason, hopeless) = Self.connectionFailure(error)
                 let failure = MixpeekError(
                     code: .transport, message: "cannot connect to \(host): \(reason)", request: label)
+                guard idempotent || Self.neverSent(error) else { throw failure }
                 // Refused connections and unknown hosts rarely heal in seconds: a short retry only.
                 try await pause(
                     attempt: attempt, retryAfter: nil, started: started, label: label, failure: failure,
@@ -368,7 +397,9 @@ public struct MixpeekClient: Sendable {
             }
             if (200..<300).contains(response.status) { return response }
             let error = failure(response, label)
-            guard RetryPolicy.retriedStatuses.contains(response.status) else { throw error }
+            guard RetryPolicy.retriedStatuses.contains(response.status), idempotent || response.status == 429 else {
+                throw error
+            }
             try await pause(
                 attempt: attempt, retryAfter: RetryPolicy.retryAfterSeconds(response.headers["retry-after"]),
                 started: started, label: label, failure: error)
@@ -396,6 +427,15 @@ public struct MixpeekClient: Sendable {
         counters.retry()
         configuration.onRetry?("\(failure.message); retrying (attempt \(attempt + 1))")
         try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+    }
+
+    /// Whether a failed request certainly never reached the server (the connection was refused or
+    /// the host is unknown), so that even a request that is not idempotent may be sent again.
+    static func neverSent(_ error: any Error) -> Bool {
+        let code =
+            (error as? URLError)?.code
+            ?? ((error as NSError).domain == NSURLErrorDomain ? URLError.Code(rawValue: (error as NSError).code) : nil)
+        return [.cannotConnectToHost, .cannotFindHost, .dnsLookupFailed].contains(code)
     }
 
     /// A failed connection in a few words, and whether retrying for long is pointless.

@@ -20,9 +20,15 @@ struct ApplyCommand: AsyncParsableCommand {
             plan's; another one needs --allow-other-target. Exit 1 when a patch conflicted, failed \
             or has an unknown outcome.
 
+            A plan with deletions (duplicate.document) is refused unless --allow-delete. Each \
+            document to delete and its keeper are read again first (a gone keeper is a conflict: \
+            nothing is deleted), the document is journaled whole, and deletions go by explicit \
+            ids through DELETE .../documents/batch, at most 1000 a call. Undo re-creates them.
+
             Examples:
               MIXPEEK_API_KEY=sk_… lineage apply plan.json --journal apply.jsonl
               lineage apply plan.json --journal apply.jsonl --dry-run
+              lineage apply plan.json --journal apply.jsonl --allow-delete
             """
     )
 
@@ -37,6 +43,9 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @Flag(help: "Read each document and print the request body; send nothing, write no journal.")
     var dryRun = false
+
+    @Flag(help: "Send the plan's deletions (duplicates); without it a plan with deletions is refused.")
+    var allowDelete = false
 
     @Flag(help: .hidden)
     var force = false
@@ -54,14 +63,16 @@ struct ApplyCommand: AsyncParsableCommand {
         let plan = try CorrectionPlan(contentsOf: plan)
         let client = try api.client(recordedNamespace: plan.namespace, recordedBaseURL: plan.baseURL, madeFor: "plan")
         let progress = ProgressBar(label: "documents")
-        StandardError.print("lineage: applying \(plan.patches.count) patch(es) to \(client.configuration)")
+        let deleting = plan.deletions.isEmpty ? "" : " and \(plan.deletions.count) deletion(s)"
+        StandardError.print("lineage: applying \(plan.patches.count) patch(es)\(deleting) to \(client.configuration)")
         if !plan.held.isEmpty {
             StandardError.print("lineage: the plan holds back \(plan.held.count) document(s) whose lineage is disputed")
         }
         let summary = try await PlanApplier(client: client).apply(
             plan, journalPath: journal ?? "",
             options: .init(
-                concurrency: api.concurrency, dryRun: dryRun, warn: { StandardError.print("lineage: warning: \($0)") }),
+                concurrency: api.concurrency, dryRun: dryRun, allowDelete: allowDelete,
+                warn: { StandardError.print("lineage: warning: \($0)") }),
             progress: { progress.update($0, of: $1) }, show: { print($0) })
         progress.finish()
         try Self.report(summary)
@@ -74,6 +85,11 @@ struct ApplyCommand: AsyncParsableCommand {
                 "lineage: \(outcome.kind): \(outcome.documentID) in \(outcome.collectionID): \(outcome.detail ?? "")")
         }
         StandardError.print("lineage: \(summary.operation): \(summary.line)")
+        if let map = summary.idMapPath {
+            StandardError.print(
+                "lineage: re-created documents have new ids and no features or vectors (only their lineage and user "
+                    + "fields came back); old → new ids are in \(map)")
+        }
         if summary.needsAttention { throw ExitCode.findings }
     }
 }

@@ -72,6 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Share of API requests answered with 429, half with Retry-After (0 to 1).")
     var rateLimitRate = 0.0
 
+    @Option(help: "Share of writes (PATCH, DELETE, create) carried out, then answered 504 as if lost (0 to 1).")
+    var loseAnswerRate = 0.0
+
     @Option(help: "Share of list pages that repeat the previous page's last item, as when ordering shifts (0 to 1).")
     var duplicateRate = 0.0
 
@@ -87,6 +90,7 @@ struct ServeCommand: AsyncParsableCommand {
     func validate() throws {
         for (name, rate) in [
             ("--fail-rate", failRate), ("--rate-limit-rate", rateLimitRate), ("--duplicate-rate", duplicateRate),
+            ("--lose-answer-rate", loseAnswerRate),
         ] where !(0...1).contains(rate) {
             throw ValidationError("\(name) must be between 0 and 1.")
         }
@@ -110,7 +114,8 @@ struct ServeCommand: AsyncParsableCommand {
                 host: host, port: port, apiKey: apiKey, namespace: namespace, pagination: pagination,
                 patchSemantics: patchSemantics, patchKeys: patchKeys, unresolvedNamespace: unresolvedNamespace,
                 truncateListingsAfter: truncateListingsAfter, failRate: failRate, rateLimitRate: rateLimitRate,
-                duplicateRate: duplicateRate, latencyMilliseconds: latencyMs, persist: persist, seed: seed))
+                lostAnswerRate: loseAnswerRate, duplicateRate: duplicateRate, latencyMilliseconds: latencyMs,
+                persist: persist, seed: seed))
         let url = try await sandbox.start()
         FileHandle.standardOutput.write(Data((url + "\n").utf8))
         StandardError.print("lineage: serving \(snapshot) at \(url); Ctrl-C stops")

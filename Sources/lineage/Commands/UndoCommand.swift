@@ -17,6 +17,11 @@ struct UndoCommand: AsyncParsableCommand {
             apply journal's name + .undo), so an interrupted undo resumes too. Exit 1 when a \
             document conflicted, failed or kept fields someone else changed.
 
+            A deleted duplicate is re-created through POST /v1/collections/{id}/documents with \
+            its lineage and user fields: it is a new document, with a new id and no features or \
+            vectors. The old -> new ids go to JOURNAL.ids.json. A re-create whose answer was lost \
+            is never sent again (it may exist): it is reported for a person to check.
+
             Example:
               MIXPEEK_API_KEY=sk_… lineage undo --journal apply.jsonl
             """

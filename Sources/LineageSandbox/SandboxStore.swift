@@ -104,7 +104,7 @@ struct SandboxStore: Sendable {
         order.append((collection, position))
     }
 
-    /// The JSON values of a file: one array, or JSON Lines; none when the file is absent.
+    /// The JSON values of a file: one array, one object, or JSON Lines; none when the file is absent.
     static func records(at path: String) throws -> [JSONValue] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }
         let bytes = [UInt8](data)
@@ -112,6 +112,8 @@ struct SandboxStore: Sendable {
         if first == UInt8(ascii: "[") {
             return try JSONValue(parsing: bytes, name: path).arrayValue ?? []
         }
+        // One object, even pretty-printed over many lines (a manifest), else JSON Lines.
+        if let whole = try? JSONValue(parsing: bytes, name: path), whole.objectValue != nil { return [whole] }
         return try JSONValue.parseLines(bytes, name: path).map(\.value)
     }
 

@@ -85,6 +85,10 @@ public struct NamespaceFetcher: Sendable {
         /// Root objects not in the bucket documents name but found in another: the documents'
         /// bucket is wrong, not the object missing (`mismatch.*` findings say more).
         public var misplacedObjects: [(id: String, namedBucket: String, foundBucket: String)] = []
+        /// Buckets whose root objects (every one the documents name) were all looked up: each came
+        /// down or the API answered that it does not exist. The manifest records them as
+        /// `buckets_checked`, so that an absent root object there reads as deleted.
+        public var checkedBuckets: [String] = []
         /// Listings the API said were incomplete (only with ``Options/allowIncomplete``).
         public var incomplete: [IncompleteListing]
         /// Each collection's `CollectionReconciliationResponse` (with ``Options/reconciliation``).
@@ -348,6 +352,7 @@ public struct NamespaceFetcher: Sendable {
                 let listing = try await client.listObjects(inBucket: bucket)
                 result.duplicatesDropped += listing.duplicatesDropped
                 try check(listing, "bucket \(bucket)", into: &result.incomplete)
+                if listing.warnings.isEmpty { result.checkedBuckets.append(bucket) }
                 var found: Set<String> = []
                 for object in listing.items {
                     guard let id = object.objectValue?["object_id"]?.stringValue, ids.contains(id) else { continue }
@@ -368,6 +373,7 @@ public struct NamespaceFetcher: Sendable {
             for (position, object) in fetched.enumerated() {
                 if let object { objects.append(object) } else { result.missingObjects.append(sorted[position]) }
             }
+            result.checkedBuckets.append(bucket)
         }
         // An object missing from the bucket some documents name may be in another bucket that
         // other documents name: then the bucket is wrong, and the object is not missing.
@@ -449,8 +455,11 @@ public struct NamespaceFetcher: Sendable {
                 "misplaced_objects": .number(JSONNumber(result.misplacedObjects.count)),
             ],
         ]
-        if !result.incomplete.isEmpty, var object = manifest.objectValue {
-            object["incomplete"] = .array(result.incomplete.map(\.json))
+        if var object = manifest.objectValue {
+            if !result.incomplete.isEmpty { object["incomplete"] = .array(result.incomplete.map(\.json)) }
+            if !result.checkedBuckets.isEmpty {
+                object[Snapshot.checkedBucketsKey] = .array(result.checkedBuckets.sorted().map(JSONValue.string))
+            }
             manifest = .object(object)
         }
         try AtomicFileWriter.write(manifest.serialized(.pretty) + "\n", to: staging + "/snapshot.json")

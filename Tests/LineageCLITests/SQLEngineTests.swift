@@ -158,7 +158,7 @@ struct SQLEngineTests {
             #expect(made.status == 0, "\(made.standardError)")
             let parquet = work.file("\(style)-parquet")
             try FileManager.default.createDirectory(atPath: parquet, withIntermediateDirectories: true)
-            for name in ["objects.jsonl", "collections.json"] {
+            for name in ["objects.jsonl", "collections.json", "snapshot.json"] {
                 try FileManager.default.copyItem(atPath: corpus + "/" + name, toPath: parquet + "/" + name)
             }
             let converted = try CommandRunner.run(
@@ -185,6 +185,7 @@ struct SQLEngineTests {
             [
                 "sql", "--dialect", "duckdb", "--documents", corpus + "/documents.jsonl", "--objects",
                 corpus + "/objects.jsonl", "--collections", corpus + "/collections.json", "--ignore", "coverage.*",
+                corpus + "/snapshot.json",
             ])
         #expect(printed.status == 0, "\(printed.standardError)")
         let script = try work.write("audit.sql", printed.standardOutput)

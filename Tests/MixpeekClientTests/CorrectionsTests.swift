@@ -13,7 +13,7 @@ struct CorrectionsTests {
     /// A sample namespace with drift defects, read back, and its plan.
     static func drifted(defects: Int = 3) throws -> (TemporaryDirectory, Snapshot, CorrectionPlan) {
         let directory = try TemporaryDirectory()
-        try SampleNamespace(options: .init(videos: 4, articles: 12, seed: 11, shape: .mixed, defects: defects))
+        try SampleNamespace(options: .init(videos: 5, articles: 12, seed: 11, shape: .mixed, defects: defects))
             .write(to: directory.path, overwrite: true)
         let snapshot = try SnapshotReader().read(.path(directory.path))
         let findings = try Auditor().audit(DecompositionGraph(snapshot: snapshot)).findings

@@ -13,7 +13,7 @@ struct DeletionTests {
     /// A sample namespace with duplicate chunks (and the other defects), its audit and its plan.
     static func duplicated(defects: Int = 3) throws -> (TemporaryDirectory, Snapshot, CorrectionPlan) {
         let directory = try TemporaryDirectory()
-        _ = try SampleNamespace(options: .init(videos: 2, articles: 8, shape: .mixed, defects: defects))
+        _ = try SampleNamespace(options: .init(videos: 4, articles: 8, shape: .mixed, defects: defects))
             .write(to: directory.path, overwrite: true)
         let snapshot = try SnapshotReader().read(.path(directory.path))
         let findings = try Auditor().audit(DecompositionGraph(snapshot: snapshot)).findings

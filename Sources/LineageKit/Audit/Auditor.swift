@@ -26,7 +26,8 @@ public struct Auditor: Sendable {
 
     /// Every rule LineageKit has, in documentation order.
     public static let allRules: [any AuditRule] = [
-        OrphanMissingParentRule(), OrphanMissingRootRule(), OrphanNoLineageRule(), MismatchRootRule(),
+        OrphanMissingParentRule(), OrphanMissingRootRule(), OrphanDeletedRootRule(), OrphanNoLineageRule(),
+        MismatchRootRule(),
         MismatchSourceRule(), MismatchCollectionRule(), MismatchPathRule(), MismatchParentRule(),
         MismatchPipelineRule(), MismatchTimestampRule(), CycleRule(), MetadataDriftRule(),
         IngestionIncompleteRule(), UncheckedReferenceRule(), PartialCoverageRule(), CoverageMissingRule(),

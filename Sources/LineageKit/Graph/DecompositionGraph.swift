@@ -89,6 +89,9 @@ public struct DecompositionGraph: Sendable {
     /// What the API said of each collection's conservation (from the snapshot), for
     /// `coverage.missing`.
     public var reconciliations: [CollectionReconciliation] = []
+    /// Buckets whose root objects were all looked up when fetched (``Snapshot/checkedBuckets``),
+    /// for `orphan.deleted-root`.
+    public var checkedBuckets: Set<String> = []
 
     /// Builds the graph of a snapshot.
     public init(snapshot: Snapshot) {
@@ -96,6 +99,7 @@ public struct DecompositionGraph: Sendable {
             documents: snapshot.documents, objects: snapshot.objects, collections: snapshot.collections,
             documentIndex: snapshot.documentIndex)
         reconciliations = snapshot.reconciliations
+        checkedBuckets = snapshot.checkedBuckets
     }
 
     /// Builds the graph of documents, objects and collection configurations.

@@ -10,6 +10,10 @@ public struct Snapshot: Sendable {
     public var collections: [CollectionConfig]
     /// What the API said of each collection's conservation, when fetched (`reconciliation.json`).
     public var reconciliations: [CollectionReconciliation]
+    /// Buckets whose root objects were all looked up when the snapshot was fetched (its manifest's
+    /// `buckets_checked`): a root object of one of these that is absent is gone from the API, not
+    /// merely left out of the input.
+    public var checkedBuckets: Set<String> = []
     /// What was read, and what was skipped or merged on the way.
     public var report: ReadReport
     /// The reader's index of document ids to positions in ``documents``, handed to the graph so
@@ -32,6 +36,11 @@ public struct Snapshot: Sendable {
 }
 
 extension Snapshot {
+    /// The key marking a snapshot manifest (`snapshot.json`).
+    public static let manifestKey = "lineage_snapshot"
+    /// The manifest key listing the buckets whose root objects were all looked up.
+    public static let checkedBucketsKey = "buckets_checked"
+
     /// Checks that no file the snapshot was read from has changed since (size and modification
     /// time). Documents keep only fingerprints of their user fields and read them from their file
     /// again when asked, so a file changed during a run makes those reads fail or, where an answer

@@ -130,6 +130,7 @@ struct RecordChunk: Sendable {
     var objects: [BucketObject] = []
     var collections: [CollectionConfig] = []
     var reconciliations: [CollectionReconciliation] = []
+    var checkedBuckets: [String] = []
     var problems: [LineageKitError] = []
     var skipped = 0
     /// Lines in this chunk, for turning chunk-relative lines into file lines.
@@ -169,6 +170,7 @@ struct RecordCollector {
     private var objects: [BucketObject] = []
     private var collections: [CollectionConfig] = []
     private var reconciliations: [CollectionReconciliation] = []
+    private var checkedBuckets: Set<String> = []
     private var report = ReadReport()
     /// The files read, as they were when read, for ``Snapshot/checkInputsUnchanged()``.
     private var origins: [RecordOrigin] = []
@@ -203,6 +205,7 @@ struct RecordCollector {
         objects.append(contentsOf: chunk.objects)
         collections.append(contentsOf: chunk.collections)
         reconciliations.append(contentsOf: chunk.reconciliations)
+        checkedBuckets.formUnion(chunk.checkedBuckets)
     }
 
     mutating func finish() throws -> Snapshot {
@@ -223,6 +226,7 @@ struct RecordCollector {
             report: report)
         snapshot.documentIndex = documentIndex
         snapshot.origins = origins
+        snapshot.checkedBuckets = checkedBuckets
         return snapshot
     }
 

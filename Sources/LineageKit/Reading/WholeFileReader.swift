@@ -16,7 +16,7 @@ struct WholeFileReader {
                 case nil: return
                 case UInt8(ascii: "{") where Self.isLineageFile(buffer, at: scanner.index):
                     state.chunk.isLineageFile = true
-                    try Self.readReconciliations(&scanner, into: &state.chunk)
+                    try Self.readLineageFile(&scanner, into: &state.chunk)
                     return
                 case UInt8(ascii: "["):
                     try scanner.readArray { scanner in try state.decodeNext(&scanner) }
@@ -74,9 +74,14 @@ struct WholeFileReader {
         "lineage_baseline", "lineage_plan", "lineage_snapshot", "lineage_reconciliation",
     ]
 
-    /// The collections' reconciliations, when the file is the one `fetch --reconciliation` writes.
-    private static func readReconciliations(_ scanner: inout JSONScanner, into chunk: inout RecordChunk) throws {
+    /// What a file LineageKit wrote tells the audit: the collections' reconciliations (the file
+    /// `fetch --reconciliation` writes), or the buckets whose root objects were all looked up (a
+    /// snapshot manifest's `buckets_checked`).
+    private static func readLineageFile(_ scanner: inout JSONScanner, into chunk: inout RecordChunk) throws {
         let value = try scanner.parseValue()
+        if value[Snapshot.manifestKey] != nil {
+            chunk.checkedBuckets += value[Snapshot.checkedBucketsKey]?.arrayValue?.compactMap(\.stringValue) ?? []
+        }
         guard value[CollectionReconciliation.fileKey] != nil else { return }
         let fetchedAt = value["fetched_at"]?.stringValue
         for entry in value["collections"]?.arrayValue ?? [] {

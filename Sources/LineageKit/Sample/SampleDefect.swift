@@ -8,6 +8,10 @@ public enum SampleDefect: String, Sendable, CaseIterable {
     case missingParent = "orphan.missing-parent"
     /// A chunk whose root object (and source object) does not exist.
     case missingRoot = "orphan.missing-root"
+    /// The first video's object deleted from its bucket, which the sample's manifest says was
+    /// looked up whole: every document of that video gets the finding (and no other defect goes
+    /// into that tree).
+    case deletedRoot = "orphan.deleted-root"
     /// A face with every lineage field removed.
     case noLineage = "orphan.no-lineage"
     /// A face whose less authoritative place names another root object.
@@ -50,6 +54,7 @@ public enum SampleDefect: String, Sendable, CaseIterable {
     var collection: SampleCollection {
         switch self {
         case .missingParent, .mismatchCollection, .mismatchParent, .mismatchTimestamp, .cycle: .captions
+        case .deletedRoot: .frames
         case .missingRoot, .mismatchSource, .mismatchPipeline, .collectionArchived, .duplicate: .chunks
         case .noLineage, .mismatchRoot, .mismatchPath, .drift, .ingestion, .staleExtractor, .enrichmentPartial: .faces
         }
@@ -61,6 +66,9 @@ public enum SampleDefect: String, Sendable, CaseIterable {
     /// Whether the defect is made on the collection's configuration, once, rather than on documents:
     /// then every document of the collection gets the finding.
     var isCollectionWide: Bool { self == .collectionArchived }
+
+    /// Whether the defect is made on a whole tree (its root object), once, rather than on documents.
+    var isTreeWide: Bool { self == .deletedRoot }
 }
 
 /// Chooses documents for defects tree by tree, applies them, and remembers the findings due.
@@ -77,8 +85,11 @@ struct SampleDefectPlanner {
     init(perRule: Int, videos: Int, articles: Int, random: SampleRandom) {
         self.perRule = perRule
         self.remaining = Dictionary(
-            uniqueKeysWithValues: SampleDefect.allCases.map { ($0, $0.isCollectionWide ? 0 : perRule) })
-        self.treesLeft = [.video: videos, .article: articles]
+            uniqueKeysWithValues: SampleDefect.allCases.map { defect in
+                (defect, defect.isCollectionWide ? 0 : defect.isTreeWide ? (videos > 0 ? 0 : 1) : perRule)
+            })
+        // The first video's tree is the deleted root's, and takes no other defect.
+        self.treesLeft = [.video: max(0, videos - 1), .article: articles]
         self.random = random
     }
 
@@ -88,7 +99,8 @@ struct SampleDefectPlanner {
         treesLeft[treeKind] = trees - 1
         var used: Set<Int> = []
         for defect in SampleDefect.allCases
-        where !defect.isCollectionWide && (defect.collection == .chunks) == (treeKind == .article) {
+        where !defect.isCollectionWide && !defect.isTreeWide && (defect.collection == .chunks) == (treeKind == .article)
+        {
             let left = remaining[defect] ?? 0
             let share = (left + trees - 1) / trees
             for _ in 0..<share {
@@ -107,6 +119,16 @@ struct SampleDefectPlanner {
                 used.formUnion(added)
                 remaining[defect, default: 0] -= 1
             }
+        }
+    }
+
+    /// Deletes the tree's root object (drops its record) and expects `orphan.deleted-root` on
+    /// every document of the tree.
+    mutating func deleteRoot(of tree: inout [SampleNamespace.Record]) {
+        tree.removeAll { if case .object = $0 { true } else { false } }
+        for record in tree {
+            guard case .document(let value) = record else { continue }
+            expect(SampleDefect.deletedRoot.rule, SampleDocumentEditor(value))
         }
     }
 
@@ -194,6 +216,8 @@ struct SampleDefectPlanner {
             documents[0].editChains { chain in chain[chain.count - 1]["feature_extractor_id"] = "legacy_extractor_v0" }
         case .collectionArchived:
             preconditionFailure("collection-wide defects are made on the configuration, not on documents")
+        case .deletedRoot:
+            preconditionFailure("tree-wide defects are made on the root object, not on documents")
         case .duplicate:
             var copy = documents[0]
             copy.remake(id: documents[0].id + "_rerun", laterBy: 86_400)

@@ -24,13 +24,14 @@ extension SampleNamespace {
     /// The files a sample directory holds.
     public static let fileNames = (
         documents: "documents.jsonl", objects: "objects.jsonl", collections: "collections.json",
-        expectedFindings: "expected/findings.jsonl"
+        expectedFindings: "expected/findings.jsonl", manifest: "snapshot.json"
     )
 
     /// Writes the namespace to `directory` (created if needed) as `documents.jsonl`,
     /// `objects.jsonl` and `collections.json`, each atomically; with defects, also
     /// `expected/findings.jsonl` (in a subdirectory, which readers of the directory do not read),
-    /// one `{"rule", "document_id", "collection_id"}` per line.
+    /// one `{"rule", "document_id", "collection_id"}` per line, and the ``manifest`` as
+    /// `snapshot.json`.
     ///
     /// - Throws: ``LineageKitError`` when a file exists and `overwrite` is false, or on write errors;
     ///   then no file of this call is left half-written.
@@ -96,6 +97,11 @@ extension SampleNamespace {
         try collections.write(configText)
         summary.collections = configs.count
         summary.bytes += configText.utf8.count
+        if let manifest {
+            let text = manifest.serialized(.pretty) + "\n"
+            try AtomicFileWriter.write(text, to: directory + "/" + Self.fileNames.manifest, overwrite: overwrite)
+            summary.bytes += text.utf8.count
+        }
         try documents.commit()
         try objects.commit()
         try collections.commit()

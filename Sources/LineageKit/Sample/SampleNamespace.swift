@@ -83,6 +83,17 @@ public struct SampleNamespace: Sendable {
     static let articleBucket = "bkt_articles"
     static let baseTime = 1_761_904_800  // 2025-10-31T10:00:00Z
 
+    /// With defects, the manifest the sample writes as `snapshot.json`: the video bucket's objects
+    /// were all looked up (``Snapshot/checkedBuckets``), so the deleted root is known deleted.
+    /// No namespace or base URL: the sample was not fetched from anywhere.
+    public var manifest: JSONValue? {
+        guard options.defects > 0 else { return nil }
+        return [
+            .init(Snapshot.manifestKey): 1, .init(Snapshot.checkedBucketsKey): [.string(Self.videoBucket)],
+            "sample": true,
+        ]
+    }
+
     /// The collection configurations of the sample pipeline.
     public var collectionConfigs: [JSONValue] {
         SampleCollection.all.map { collection in
@@ -123,7 +134,11 @@ public struct SampleNamespace: Sendable {
         for index in 0..<options.videos {
             var tree: [Record] = []
             generateVideo(index, random: &random, writer: &writer) { tree.append($0) }
-            planner.inject(into: &tree, treeKind: .video)
+            if index == 0 {
+                planner.deleteRoot(of: &tree)
+            } else {
+                planner.inject(into: &tree, treeKind: .video)
+            }
             planner.expectCollectionWide(in: tree)
             for record in tree { try sink(record) }
         }

@@ -1,5 +1,6 @@
 /// `orphan.missing-root`: the root object is absent while the input does hold objects of that
-/// root bucket.
+/// root bucket. Where the snapshot's manifest says the bucket's objects were all looked up, the
+/// object is known to be gone and ``OrphanDeletedRootRule`` reports it instead.
 public struct OrphanMissingRootRule: AuditRule {
     /// The stable rule id.
     public let id = "orphan.missing-root"
@@ -14,7 +15,8 @@ public struct OrphanMissingRootRule: AuditRule {
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let root = document.lineage.rootObjectID, !context.hasRootObject(document),
-            let bucket = document.lineage.rootBucketID, context.bucketsWithObjects.contains(bucket)
+            let bucket = document.lineage.rootBucketID, context.bucketsWithObjects.contains(bucket),
+            !context.graph.checkedBuckets.contains(bucket)
         else { return }
         findings.append(
             finding(
@@ -38,6 +40,7 @@ extension OrphanMissingRootRule: SQLAuditRule {
         WHERE root_object_id IS NOT NULL AND root_bucket_id IS NOT NULL
           AND root_object_id NOT IN (SELECT object_id FROM lk_object)
           AND root_bucket_id IN (SELECT bucket_id FROM lk_object)
+          AND root_bucket_id NOT IN (SELECT bucket_id FROM lk_checked_bucket)
         """
     }
 }

@@ -312,11 +312,19 @@ public struct AuditScript: Sendable {
             """
     }
 
-    /// The files LineageKit wrote among the inputs (a reconciliation), and what the summary
-    /// counts of the records, kept so that the records themselves can be dropped.
+    /// The files LineageKit wrote among the inputs (a reconciliation, a snapshot manifest, whose
+    /// `buckets_checked` become `lk_checked_bucket`), and what the summary counts of the records,
+    /// kept so that the records themselves can be dropped.
     private var recordLeftoverStatements: [String] {
-        [
+        let checked = d.stringArray(d.json("j", "$." + Snapshot.checkedBucketsKey))
+        return [
             d.createTable("lk_lineage_file") + "SELECT j FROM lk_record WHERE kind = 'lineage'",
+            d.createTable("lk_checked_bucket") + """
+                SELECT DISTINCT bucket_id FROM (
+                  SELECT \(d.explode(checked)) AS bucket_id FROM lk_lineage_file
+                  WHERE \(d.json("j", "$." + Snapshot.manifestKey)) IS NOT NULL
+                ) listed
+                """,
             d.createTable("lk_record_count") + """
                 SELECT count(CASE WHEN kind = 'unknown' THEN 1 END) AS unknown_records,
                   count(CASE WHEN kind = 'document' AND (r.document_id IS NULL OR r.collection_id IS NULL) THEN 1 END)

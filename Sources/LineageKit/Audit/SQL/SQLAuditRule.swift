@@ -22,6 +22,7 @@
 ///   `parent_chain`.
 /// - `lk_ghost_document`: each absent source document and the collection its children name.
 /// - `lk_lineage_file`: files LineageKit wrote among the inputs (a reconciliation), as `j`.
+/// - `lk_checked_bucket`: `bucket_id` of each bucket a snapshot manifest says was looked up whole.
 public protocol SQLAuditRule: AuditRule {
     /// The query returning this rule's findings in `dialect`.
     func sql(_ dialect: SQLDialect) -> String

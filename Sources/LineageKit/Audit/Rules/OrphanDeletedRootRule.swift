@@ -1,0 +1,45 @@
+/// `orphan.deleted-root` (error): the root object is absent from a bucket whose root objects were
+/// all looked up when the snapshot was fetched (its manifest's `buckets_checked`): the API no
+/// longer has it, so the document's source is gone (Mixpeek's "Lineage broken (can't find source
+/// object)"). Inputs that did not fetch objects that way get ``OrphanMissingRootRule``'s warning.
+public struct OrphanDeletedRootRule: AuditRule {
+    /// The stable rule id.
+    public let id = "orphan.deleted-root"
+    /// The severity of this rule's findings.
+    public let severity = Severity.error
+    /// When the rule fires, in one line.
+    public let summary = "the root object is gone from a bucket whose objects were all looked up when fetched"
+
+    /// Creates the rule.
+    public init() {}
+
+    /// Checks one document.
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        guard let root = document.lineage.rootObjectID, !context.hasRootObject(document),
+            let bucket = document.lineage.rootBucketID, context.graph.checkedBuckets.contains(bucket)
+        else { return }
+        findings.append(
+            finding(
+                document, "root object \(root) no longer exists in \(bucket), whose objects were all looked up",
+                evidence: [
+                    "root_object_id": Evidence.stated(LineageFact.rootObjectID.path(in: document.document), root),
+                    "root_bucket_id": Evidence.stated(LineageFact.rootBucketID.path(in: document.document), bucket),
+                    "bucket_checked": true,
+                ]))
+    }
+}
+
+extension OrphanDeletedRootRule: SQLAuditRule {
+    /// The rule as SQL over an ``AuditScript``'s tables.
+    public func sql(_ dialect: SQLDialect) -> String {
+        """
+        SELECT document_id, collection_id,
+          'root object ' || root_object_id || ' no longer exists in ' || root_bucket_id
+            || ', whose objects were all looked up' AS message,
+          \(dialect.object([("root_object_id", "root_object_id"), ("root_bucket_id", "root_bucket_id")])) AS evidence
+        FROM lk_doc
+        WHERE root_object_id IS NOT NULL AND root_object_id NOT IN (SELECT object_id FROM lk_object)
+          AND root_bucket_id IN (SELECT bucket_id FROM lk_checked_bucket)
+        """
+    }
+}

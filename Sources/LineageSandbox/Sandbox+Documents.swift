@@ -53,6 +53,20 @@ extension Sandbox {
             ])
     }
 
+    /// `GET /v1/buckets/{bucket}/batches/{batch}/failed-documents`: `{"results", "total"}`, paged
+    /// by `limit` and `offset` (the API leaves the answer untyped; this is our shape).
+    func failedDocuments(bucket: String, batch: String, parameters: [String: String]) -> HTTPResponse {
+        guard store.batches[bucket]?.contains(where: { $0.value["batch_id"]?.stringValue == batch }) == true else {
+            return notFound("batch", batch)
+        }
+        let all = store.failedDocuments[batch] ?? []
+        guard let limit = Int(parameters["limit"] ?? "100"), (1...Self.maximumPageSize).contains(limit),
+            let offset = Int(parameters["offset"] ?? "0"), offset >= 0
+        else { return fastAPIError(["query", "limit"], "Input should be between 1 and \(Self.maximumPageSize)") }
+        let page = offset < all.count ? Array(all[offset..<min(all.count, offset + limit)]) : []
+        return json(200, ["results": .array(page), "total": .number(JSONNumber(all.count))])
+    }
+
     /// `POST /v1/collections/{collection}/documents`.
     func createDocument(collection: String, body: [UInt8]) -> HTTPResponse {
         guard store.collectionIndex[collection] != nil else { return notFound("collection", collection) }

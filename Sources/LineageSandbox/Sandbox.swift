@@ -332,6 +332,17 @@ public actor Sandbox {
         case ("POST", let p)
         where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "objects" && p[4] == "list":
             return list(store.objects[p[2]] ?? [], kind: .objects, parameters: parameters, body: body)
+        case ("POST", let p)
+        where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "batches" && p[4] == "list":
+            return list(store.batches[p[2]] ?? [], kind: .batches, parameters: parameters, body: body)
+        case ("GET", let p) where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "batches":
+            guard let entry = store.batches[p[2]]?.first(where: { $0.value["batch_id"]?.stringValue == p[4] }) else {
+                return notFound("batch", p[4])
+            }
+            return raw(200, entry.bytes)
+        case ("GET", let p)
+        where p.count == 6 && p[0] == "v1" && p[1] == "buckets" && p[3] == "batches" && p[5] == "failed-documents":
+            return failedDocuments(bucket: p[2], batch: p[4], parameters: parameters)
         case ("GET", let p) where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "objects":
             guard let index = store.objectIndex[p[2]]?[p[4]], let entry = store.objects[p[2]]?[index] else {
                 return notFound("object", p[4])
@@ -365,7 +376,7 @@ public actor Sandbox {
 
     /// What a list call lists, for its response's extra fields.
     enum ListKind {
-        case collections, documents, objects
+        case collections, documents, objects, batches
     }
 
     /// A draw in 0..<1 fixed by the listing (its first item), its kind and the page's offset, so
@@ -379,7 +390,7 @@ public actor Sandbox {
     /// One page of `entries` in the configured pagination shape. Takes every pagination form the
     /// API's SDK sends: `limit` or `page_size`; `offset` or `page` (from 1); `cursor`,
     /// `next_cursor` or `after` (query) or `cursor` (body); `include_total` (query or body).
-    private func list(
+    func list(
         _ all: [SandboxStore.Entry], kind: ListKind, parameters: [String: String], body: [UInt8]
     ) -> HTTPResponse {
         let request = (try? JSONValue(parsing: body.isEmpty ? Array("{}".utf8) : body, name: "body"))?.objectValue
@@ -470,7 +481,7 @@ public actor Sandbox {
         out += Array(#"],"pagination":"#.utf8)
         JSONValue.object(pagination).write(into: &out)
         switch kind {
-        case .collections:
+        case .collections, .batches:
             out += Array(#","total_count":"#.utf8) + Array(String(all.count).utf8)
         case .documents where includeTotal:
             out += Array(#","total_documents":"#.utf8) + Array(String(entries.count).utf8)

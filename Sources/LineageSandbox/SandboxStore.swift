@@ -23,6 +23,10 @@ struct SandboxStore: Sendable {
     var documentIndex: [String: [String: Int]] = [:]
     var objects: [String: [Entry]] = [:]
     var objectIndex: [String: [String: Int]] = [:]
+    /// Processing batches by bucket (from `batches.json`, as `lineage fetch --batches` writes it),
+    /// each without its failed documents, which are kept apart by batch id.
+    var batches: [String: [Entry]] = [:]
+    var failedDocuments: [String: [JSONValue]] = [:]
     /// The manifest's namespace, when the snapshot has one.
     var namespace: String?
     /// Every document's collection and position, in file order, for writing back.
@@ -75,6 +79,20 @@ struct SandboxStore: Sendable {
             else { continue }
             objectIndex[bucket, default: [:]][id] = objects[bucket, default: []].count
             objects[bucket, default: []].append(Entry(value))
+        }
+        for file in try Self.records(at: directory + "/batches.json") where file[ProcessingBatch.fileKey] != nil {
+            for batch in file["batches"]?.arrayValue ?? [] {
+                guard var object = batch.objectValue, let id = object["batch_id"]?.stringValue,
+                    let bucket = object["bucket_id"]?.stringValue
+                else {
+                    throw LineageKitError(
+                        code: .missingField,
+                        message: "a batch in \(directory)/batches.json has no batch_id or bucket_id")
+                }
+                failedDocuments[id] = object["failed_documents"]?.arrayValue ?? []
+                object["failed_documents"] = nil
+                batches[bucket, default: []].append(Entry(.object(object)))
+            }
         }
         if let manifest = try Self.records(at: directory + "/snapshot.json").first {
             namespace = manifest.objectValue?["namespace"]?.stringValue

@@ -106,6 +106,30 @@ public struct MixpeekClient: Sendable {
         try await send("POST", ["collections", collection, "documents"], body: body, idempotent: false)
     }
 
+    /// `POST /v1/buckets/{bucket}/batches/list`, every page: the bucket's processing batches
+    /// (`BatchModel`, with their `tier_tasks`).
+    public func listBatches(inBucket bucket: String) async throws -> Listing {
+        try await list(["buckets", bucket, "batches", "list"], idKey: "batch_id", progress: nil)
+    }
+
+    /// `GET /v1/buckets/{bucket}/batches/{batch}/failed-documents`, every page (`limit`/`offset`):
+    /// what the batch failed to process. The API leaves the answer untyped; its entries are read
+    /// from `results`, `failed_documents` or `documents`.
+    public func failedDocuments(ofBatch batch: String, inBucket bucket: String) async throws -> [JSONValue] {
+        var entries: [JSONValue] = []
+        let limit = configuration.pageSize
+        while true {
+            let page = try await send(
+                "GET", ["buckets", bucket, "batches", batch, "failed-documents"],
+                query: [("limit", String(limit)), ("offset", String(entries.count))])
+            let items =
+                page.arrayValue ?? page["results"]?.arrayValue ?? page["failed_documents"]?.arrayValue
+                ?? page["documents"]?.arrayValue ?? []
+            entries += items
+            if items.count < limit || page.arrayValue != nil { return entries }
+        }
+    }
+
     /// `GET /v1/documents/{id}`: a document by id alone, whatever its collection.
     public func document(_ id: String) async throws -> JSONValue {
         try await send("GET", ["documents", id])

@@ -22,12 +22,16 @@ public struct NamespaceFetcher: Sendable {
         /// Have the API export each collection to a file (`POST …/export`) and download it, instead
         /// of paging the list endpoint; only when fetching into a directory.
         public var export: ExportFormat?
+        /// Also fetch the processing batches of the buckets the collections read and the documents
+        /// name, each with its failed documents (`batch.unreconciled`).
+        public var batches: Bool
 
         /// Creates options.
         public init(
             collections: [String]? = nil, objects: Bool = false, concurrency: Int = 4, allowIncomplete: Bool = false,
-            reconciliation: Bool = false, export: ExportFormat? = nil
+            reconciliation: Bool = false, export: ExportFormat? = nil, batches: Bool = false
         ) {
+            self.batches = batches
             self.collections = collections
             self.objects = objects
             self.concurrency = max(1, concurrency)
@@ -93,15 +97,23 @@ public struct NamespaceFetcher: Sendable {
         public var incomplete: [IncompleteListing]
         /// Each collection's `CollectionReconciliationResponse` (with ``Options/reconciliation``).
         public var reconciliations: [JSONValue] = []
+        /// The processing batches, each with `failed_documents` (with ``Options/batches``); `nil`
+        /// when not fetched.
+        public var batches: [JSONValue]?
         /// What came down, as inputs for ``SnapshotReader``, each named after the namespace and
         /// base URL of `client`.
         public func sources(from client: MixpeekClient) -> [InputSource] {
             let origin = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
-            return [
+            var sources: [InputSource] = [
                 .bytes(JSONValue.jsonLines(documents), name: "documents of \(origin)"),
                 .bytes(JSONValue.jsonLines(objects), name: "objects of \(origin)"),
                 .bytes(JSONValue.jsonLines(collections), name: "collections of \(origin)"),
             ]
+            if let batches {
+                let file: JSONValue = [.init(ProcessingBatch.fileKey): 1, "batches": .array(batches)]
+                sources.append(.bytes(Array(file.serialized().utf8), name: "batches of \(origin)"))
+            }
+            return sources
         }
 
         /// Documents fetched: ``documents``'s count, or (fetching straight into a directory with
@@ -254,6 +266,11 @@ public struct NamespaceFetcher: Sendable {
             if parts == nil { wanted = try Self.roots(of: JSONValue.jsonLines(documents)) }
             try await fetchObjects(wanted: wanted, into: &result)
         }
+        if options.batches {
+            if wanted.isEmpty, parts == nil { wanted = try Self.roots(of: JSONValue.jsonLines(documents)) }
+            try await fetchBatches(
+                buckets: Set(wanted.keys).union(configurations.flatMap(Self.sourceBuckets)), into: &result)
+        }
         if options.reconciliation {
             result.reconciliations = try await Concurrently.map(ids.count, limit: options.concurrency) { position in
                 try await client.reconciliation(ofCollection: ids[position])
@@ -397,6 +414,32 @@ public struct NamespaceFetcher: Sendable {
         result.missingObjects = missing
     }
 
+    /// The buckets a collection configuration reads (`source.bucket_id` or `source.bucket_ids`).
+    static func sourceBuckets(_ configuration: JSONValue) -> [String] {
+        let source = configuration["source"]
+        return ([source?["bucket_id"]] + (source?["bucket_ids"]?.arrayValue ?? []).map { Optional($0) })
+            .compactMap { $0?.stringValue }
+    }
+
+    /// Lists the batches of `buckets` and gets each one's failed documents.
+    func fetchBatches(buckets: Set<String>, into result: inout Result) async throws {
+        var listed: [(bucket: String, batch: JSONValue)] = []
+        for bucket in buckets.sorted() {
+            let listing = try await client.listBatches(inBucket: bucket)
+            try check(listing, "batches of bucket \(bucket)", into: &result.incomplete)
+            result.duplicatesDropped += listing.duplicatesDropped
+            listed += listing.items.map { (bucket, $0) }
+        }
+        let client = self.client
+        let batches = listed
+        result.batches = try await Concurrently.map(batches.count, limit: options.concurrency) { position in
+            let (bucket, batch) = batches[position]
+            guard var object = batch.objectValue, let id = object["batch_id"]?.stringValue else { return batch }
+            object["failed_documents"] = .array(try await client.failedDocuments(ofBatch: id, inBucket: bucket))
+            return .object(object)
+        }
+    }
+
     /// Writes `result` as a snapshot directory at `path`. Everything goes into a temporary
     /// directory beside it first, which is renamed into place when complete, so an interrupted
     /// fetch never leaves a snapshot that looks whole. An existing `path` is replaced only with
@@ -463,6 +506,13 @@ public struct NamespaceFetcher: Sendable {
             manifest = .object(object)
         }
         try AtomicFileWriter.write(manifest.serialized(.pretty) + "\n", to: staging + "/snapshot.json")
+        if let batches = result.batches {
+            let file: JSONValue = [
+                .init(ProcessingBatch.fileKey): 1, "fetched_at": .string(formatter.string(from: now)),
+                "batches": .array(batches),
+            ]
+            try AtomicFileWriter.write(file.serialized(.pretty) + "\n", to: staging + "/batches.json")
+        }
         if !result.reconciliations.isEmpty {
             let file: JSONValue = [
                 CollectionReconciliation.fileKey: 1, "fetched_at": .string(formatter.string(from: now)),

@@ -134,8 +134,41 @@ struct SQLEngineTests {
                 "documents.jsonl": documents, "objects.jsonl": objects, "collections.json": collections,
                 "reconciliation.json": reconciliation,
             ])
+        // Batches: a stated batch id, an object two batches list, a failure made good later, one not,
+        // and duplicates without position fields (identical user fields, or not).
+        func chunk(_ id: String, root: String, created: String, batch: String? = nil, score: Int = 1) -> String {
+            let processing = batch.map { #","processing":{"batch_id":"\#($0)"}"# } ?? ""
+            return #"{"document_id":"\#(id)","collection_id":"col_notes","_internal":{"created_at":"\#(created)""#
+                + processing + #","lineage":{"root_object_id":"\#(root)","root_bucket_id":"bkt_n","#
+                + #""source_type":"bucket","source_object_id":"\#(root)"}},"score":\#(score)}"#
+        }
+        let batches = #"""
+            {"lineage_batches": 1, "batches": [
+              {"batch_id": "btch_1", "bucket_id": "bkt_n", "object_ids": ["obj_a", "obj_s"],
+               "tier_tasks": [{"tier_num": 0, "collection_ids": ["col_notes"], "documents_written": 9}],
+               "failed_documents": [{"object_id": "obj_a", "collection_id": "col_notes", "timestamp": "2025-11-01T00:00:00Z"},
+                                    {"object_id": "obj_gone", "collection_id": "col_notes", "error": "timeout"}],
+               "failed_objects": [{"object_id": "obj_gone", "error": "timeout"}, {"object_id": "obj_late"}]},
+              {"batch_id": "btch_2", "bucket_id": "bkt_n", "object_ids": ["obj_s"],
+               "tier_tasks": [{"tier_num": 0, "collection_ids": ["col_notes", "col_other"], "documents_written": 1}]}]}
+            """#
+        try variant(
+            "batches",
+            [
+                "documents.jsonl": [
+                    chunk("doc_1", root: "obj_a", created: "2025-11-02T00:00:00Z"),
+                    chunk("doc_2", root: "obj_a", created: "2025-11-03T00:00:00Z"),
+                    chunk("doc_3", root: "obj_s", created: "2025-11-02T00:00:00Z", batch: "btch_2", score: 2),
+                    chunk("doc_4", root: "obj_s", created: "2025-10-02T00:00:00Z", score: 3),
+                    chunk("doc_5", root: "obj_late", created: "2025-10-02T00:00:00Z", score: 4),
+                ].joined(separator: "\n") + "\n",
+                "batches.json": batches,
+            ])
         #expect(
-            seen.isSuperset(of: ["reference.unchecked", "coverage.partial", "coverage.missing", "drift.metadata"]),
+            seen.isSuperset(of: [
+                "reference.unchecked", "coverage.partial", "coverage.missing", "drift.metadata", "batch.unreconciled",
+                "duplicate.document",
+            ]),
             "\(seen.sorted())")
         seen.formUnion(try expectSameFindings([Fixtures.repositoryRoot + "/examples/data"], "examples/data"))
         for name in [
@@ -158,7 +191,7 @@ struct SQLEngineTests {
             #expect(made.status == 0, "\(made.standardError)")
             let parquet = work.file("\(style)-parquet")
             try FileManager.default.createDirectory(atPath: parquet, withIntermediateDirectories: true)
-            for name in ["objects.jsonl", "collections.json", "snapshot.json"] {
+            for name in ["objects.jsonl", "collections.json", "snapshot.json", "batches.json"] {
                 try FileManager.default.copyItem(atPath: corpus + "/" + name, toPath: parquet + "/" + name)
             }
             let converted = try CommandRunner.run(
@@ -185,7 +218,7 @@ struct SQLEngineTests {
             [
                 "sql", "--dialect", "duckdb", "--documents", corpus + "/documents.jsonl", "--objects",
                 corpus + "/objects.jsonl", "--collections", corpus + "/collections.json", "--ignore", "coverage.*",
-                corpus + "/snapshot.json",
+                corpus + "/snapshot.json", corpus + "/batches.json",
             ])
         #expect(printed.status == 0, "\(printed.standardError)")
         let script = try work.write("audit.sql", printed.standardOutput)

@@ -35,7 +35,8 @@ struct AuditorTests {
         let expected = try Set(
             expectedText.split(separator: "\n").map { line -> String in
                 let value = try RawJSON(bytes: Array(line.utf8)).value()
-                return "\(value["rule"]?.stringValue ?? "") \(value["document_id"]?.stringValue ?? "")"
+                let subject = value["document_id"]?.stringValue ?? value["subject"]?.stringValue ?? ""
+                return "\(value["rule"]?.stringValue ?? "") \(subject)"
             })
         #expect(expected.count == summary.expectedFindings)
         for defect in SampleDefect.allCases {
@@ -43,7 +44,16 @@ struct AuditorTests {
         }
         let snapshot = try SnapshotReader().read(.path(directory.path))
         let report = try Auditor().audit(DecompositionGraph(snapshot: snapshot))
-        let found = Set(report.findings.compactMap { finding in finding.documentID.map { "\(finding.rule) \($0)" } })
+        // Findings about documents by document; those about a batch by the batch and its tier or
+        // failed object (other findings about a whole collection are not sample defects).
+        let found = Set(
+            report.findings.compactMap { finding -> String? in
+                if let document = finding.documentID { return "\(finding.rule) \(document)" }
+                guard let batch = finding.evidence["batch_id"]?.stringValue else { return nil }
+                let part =
+                    finding.evidence["object_id"]?.stringValue ?? "tier \(finding.evidence["tier"]?.intValue ?? -1)"
+                return "\(finding.rule) \(batch) \(part)"
+            })
         #expect(expected.subtracting(found).sorted() == [], "recall: every injected defect is reported")
         #expect(found.subtracting(expected).sorted() == [], "precision: nothing on untouched documents")
     }

@@ -16,7 +16,9 @@ public struct AuditBaseline: Sendable {
                 "rule": .string($0.rule), "document_id": $0.documentID.map(JSONValue.string) ?? .null,
                 "collection_id": $0.collectionID.map(JSONValue.string) ?? .null,
             ]
-            if let bucket = $0.evidence["bucket_id"] { entry["bucket_id"] = bucket }
+            for key in Finding.baselineEvidenceKeys {
+                if let value = $0.evidence[key] { entry[key] = value }
+            }
             return .object(entry)
         }
         keys = Set(report.findings.map(\.baselineKey))
@@ -43,7 +45,9 @@ public struct AuditBaseline: Sendable {
                 throw LineageKitError(code: .missingField, message: "\(name): a baseline entry has no rule")
             }
             var evidence = JSONObject()
-            if let bucket = entry["bucket_id"] { evidence["bucket_id"] = bucket }
+            for key in Finding.baselineEvidenceKeys {
+                if let value = entry[key] { evidence[key] = value }
+            }
             let finding = Finding(
                 rule: rule, severity: .info, documentID: entry["document_id"]?.stringValue,
                 collectionID: entry["collection_id"]?.stringValue, message: "", evidence: evidence)

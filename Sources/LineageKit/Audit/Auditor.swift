@@ -32,6 +32,7 @@ public struct Auditor: Sendable {
         MismatchPipelineRule(), MismatchTimestampRule(), CycleRule(), MetadataDriftRule(),
         IngestionIncompleteRule(), UncheckedReferenceRule(), PartialCoverageRule(), CoverageMissingRule(),
         DuplicateDocumentRule(), StaleExtractorRule(), EnrichmentPartialRule(), CollectionArchivedRule(),
+        BatchUnreconciledRule(),
     ]
 
     /// The rules that run, in documentation order.

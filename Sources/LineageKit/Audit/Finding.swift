@@ -42,8 +42,16 @@ public struct Finding: Sendable, Hashable {
         var subject = documentID ?? collectionID ?? evidence["bucket_id"]?.stringValue ?? ""
         // Findings about one object in a collection (coverage.missing) are told apart by it.
         if documentID == nil, let object = evidence["object_id"]?.stringValue { subject += "\u{1F}" + object }
+        // So are those about one batch's tier (batch.unreconciled).
+        if documentID == nil, let batch = evidence["batch_id"]?.stringValue {
+            subject += "\u{1F}" + batch + "\u{1F}" + (evidence["tier"]?.serialized() ?? "")
+        }
         return "\(rule)\u{1F}\(documentID == nil ? "namespace" : "document")\u{1F}\(subject)"
     }
+
+    /// The evidence members ``baselineKey`` reads, which baselines keep beside rule, document and
+    /// collection so that a finding read back from one has the same key.
+    public static let baselineEvidenceKeys = ["bucket_id", "object_id", "batch_id", "tier"]
 
     /// The deterministic order of findings: rule, collection, document, message.
     static func ordered(_ lhs: Finding, _ rhs: Finding) -> Bool {

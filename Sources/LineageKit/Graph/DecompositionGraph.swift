@@ -92,6 +92,8 @@ public struct DecompositionGraph: Sendable {
     /// Buckets whose root objects were all looked up when fetched (``Snapshot/checkedBuckets``),
     /// for `orphan.deleted-root`.
     public var checkedBuckets: Set<String> = []
+    /// The processing batches (``Snapshot/batches``), for `batch.unreconciled`.
+    public var batches: [ProcessingBatch] = []
 
     /// Builds the graph of a snapshot.
     public init(snapshot: Snapshot) {
@@ -100,6 +102,7 @@ public struct DecompositionGraph: Sendable {
             documentIndex: snapshot.documentIndex)
         reconciliations = snapshot.reconciliations
         checkedBuckets = snapshot.checkedBuckets
+        batches = snapshot.batches
     }
 
     /// Builds the graph of documents, objects and collection configurations.

@@ -14,6 +14,8 @@ public struct Snapshot: Sendable {
     /// `buckets_checked`): a root object of one of these that is absent is gone from the API, not
     /// merely left out of the input.
     public var checkedBuckets: Set<String> = []
+    /// The processing batches, when fetched (`batches.json`, `lineage fetch --batches`).
+    public var batches: [ProcessingBatch] = []
     /// What was read, and what was skipped or merged on the way.
     public var report: ReadReport
     /// The reader's index of document ids to positions in ``documents``, handed to the graph so

@@ -131,6 +131,7 @@ struct RecordChunk: Sendable {
     var collections: [CollectionConfig] = []
     var reconciliations: [CollectionReconciliation] = []
     var checkedBuckets: [String] = []
+    var batches: [ProcessingBatch] = []
     var problems: [LineageKitError] = []
     var skipped = 0
     /// Lines in this chunk, for turning chunk-relative lines into file lines.
@@ -171,6 +172,7 @@ struct RecordCollector {
     private var collections: [CollectionConfig] = []
     private var reconciliations: [CollectionReconciliation] = []
     private var checkedBuckets: Set<String> = []
+    private var batches: [ProcessingBatch] = []
     private var report = ReadReport()
     /// The files read, as they were when read, for ``Snapshot/checkInputsUnchanged()``.
     private var origins: [RecordOrigin] = []
@@ -206,6 +208,7 @@ struct RecordCollector {
         collections.append(contentsOf: chunk.collections)
         reconciliations.append(contentsOf: chunk.reconciliations)
         checkedBuckets.formUnion(chunk.checkedBuckets)
+        batches.append(contentsOf: chunk.batches)
     }
 
     mutating func finish() throws -> Snapshot {
@@ -227,6 +230,7 @@ struct RecordCollector {
         snapshot.documentIndex = documentIndex
         snapshot.origins = origins
         snapshot.checkedBuckets = checkedBuckets
+        snapshot.batches = batches
         return snapshot
     }
 

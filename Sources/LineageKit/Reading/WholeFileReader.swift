@@ -71,16 +71,19 @@ struct WholeFileReader {
 
     /// Keys that mark a file LineageKit itself wrote (a baseline, a plan, a snapshot manifest).
     static let lineageFileKeys: [StaticString] = [
-        "lineage_baseline", "lineage_plan", "lineage_snapshot", "lineage_reconciliation",
+        "lineage_baseline", "lineage_plan", "lineage_snapshot", "lineage_reconciliation", "lineage_batches",
     ]
 
     /// What a file LineageKit wrote tells the audit: the collections' reconciliations (the file
     /// `fetch --reconciliation` writes), or the buckets whose root objects were all looked up (a
-    /// snapshot manifest's `buckets_checked`).
+    /// snapshot manifest's `buckets_checked`), or the processing batches (`batches.json`).
     private static func readLineageFile(_ scanner: inout JSONScanner, into chunk: inout RecordChunk) throws {
         let value = try scanner.parseValue()
         if value[Snapshot.manifestKey] != nil {
             chunk.checkedBuckets += value[Snapshot.checkedBucketsKey]?.arrayValue?.compactMap(\.stringValue) ?? []
+        }
+        if value[ProcessingBatch.fileKey] != nil {
+            for entry in value["batches"]?.arrayValue ?? [] { chunk.batches.append(try ProcessingBatch(json: entry)) }
         }
         guard value[CollectionReconciliation.fileKey] != nil else { return }
         let fetchedAt = value["fetched_at"]?.stringValue

@@ -46,6 +46,10 @@ public enum SampleDefect: String, Sendable, CaseIterable {
     /// instances) or one whose text changed (odd ones; the chunk index still places it). The copy
     /// gets the finding; the original is the keeper.
     case duplicate = "duplicate.document"
+    /// An article's processing batch that disagrees with its documents: its tier task says it
+    /// wrote one chunk more than there are (even instances), or it lists a failed object of which
+    /// no document exists (odd ones). The finding is about the batch, not a document.
+    case batchUnreconciled = "batch.unreconciled"
 
     /// The rule the defect must trigger.
     public var rule: String { rawValue }
@@ -55,7 +59,8 @@ public enum SampleDefect: String, Sendable, CaseIterable {
         switch self {
         case .missingParent, .mismatchCollection, .mismatchParent, .mismatchTimestamp, .cycle: .captions
         case .deletedRoot: .frames
-        case .missingRoot, .mismatchSource, .mismatchPipeline, .collectionArchived, .duplicate: .chunks
+        case .missingRoot, .mismatchSource, .mismatchPipeline, .collectionArchived, .duplicate, .batchUnreconciled:
+            .chunks
         case .noLineage, .mismatchRoot, .mismatchPath, .drift, .ingestion, .staleExtractor, .enrichmentPartial: .faces
         }
     }
@@ -69,6 +74,9 @@ public enum SampleDefect: String, Sendable, CaseIterable {
 
     /// Whether the defect is made on a whole tree (its root object), once, rather than on documents.
     var isTreeWide: Bool { self == .deletedRoot }
+
+    /// Whether the defect is made on a tree's processing batch rather than on documents.
+    var isOnBatch: Bool { self == .batchUnreconciled }
 }
 
 /// Chooses documents for defects tree by tree, applies them, and remembers the findings due.
@@ -99,7 +107,8 @@ struct SampleDefectPlanner {
         treesLeft[treeKind] = trees - 1
         var used: Set<Int> = []
         for defect in SampleDefect.allCases
-        where !defect.isCollectionWide && !defect.isTreeWide && (defect.collection == .chunks) == (treeKind == .article)
+        where !defect.isCollectionWide && !defect.isTreeWide && !defect.isOnBatch
+            && (defect.collection == .chunks) == (treeKind == .article)
         {
             let left = remaining[defect] ?? 0
             let share = (left + trees - 1) / trees
@@ -120,6 +129,59 @@ struct SampleDefectPlanner {
                 remaining[defect, default: 0] -= 1
             }
         }
+    }
+
+    /// The processing batch that made `tree` (whose root object is `objectID`): one tier task per
+    /// stage of the pipeline, each saying it wrote exactly the documents of the tree that state
+    /// that root, unless the tree takes a `batch.unreconciled` defect (articles, one a tree).
+    mutating func batch(for tree: [SampleNamespace.Record], objectID: String, treeKind: TreeKind) -> JSONValue {
+        var written: [String: Int] = [:]
+        for record in tree {
+            guard case .document(let value) = record else { continue }
+            let document = SampleDocumentEditor(value)
+            if document.resolvedRoot == objectID { written[document.collection, default: 0] += 1 }
+        }
+        let tiers: [[SampleCollection]] =
+            treeKind == .video ? [[.frames], [.scenes, .faces], [.captions]] : [[.chunks]]
+        let batchID = "btch_" + objectID.dropFirst(4)
+        var tasks: [JSONObject] = tiers.enumerated().map { tier, collections in
+            [
+                "tier_num": .number(JSONNumber(tier)), "status": "COMPLETED",
+                "collection_ids": .array(collections.map { .string($0.id) }),
+                "documents_written": .number(JSONNumber(collections.reduce(0) { $0 + written[$1.id, default: 0] })),
+            ]
+        }
+        var objectIDs: [JSONValue] = [.string(objectID)]
+        var failed: [JSONValue] = []
+        if treeKind == .article, remaining[.batchUnreconciled, default: 0] > 0 {
+            let number = instance[.batchUnreconciled, default: 0]
+            instance[.batchUnreconciled] = number + 1
+            remaining[.batchUnreconciled, default: 0] -= 1
+            let subject: String
+            if number % 2 == 0 {
+                let stated = (tasks[0]["documents_written"]?.intValue ?? 0) + 1
+                tasks[0]["documents_written"] = .number(JSONNumber(stated))
+                subject = "\(batchID) tier 0"
+            } else {
+                let lost = "obj_failed_\(number)"
+                objectIDs.append(.string(lost))
+                failed.append([
+                    "object_id": .string(lost), "collection_id": .string(SampleCollection.chunks.id), "tier_num": 0,
+                    "error": "text extraction timed out", "timestamp": "2025-11-01T10:00:00Z",
+                ])
+                subject = "\(batchID) \(lost)"
+            }
+            expected.append([
+                "rule": .string(SampleDefect.batchUnreconciled.rule), "document_id": .null,
+                "collection_id": .string(SampleCollection.chunks.id), "subject": .string(subject),
+            ])
+        }
+        return [
+            "batch_id": .string(batchID),
+            "bucket_id": .string(treeKind == .video ? SampleNamespace.videoBucket : SampleNamespace.articleBucket),
+            "status": "COMPLETED", "object_ids": .array(objectIDs), "tier_tasks": .array(tasks.map(JSONValue.object)),
+            "failed_documents": .array(failed),
+        ]
     }
 
     /// Deletes the tree's root object (drops its record) and expects `orphan.deleted-root` on
@@ -218,6 +280,8 @@ struct SampleDefectPlanner {
             preconditionFailure("collection-wide defects are made on the configuration, not on documents")
         case .deletedRoot:
             preconditionFailure("tree-wide defects are made on the root object, not on documents")
+        case .batchUnreconciled:
+            preconditionFailure("batch defects are made on the tree's batch, not on documents")
         case .duplicate:
             var copy = documents[0]
             copy.remake(id: documents[0].id + "_rerun", laterBy: 86_400)

@@ -167,6 +167,11 @@ struct SampleDocumentEditor {
         }
     }
 
+    /// The root object the document's most authoritative place names (as `ResolvedLineage` reads it).
+    var resolvedRoot: String? {
+        places.lazy.compactMap { object($0)["root_object_id"]?.stringValue }.first
+    }
+
     /// A user field's string value, from the root or `metadata` as the shape has it.
     func userField(_ field: String) -> String? {
         (document["_internal"] != nil ? document[field] : document["metadata"]?[field])?.stringValue

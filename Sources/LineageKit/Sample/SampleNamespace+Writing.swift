@@ -24,14 +24,14 @@ extension SampleNamespace {
     /// The files a sample directory holds.
     public static let fileNames = (
         documents: "documents.jsonl", objects: "objects.jsonl", collections: "collections.json",
-        expectedFindings: "expected/findings.jsonl", manifest: "snapshot.json"
+        expectedFindings: "expected/findings.jsonl", manifest: "snapshot.json", batches: "batches.json"
     )
 
     /// Writes the namespace to `directory` (created if needed) as `documents.jsonl`,
     /// `objects.jsonl` and `collections.json`, each atomically; with defects, also
     /// `expected/findings.jsonl` (in a subdirectory, which readers of the directory do not read),
-    /// one `{"rule", "document_id", "collection_id"}` per line, and the ``manifest`` as
-    /// `snapshot.json`.
+    /// one `{"rule", "document_id", "collection_id"}` per line, the ``manifest`` as
+    /// `snapshot.json` and the trees' processing batches as `batches.json`.
     ///
     /// - Throws: ``LineageKitError`` when a file exists and `overwrite` is false, or on write errors;
     ///   then no file of this call is left half-written.
@@ -60,6 +60,7 @@ extension SampleNamespace {
         }
         var summary = WriteSummary()
         var configs: [JSONValue] = []
+        var batches: [JSONValue] = []
         var line: [UInt8] = []
         do {
             try generate { record in
@@ -77,6 +78,8 @@ extension SampleNamespace {
                     line.append(0x0A)
                     try documents.write(line)
                     summary.documents += 1
+                case .batch(let value):
+                    batches.append(value)
                 case .expectedFinding(let value):
                     value.write(into: &line)
                     line.append(0x0A)
@@ -97,6 +100,12 @@ extension SampleNamespace {
         try collections.write(configText)
         summary.collections = configs.count
         summary.bytes += configText.utf8.count
+        if !batches.isEmpty {
+            let file: JSONValue = [.init(ProcessingBatch.fileKey): 1, "batches": .array(batches)]
+            let text = file.serialized(.pretty) + "\n"
+            try AtomicFileWriter.write(text, to: directory + "/" + Self.fileNames.batches, overwrite: overwrite)
+            summary.bytes += text.utf8.count
+        }
         if let manifest {
             let text = manifest.serialized(.pretty) + "\n"
             try AtomicFileWriter.write(text, to: directory + "/" + Self.fileNames.manifest, overwrite: overwrite)

@@ -66,8 +66,11 @@ public struct SampleNamespace: Sendable {
         /// A document.
         case document(JSONValue)
         /// A finding the audit must report because of an injected defect:
-        /// `{"rule": R, "document_id": D, "collection_id": C}`.
+        /// `{"rule": R, "document_id": D, "collection_id": C}`; a finding about a batch has no
+        /// document and a `subject`: the batch id and `tier N` or the failed object.
         case expectedFinding(JSONValue)
+        /// A processing batch (with defects only), as `batches.json` holds it.
+        case batch(JSONValue)
     }
 
     /// The options in force.
@@ -134,6 +137,7 @@ public struct SampleNamespace: Sendable {
         for index in 0..<options.videos {
             var tree: [Record] = []
             generateVideo(index, random: &random, writer: &writer) { tree.append($0) }
+            let objectID = Self.objectID(of: tree)
             if index == 0 {
                 planner.deleteRoot(of: &tree)
             } else {
@@ -141,17 +145,28 @@ public struct SampleNamespace: Sendable {
             }
             planner.expectCollectionWide(in: tree)
             for record in tree { try sink(record) }
+            try sink(.batch(planner.batch(for: tree, objectID: objectID, treeKind: .video)))
         }
         for index in 0..<options.articles {
             var tree: [Record] = []
             generateArticle(index, random: &random, writer: &writer) { tree.append($0) }
+            let objectID = Self.objectID(of: tree)
             planner.inject(into: &tree, treeKind: .article)
             planner.expectCollectionWide(in: tree)
             for record in tree { try sink(record) }
+            try sink(.batch(planner.batch(for: tree, objectID: objectID, treeKind: .article)))
         }
         for finding in try planner.expectedFindings() {
             try sink(.expectedFinding(finding))
         }
+    }
+
+    /// The id of the tree's root object.
+    private static func objectID(of tree: [Record]) -> String {
+        for record in tree {
+            if case .object(let value) = record, let id = value["object_id"]?.stringValue { return id }
+        }
+        return ""
     }
 
     private func generateVideo(

@@ -35,6 +35,13 @@ struct FetchCommand: AsyncParsableCommand {
             """)
     var reconciliation = false
 
+    @Flag(
+        help: """
+            Also fetch the processing batches of the buckets read (tier tasks, failed documents) into \
+            batches.json, for the batch.unreconciled rule.
+            """)
+    var batches = false
+
     @Option(
         help: ArgumentHelp(
             "Have the API export each collection to a file (POST …/export) and download it instead of paging "
@@ -68,13 +75,14 @@ struct FetchCommand: AsyncParsableCommand {
         api.namespace = api.namespace ?? ProcessInfo.processInfo.environment["MIXPEEK_NAMESPACE"]
         let started = Date()
         let (result, client) = try await api.fetch(
-            objects: objects, reconciliation: reconciliation, export: export, into: (output, force))
+            objects: objects, reconciliation: reconciliation, batches: batches, export: export, into: (output, force))
         let seconds = Date().timeIntervalSince(started)
         let counts = client.requestCounts
         var summary =
             "lineage: fetched \(result.documentCount) documents, \(result.collections.count) collections"
         if objects { summary += ", \(result.objects.count) objects" }
         if reconciliation { summary += ", \(result.reconciliations.count) reconciliations" }
+        if let fetched = result.batches { summary += ", \(fetched.count) batches" }
         summary += String(
             format: " in %.1f s (%d requests, %d retried) into %@", seconds, counts.requests, counts.retries, output)
         StandardError.print(summary)
@@ -85,7 +93,8 @@ struct FetchCommand: AsyncParsableCommand {
             StandardError.print(
                 "lineage: \(result.missingObjects.count) root object(s) named by documents are in none of the buckets "
                     + "they name, e.g. " + result.missingObjects.prefix(3).joined(separator: ", ")
-                    + " (they show as ghosts; the audit reports orphan.missing-root)")
+                    + " (they show as ghosts; the audit reports orphan.deleted-root, or orphan.missing-root where the bucket was not looked up whole)"
+            )
         }
         if let first = result.misplacedObjects.first {
             StandardError.print(

@@ -50,7 +50,8 @@ struct APIOptions: ParsableArguments {
     /// Fetches what these options name, with a progress bar on a terminal: into memory, or, given
     /// `directory`, straight into a snapshot directory there (pages streamed to disk).
     func fetch(
-        objects: Bool, reconciliation: Bool = false, export: NamespaceFetcher.ExportFormat? = nil,
+        objects: Bool, reconciliation: Bool = false, batches: Bool = false,
+        export: NamespaceFetcher.ExportFormat? = nil,
         into directory: (path: String, overwrite: Bool)? = nil
     ) async throws -> (NamespaceFetcher.Result, MixpeekClient) {
         let client = try client()
@@ -59,7 +60,7 @@ struct APIOptions: ParsableArguments {
             client: client,
             options: .init(
                 collections: collections.isEmpty ? nil : collections, objects: objects, concurrency: concurrency,
-                allowIncomplete: allowIncomplete, reconciliation: reconciliation, export: export))
+                allowIncomplete: allowIncomplete, reconciliation: reconciliation, export: export, batches: batches))
         let report: NamespaceFetcher.Progress = { count, total in progress.update(count, of: total) }
         let result: NamespaceFetcher.Result
         if let directory {

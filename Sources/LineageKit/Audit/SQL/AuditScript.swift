@@ -167,7 +167,7 @@ public struct AuditScript: Sendable {
     // MARK: - Normalising
 
     private static let lineageFileKeys = [
-        "lineage_baseline", "lineage_plan", "lineage_snapshot", "lineage_reconciliation",
+        "lineage_baseline", "lineage_plan", "lineage_snapshot", "lineage_reconciliation", "lineage_batches",
     ]
     private static let stepKeys = ["document_id", "collection_id", "timestamp", "feature_extractor_id"]
     static let facts = [
@@ -187,6 +187,8 @@ public struct AuditScript: Sendable {
                 r._internal.metadata.ingestion_status AS internal_status, r.lineage AS nested,
                 r.internal_metadata.ingestion_status AS legacy_status, \(rootFacts),
                 coalesce(r._internal.created_at, r.created_at) AS created_at,
+                coalesce(r._internal.batch_id, r._internal.processing.batch_id, r._internal.metadata.batch_id,
+                  r.internal_metadata.batch_id) AS batch_id,
                 user_fields, row_number() OVER (PARTITION BY r.document_id ORDER BY r.collection_id) AS copy
               FROM lk_record WHERE kind = 'document'
             ) documents

@@ -11,7 +11,8 @@
 ///   `source_kind` (the effective one), `parent_document_id` (never the document itself),
 ///   `parent_object_id`, `ingestion_status`, `ingestion_status_path`.
 /// - `lk_doc_raw`: per document, `user_fields` (JSON text: the record in the current shape, else
-///   its `metadata`), `has_internal` and `created_at` (`_internal.created_at`, else the root's).
+///   its `metadata`), `has_internal`, `created_at` (`_internal.created_at`, else the root's) and
+///   `batch_id` (the batch the document states, as ``BatchUnreconciledRule`` reads it).
 /// - `lk_stmt`: one row per place stating lineage: `document_id`, `collection_id`, `rank` (0 is
 ///   the most authoritative), `place`, the facts, `path` and `chain` as that place states them.
 /// - `lk_object`: `object_id`, `bucket_id`, `metadata` (JSON). `lk_collection`: `collection_id`,

@@ -164,9 +164,29 @@ struct SQLEngineTests {
                 ].joined(separator: "\n") + "\n",
                 "batches.json": batches,
             ])
+        // Configuration hashes: the newest document's decides; another version of the extractor.
+        func face(_ id: String, extractor: String, hash: String, created: String?) -> String {
+            let createdAt = created.map { #","created_at":"\#($0)""# } ?? ""
+            return #"{"document_id":"\#(id)","collection_id":"col_faces","_internal":{"lineage":{"#
+                + #""root_object_id":"obj_1","chain":[{"collection_id":"col_faces","feature_extractor_id":"\#(extractor)"}]},"#
+                + #""metadata":{"feature_extractor_config_hash":"\#(hash)"}\#(createdAt)},"n":"\#(id)"}"#
+        }
+        try variant(
+            "configuration-hashes",
+            [
+                "documents.jsonl": [
+                    face("doc_a", extractor: "face_v2", hash: "h1", created: "2025-01-01T00:00:00Z"),
+                    face("doc_b", extractor: "face_v2", hash: "h2", created: "2025-06-01T00:00:00Z"),
+                    face("doc_c", extractor: "face_v1", hash: "h1", created: nil),
+                    face("doc_d", extractor: "face_v1", hash: "h2", created: "2025-06-01T00:00:00Z"),
+                ].joined(separator: "\n") + "\n",
+                "collections.json":
+                    #"[{"collection_id":"col_faces","feature_extractor":{"feature_extractor_name":"face","version":"v2"}}]"#,
+            ])
         #expect(
             seen.isSuperset(of: [
-                "reference.unchecked", "coverage.partial", "coverage.missing", "drift.metadata", "batch.unreconciled",
+                "stale.extractor", "reference.unchecked", "coverage.partial", "coverage.missing", "drift.metadata",
+                "batch.unreconciled",
                 "duplicate.document",
             ]),
             "\(seen.sorted())")

@@ -17,6 +17,8 @@ public struct Document: Sendable {
     public var statements: [LineageStatement]
     /// `ingestion_status` from `_internal.metadata` or `internal_metadata`, when present.
     public var ingestionStatus: String?
+    /// `feature_extractor_config_hash` from `_internal.metadata` or `internal_metadata`, when present.
+    public var featureExtractorConfigHash: String?
     /// The record exactly as read.
     public var raw: RawJSON
     /// Where the user fields are: in ``raw`` (documents read from input, which keep only a
@@ -43,8 +45,9 @@ public struct Document: Sendable {
     init(
         id: String, collectionID: String, shape: DocumentShape, schemaVersion: String?, statements: [LineageStatement],
         userFieldStorage: UserFieldStorage, ingestionStatus: String?, ingestionStatusIsInternal: Bool = false,
-        raw: RawJSON, line: Int32 = 0, column: Int32 = 0
+        featureExtractorConfigHash: String? = nil, raw: RawJSON, line: Int32 = 0, column: Int32 = 0
     ) {
+        self.featureExtractorConfigHash = featureExtractorConfigHash
         self.id = id
         self.collectionID = collectionID
         self.shape = shape

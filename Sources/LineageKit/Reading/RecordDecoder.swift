@@ -137,6 +137,8 @@ struct RecordDecoder {
         var rootStatement = LineageStatement(place: .root)
         var internalStatus: String?
         var legacyStatus: String?
+        var internalConfigHash: String?
+        var legacyConfigHash: String?
         var metadataRange: Range<Int>?
         var metadataOffset = 0
     }
@@ -168,7 +170,8 @@ struct RecordDecoder {
                     try decoder.readLineageObject(
                         &scanner, into: &fields.internalStatement, prefix: "_internal.lineage")
                 } else if key == "metadata" {
-                    fields.internalStatus = try decoder.readIngestionStatus(&scanner, prefix: "_internal.metadata")
+                    (fields.internalStatus, fields.internalConfigHash) = try decoder.readSystemMetadata(
+                        &scanner, prefix: "_internal.metadata")
                 } else {
                     try scanner.skipValue()
                 }
@@ -183,7 +186,8 @@ struct RecordDecoder {
         } else if key == "document_schema_version" {
             fields.schemaVersion = try readString(&scanner, path: key.string)
         } else if key == "internal_metadata" {
-            fields.legacyStatus = try readIngestionStatus(&scanner, prefix: "internal_metadata")
+            (fields.legacyStatus, fields.legacyConfigHash) = try readSystemMetadata(
+                &scanner, prefix: "internal_metadata")
         } else if key == "lineage_chain" {
             fields.rootStatement.chain = try readChain(&scanner, path: "lineage_chain")
         } else if key == "lineage_path" {
@@ -304,21 +308,27 @@ struct RecordDecoder {
         return steps
     }
 
-    private mutating func readIngestionStatus(_ scanner: inout JSONScanner, prefix: StaticString) throws -> String? {
+    /// The system metadata the audit reads: `ingestion_status` and `feature_extractor_config_hash`.
+    private mutating func readSystemMetadata(_ scanner: inout JSONScanner, prefix: StaticString) throws -> (
+        status: String?, configHash: String?
+    ) {
         if scanner.peek() == UInt8(ascii: "n") {
             try scanner.skipValue()
-            return nil
+            return (nil, nil)
         }
         try requireObject(&scanner, path: prefix.description)
         var status: String?
+        var hash: String?
         try readUniqueKeys(&scanner, path: prefix.description) { decoder, scanner, key in
             if key == "ingestion_status" {
                 status = try decoder.readString(&scanner, path: prefix.description + ".ingestion_status")
+            } else if key == "feature_extractor_config_hash" {
+                hash = try decoder.readString(&scanner, path: prefix.description + ".feature_extractor_config_hash")
             } else {
                 try scanner.skipValue()
             }
         }
-        return status
+        return (status, hash)
     }
 
     // MARK: - Duplicate keys
@@ -468,8 +478,9 @@ struct RecordDecoder {
             id: id, collectionID: collectionID, shape: shape, schemaVersion: fields.schemaVersion,
             statements: statements, userFieldStorage: .input(prints),
             ingestionStatus: fields.internalStatus ?? fields.legacyStatus,
-            ingestionStatusIsInternal: fields.internalStatus != nil, raw: raw(), line: Int32(location.line),
-            column: Int32(location.column ?? 0))
+            ingestionStatusIsInternal: fields.internalStatus != nil,
+            featureExtractorConfigHash: fields.internalConfigHash ?? fields.legacyConfigHash, raw: raw(),
+            line: Int32(location.line), column: Int32(location.column ?? 0))
     }
 
     /// Adds the record's `document_id` (or object or collection id) to an error, when one can be found.

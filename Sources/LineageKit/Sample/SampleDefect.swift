@@ -35,7 +35,9 @@ public enum SampleDefect: String, Sendable, CaseIterable {
     case drift = "drift.metadata"
     /// A face whose ingestion status is `PROCESSING`.
     case ingestion = "ingestion.incomplete"
-    /// A face whose chain's last step names an extractor its collection no longer uses.
+    /// A face made by an extractor its collection no longer uses: its chain's last step names
+    /// another extractor (even instances, and documents without `_internal`), or its
+    /// configuration hash is an old one and it was made long before the others (odd ones).
     case staleExtractor = "stale.extractor"
     /// A face whose enrichment stopped: `__fully_enriched` false (even instances) or a feature
     /// listed in `__missing_features` (odd ones).
@@ -275,7 +277,13 @@ struct SampleDefectPlanner {
         case .ingestion:
             documents[0].setIngestionStatus("PROCESSING")
         case .staleExtractor:
-            documents[0].editChains { chain in chain[chain.count - 1]["feature_extractor_id"] = "legacy_extractor_v0" }
+            if number % 2 == 1, documents[0].hasInternalPayload {
+                documents[0].setConfigHash("legacy0c0nf1g", createdAt: "2025-01-01T00:00:00Z")
+            } else {
+                documents[0].editChains { chain in
+                    chain[chain.count - 1]["feature_extractor_id"] = "legacy_extractor_v0"
+                }
+            }
         case .collectionArchived:
             preconditionFailure("collection-wide defects are made on the configuration, not on documents")
         case .deletedRoot:

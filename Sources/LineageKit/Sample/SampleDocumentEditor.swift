@@ -195,6 +195,19 @@ struct SampleDocumentEditor {
         }
     }
 
+    /// Whether the document has an `_internal` block (the current shape, or migrated).
+    var hasInternalPayload: Bool { document["_internal"]?.objectValue != nil }
+
+    /// Sets `_internal.metadata.feature_extractor_config_hash` and `_internal.created_at`.
+    mutating func setConfigHash(_ hash: String, createdAt: String) {
+        guard var internalPayload = document["_internal"]?.objectValue else { return }
+        var metadata = internalPayload["metadata"]?.objectValue ?? JSONObject()
+        metadata["feature_extractor_config_hash"] = .string(hash)
+        internalPayload["metadata"] = .object(metadata)
+        internalPayload["created_at"] = .string(createdAt)
+        document["_internal"] = .object(internalPayload)
+    }
+
     /// Sets the ingestion status where the shape keeps it.
     mutating func setIngestionStatus(_ status: String) {
         if var internalPayload = document["_internal"]?.objectValue {

@@ -1,50 +1,135 @@
-/// `stale.extractor` (warning): the extractor that made the document (its chain's last step) is
-/// not the one its collection's configuration names now: the collection was re-configured (a
+/// `stale.extractor` (warning): the document was made by another extractor, version or extractor
+/// configuration than its collection's current one: the collection was re-configured (a
 /// `re_extract` migration, a cloned collection), and old documents "remain queryable with legacy
-/// schema". Silent without the collection's configuration or a chain.
+/// schema".
+///
+/// Two checks, one finding per document:
+/// - the extractor of the chain's last step (`feature_extractor_id`, name and version) against the
+///   one the collection's configuration names (silent without configuration or chain);
+/// - the document's `feature_extractor_config_hash` (`_internal.metadata` or `internal_metadata`)
+///   against the collection's current one: the configuration's own, when it states one
+///   (`feature_extractor_config_hash`, or `feature_extractor.config_hash`), else, when the
+///   collection's documents hold more than one, the newest document's (by `created_at`; undated
+///   documents count as oldest; ties by id).
 public struct StaleExtractorRule: AuditRule {
     /// The stable rule id.
     public let id = "stale.extractor"
     /// The severity of this rule's findings.
     public let severity = Severity.warning
     /// When the rule fires, in one line.
-    public let summary = "the extractor that made the document is not the one its collection's configuration names"
+    public let summary =
+        "the document's extractor, version or configuration hash is not its collection's current one"
 
     /// Creates the rule.
     public init() {}
 
-    /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        guard let configured = context.config(of: document)?.featureExtractorID,
-            let chain = document.lineage.chain, !chain.isEmpty,
-            let stated = chain[chain.count - 1].featureExtractorID, stated != configured
-        else { return }
-        let path = document.document.chainPath + "[\(chain.count - 1)].feature_extractor_id"
-        findings.append(
-            finding(
-                document, "made by \(stated), but \(document.document.collectionID) is configured with \(configured)",
-                evidence: [
-                    "feature_extractor_id": Evidence.stated(path, stated),
-                    "configured_feature_extractor_id": .string(configured),
-                ]))
+    /// The configuration hash a collection's configuration states, if any.
+    static func configuredHash(_ config: CollectionConfig) -> String? {
+        config.json["feature_extractor_config_hash"]?.stringValue
+            ?? config.json["feature_extractor"]?["config_hash"]?.stringValue
+    }
+
+    /// Checks every document against its collection.
+    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+        let graph = context.graph
+        let current = currentHashes(context)
+        for position in graph.documents.indices {
+            let node = graph.documentNodeIndex[position]
+            guard node >= 0 else { continue }
+            let document = graph.documents[position]
+            var evidence: JSONObject = [:]
+            var reasons: [String] = []
+            let config = context.configs[document.collectionID]
+            if let configured = config?.featureExtractorID, let chain = document.lineage.chain, !chain.isEmpty,
+                let stated = chain[chain.count - 1].featureExtractorID, stated != configured
+            {
+                let path = document.chainPath + "[\(chain.count - 1)].feature_extractor_id"
+                evidence["feature_extractor_id"] = Evidence.stated(path, stated)
+                evidence["configured_feature_extractor_id"] = .string(configured)
+                reasons.append("made by \(stated), but \(document.collectionID) is configured with \(configured)")
+            }
+            if let hash = document.featureExtractorConfigHash, let now = current[document.collectionID],
+                hash != now.hash
+            {
+                evidence["feature_extractor_config_hash"] = .string(hash)
+                evidence["current_config_hash"] = .string(now.hash)
+                evidence["current_config_hash_from"] = .string(now.basis)
+                reasons.append(
+                    "made with configuration hash \(hash), but the current one is \(now.hash) (\(now.basis))")
+            }
+            guard !reasons.isEmpty else { continue }
+            findings.append(
+                Finding(
+                    rule: id, severity: severity, documentID: document.id, collectionID: document.collectionID,
+                    message: reasons.joined(separator: "; "), evidence: evidence))
+        }
+    }
+
+    /// Each collection's current configuration hash, and where it comes from, when one is known.
+    private func currentHashes(_ context: AuditContext) -> [String: (hash: String, basis: String)] {
+        var current: [String: (hash: String, basis: String)] = [:]
+        for (id, config) in context.configs {
+            if let hash = Self.configuredHash(config) { current[id] = (hash, "the configuration's") }
+        }
+        // Collections whose documents hold several hashes, and no configured one: the newest decides.
+        let graph = context.graph
+        var hashes: [String: Set<String>] = [:]
+        for document in graph.documents where current[document.collectionID] == nil {
+            if let hash = document.featureExtractorConfigHash {
+                hashes[document.collectionID, default: []].insert(hash)
+            }
+        }
+        let mixed = Set(hashes.filter { $0.value.count > 1 }.keys)
+        guard !mixed.isEmpty else { return current }
+        var newest: [String: (seconds: Double, id: String, hash: String)] = [:]
+        for document in graph.documents where mixed.contains(document.collectionID) {
+            guard let hash = document.featureExtractorConfigHash else { continue }
+            let seconds = DuplicateDocumentRule.createdAt(of: document).flatMap(ISOTimestamp.seconds) ?? -.infinity
+            if let best = newest[document.collectionID], (best.seconds, best.id) >= (seconds, document.id) { continue }
+            newest[document.collectionID] = (seconds, document.id, hash)
+        }
+        for (collection, best) in newest { current[collection] = (best.hash, "the newest document's, \(best.id)") }
+        return current
     }
 }
 
 extension StaleExtractorRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
     public func sql(_ dialect: SQLDialect) -> String {
-        let stated = dialect.element("d.chain", "-1") + ".feature_extractor_id"
+        let d = dialect
+        let stated = d.element("d.chain", "-1") + ".feature_extractor_id"
+        let seconds = "coalesce(\(d.isoSeconds("u.created_at")), -1e300)"
         return """
             SELECT document_id, collection_id,
-              'made by ' || stated || ', but ' || collection_id || ' is configured with ' || configured AS message,
-              \(dialect.object([("feature_extractor_id", "stated"), ("configured_feature_extractor_id", "configured")]))
-                AS evidence
+              concat_ws('; ',
+                CASE WHEN stated <> configured THEN 'made by ' || stated || ', but ' || collection_id
+                  || ' is configured with ' || configured END,
+                CASE WHEN hash <> current_hash THEN 'made with configuration hash ' || hash
+                  || ', but the current one is ' || current_hash END) AS message,
+              \(d.object([
+                ("feature_extractor_id", "stated"), ("configured_feature_extractor_id", "configured"),
+                ("feature_extractor_config_hash", "hash"), ("current_config_hash", "current_hash"),
+              ])) AS evidence
             FROM (
-              SELECT d.document_id, d.collection_id, \(stated) AS stated, c.feature_extractor_id AS configured
-              FROM lk_doc d JOIN lk_collection c ON c.collection_id = d.collection_id
-              WHERE \(dialect.size("d.chain")) > 0
-            ) made
-            WHERE stated <> configured
+              SELECT d.document_id, d.collection_id,
+                CASE WHEN \(d.size("d.chain")) > 0 THEN \(stated) END AS stated, c.feature_extractor_id AS configured,
+                u.config_hash AS hash,
+                coalesce(c.config_hash, CASE WHEN h.hashes > 1 THEN n.hash END) AS current_hash
+              FROM lk_doc d JOIN lk_doc_raw u ON u.document_id = d.document_id
+              LEFT JOIN lk_collection c ON c.collection_id = d.collection_id
+              LEFT JOIN (
+                SELECT collection_id, count(DISTINCT config_hash) AS hashes FROM lk_doc_raw
+                WHERE config_hash IS NOT NULL GROUP BY collection_id
+              ) h ON h.collection_id = d.collection_id
+              LEFT JOIN (
+                SELECT collection_id, hash FROM (
+                  SELECT u.collection_id, u.config_hash AS hash,
+                    row_number() OVER (PARTITION BY u.collection_id ORDER BY \(seconds) DESC, u.document_id DESC) AS rank
+                  FROM lk_doc_raw u WHERE u.config_hash IS NOT NULL
+                ) ranked WHERE rank = 1
+              ) n ON n.collection_id = d.collection_id
+            ) judged
+            WHERE stated <> configured OR hash <> current_hash
             """
     }
 }

@@ -189,6 +189,8 @@ public struct AuditScript: Sendable {
                 coalesce(r._internal.created_at, r.created_at) AS created_at,
                 coalesce(r._internal.batch_id, r._internal.processing.batch_id, r._internal.metadata.batch_id,
                   r.internal_metadata.batch_id) AS batch_id,
+                coalesce(r._internal.metadata.feature_extractor_config_hash,
+                  r.internal_metadata.feature_extractor_config_hash) AS config_hash,
                 user_fields, row_number() OVER (PARTITION BY r.document_id ORDER BY r.collection_id) AS copy
               FROM lk_record WHERE kind = 'document'
             ) documents
@@ -295,7 +297,7 @@ public struct AuditScript: Sendable {
             + "ELSE \(lists[2]) END"
         return d.createTable("lk_collection") + """
             SELECT collection_id, source_type, source_buckets, source_collections, passthrough, feature_extractor_id,
-              lifecycle_state, position_fields FROM (
+              lifecycle_state, position_fields, config_hash FROM (
               SELECT \(d.string("j", "$.collection_id")) AS collection_id,
                 \(d.string("j", "$.lifecycle_state")) AS lifecycle_state,
                 coalesce(\(d.string("j", "$.feature_extractor.feature_extractor_id")),
@@ -303,6 +305,8 @@ public struct AuditScript: Sendable {
                     || \(d.string("j", "$.feature_extractor.version"))) AS feature_extractor_id,
                 \(d.string("j", "$.source.type")) AS source_type,
                 \(positionFields) AS position_fields,
+                coalesce(\(d.string("j", "$.feature_extractor_config_hash")),
+                  \(d.string("j", "$.feature_extractor.config_hash"))) AS config_hash,
                 \(ids("bucket_id", "bucket_ids")) AS source_buckets,
                 \(ids("collection_id", "collection_ids")) AS source_collections,
                 CASE WHEN \(d.isObject(extractor)) THEN coalesce(\(d.passthrough(d.json("j", "$.feature_extractor.field_passthrough"))), \(d.emptyPassthrough)) END

@@ -12,12 +12,13 @@
 ///   `parent_object_id`, `ingestion_status`, `ingestion_status_path`.
 /// - `lk_doc_raw`: per document, `user_fields` (JSON text: the record in the current shape, else
 ///   its `metadata`), `has_internal`, `created_at` (`_internal.created_at`, else the root's) and
-///   `batch_id` (the batch the document states, as ``BatchUnreconciledRule`` reads it).
+///   `batch_id` (the batch the document states, as ``BatchUnreconciledRule`` reads it) and
+///   `config_hash` (`feature_extractor_config_hash`).
 /// - `lk_stmt`: one row per place stating lineage: `document_id`, `collection_id`, `rank` (0 is
 ///   the most authoritative), `place`, the facts, `path` and `chain` as that place states them.
 /// - `lk_object`: `object_id`, `bucket_id`, `metadata` (JSON). `lk_collection`: `collection_id`,
 ///   `source_type`, `source_buckets`, `source_collections`, `passthrough`, `feature_extractor_id`,
-///   `lifecycle_state`, `position_fields` (the configured ones, else empty).
+///   `lifecycle_state`, `position_fields` (the configured ones, else empty), `config_hash`.
 /// - `lk_link`: each document's source document as the graph links it: `parent_document_id`,
 ///   `parent_exists`, and the parent's `parent_collection_id`, `parent_root_object_id`,
 ///   `parent_chain`.

@@ -347,12 +347,23 @@ indirect enum SQLType: Sendable {
                 "_internal",
                 .object([
                     ("lineage", .object(lineageFields + [("chain", .array(step)), ("path", .string)])),
-                    ("metadata", .object([("ingestion_status", .string), ("batch_id", .string)])),
+                    (
+                        "metadata",
+                        .object([
+                            ("ingestion_status", .string), ("batch_id", .string),
+                            ("feature_extractor_config_hash", .string),
+                        ])
+                    ),
                     ("created_at", .string), ("batch_id", .string), ("processing", .object([("batch_id", .string)])),
                 ])
             ),
             ("lineage", .object(lineageFields + [("chain", .array(step)), ("path", .string)])),
-            ("internal_metadata", .object([("ingestion_status", .string), ("batch_id", .string)])), ("metadata", .json),
+            (
+                "internal_metadata",
+                .object([
+                    ("ingestion_status", .string), ("batch_id", .string), ("feature_extractor_config_hash", .string),
+                ])
+            ), ("metadata", .json),
             ("created_at", .string),
         ] + lineageFields)
 }

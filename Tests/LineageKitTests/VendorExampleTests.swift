@@ -1,3 +1,4 @@
+import Foundation
 import LineageTestSupport
 import Testing
 
@@ -158,5 +159,43 @@ struct VendorExampleTests {
         #expect(kept.documents.count == 1)
         #expect(kept.documents[0].shape == .nested2025v1)
         #expect(kept.report.skippedRecords == 1)
+    }
+
+    /// The rules of re-processing (issue 16).
+    static let reprocessingRules = [
+        "duplicate.document", "stale.extractor", "orphan.deleted-root", "enrichment.partial", "batch.unreconciled",
+        "collection.archived",
+    ]
+
+    @Test(
+        "the re-processing rules find nothing in the vendor's documents, each for a stated reason",
+        arguments: expectations.filter { $0.documents > 0 })
+    func reprocessingRulesSilent(_ expectation: Expectation) throws {
+        // No example states a config hash, enrichment flags, a lifecycle state, a batch or a
+        // snapshot manifest; the collection responses name other collections than the documents;
+        // the grouped listing's two frames of obj_video123 have no user fields, so nothing tells
+        // them apart from siblings, and they are not judged duplicates.
+        let snapshot = try SnapshotReader().read(.path(Fixtures.vendor(expectation.file)))
+        let configs = try SnapshotReader().read(.path(Fixtures.vendor("2026-02_collection_responses.json")))
+        var both = snapshot
+        both.collections = configs.collections
+        let report = try Auditor(configuration: .init(rules: Self.reprocessingRules))
+            .audit(DecompositionGraph(snapshot: both))
+        #expect(report.findings.isEmpty, "\(report.findings.map(\.message))")
+    }
+
+    @Test("the grouped listing's two frames of one object are duplicates once they share a frame index")
+    func groupedFramesWithPosition() throws {
+        let text = try String(
+            contentsOfFile: Fixtures.vendor("2026-02_list_documents_response_grouped.json"), encoding: .utf8)
+        let placed = text.replacingOccurrences(
+            of: #""source_object_id": "obj_video123""#,
+            with: #""source_object_id": "obj_video123", "metadata": {"frame_index": 0}"#)
+        #expect(placed != text)
+        let snapshot = try SnapshotReader().read(.bytes(Array(placed.utf8), name: "grouped"))
+        let findings = try Auditor(configuration: .init(rules: ["duplicate.document"]))
+            .audit(DecompositionGraph(snapshot: snapshot)).findings
+        #expect(findings.map(\.documentID) == ["doc_frame_002"])
+        #expect(findings.first?.evidence["keeper"] == "doc_frame_001")
     }
 }

@@ -1,5 +1,5 @@
 /// `duplicate.document` (error): two or more documents of one collection made from the same source
-/// (source document, else root object) by the same extractor at the same position: what
+/// (source document, else source object, else root object) by the same extractor at the same position: what
 /// re-triggering a collection whose bucket has no `unique_key` leaves behind.
 ///
 /// The position is the collection's configured position fields (`feature_extractor.position_fields`,
@@ -90,7 +90,9 @@ public struct DuplicateDocumentRule: AuditRule {
         guard node >= 0 else { return nil }
         let document = graph.documents[position]
         let lineage = document.lineage
-        guard let source = lineage.sourceDocumentID ?? lineage.rootObjectID else { return nil }
+        guard let source = lineage.sourceDocumentID ?? lineage.sourceObjectID ?? lineage.rootObjectID else {
+            return nil
+        }
         let collection = graph.collectionOfNode[Int(node)]
         let configured = collection >= 0 ? positionsOfCollection[Int(collection)] : nil
         let extractor =
@@ -215,7 +217,7 @@ extension DuplicateDocumentRule: SQLAuditRule {
                   CASE WHEN configured IS NOT NULL THEN configured WHEN known <> '' THEN known
                        WHEN everything <> '' THEN 'identical user fields ' || everything END AS position_key
                 FROM (
-                  SELECT d.document_id, d.collection_id, coalesce(d.source_document_id, d.root_object_id) AS source,
+                  SELECT d.document_id, d.collection_id, coalesce(d.source_document_id, d.source_object_id, d.root_object_id) AS source,
                     coalesce(CASE WHEN \(d.size("d.chain")) > 0 THEN \(lastStep).feature_extractor_id END,
                       c.feature_extractor_id, '') AS extractor,
                     u.created_at,
@@ -223,7 +225,7 @@ extension DuplicateDocumentRule: SQLAuditRule {
                     \(known) AS known, \(everything) AS everything
                   FROM lk_doc d JOIN lk_doc_raw u ON u.document_id = d.document_id
                   LEFT JOIN lk_collection c ON c.collection_id = d.collection_id
-                  WHERE coalesce(d.source_document_id, d.root_object_id) IS NOT NULL
+                  WHERE coalesce(d.source_document_id, d.source_object_id, d.root_object_id) IS NOT NULL
                 ) identified
               ) positioned
               WHERE position_key IS NOT NULL

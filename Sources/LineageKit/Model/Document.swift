@@ -137,6 +137,23 @@ public struct Document: Sendable {
         }
     }
 
+    /// Calls `body` with each top-level user field's (name hash, value hash) pair, as
+    /// ``userFieldPrintPairs()`` lists them, without making an array for documents read from input.
+    func forEachUserFieldPrint(_ body: (UInt64, UInt64) -> Void) {
+        guard case .input(let prints) = userFieldStorage else {
+            for pair in userFieldPrintPairs() { body(pair.name, pair.value) }
+            return
+        }
+        prints.store.values.withUnsafeBufferPointer { values in
+            var position = Int(prints.start) * 2
+            let end = position + Int(prints.count) * 2
+            while position < end {
+                body(values[position], values[position + 1])
+                position += 2
+            }
+        }
+    }
+
     /// The non-system root fields of a current-shape record, in order.
     static func rootUserFields(of record: JSONObject) -> JSONObject {
         JSONObject(record.filter { !systemRootFieldNames.contains($0.key) }.map { ($0.key, $0.value) })

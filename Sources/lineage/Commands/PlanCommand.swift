@@ -18,13 +18,16 @@ struct PlanCommand: AsyncParsableCommand {
             Field names are literal ("v1.2" is one field); "set_path": {"/title/lang": VALUE} and \
             "unset_path" reach inside objects by JSON Pointer (RFC 6901). Drift on a document that \
             also has a lineage error (mismatch.root/source/parent/path/collection, orphan.*, cycle) \
-            is held, not planned, unless --include-disputed. \
+            is held, not planned, unless --include-disputed. With duplicate.document among \
+            --rules, every duplicate but the oldest of its group becomes a deletion, which apply \
+            sends only with --allow-delete. \
             The plan (docs/cli.md) records the namespace and base URL of a fetched snapshot, or \
             those given here. A summary goes to standard error.
 
             Examples:
               lineage plan snapshot/ -o plan.json
               lineage plan snapshot/ --patches fixes.jsonl --rules none -o plan.json
+              lineage plan snapshot/ --rules duplicate.document -o dedupe.json
             """
     )
 
@@ -35,7 +38,10 @@ struct PlanCommand: AsyncParsableCommand {
 
     @Option(
         parsing: .upToNextOption,
-        help: "Rules (globs, comma-separated) whose findings become patches; 'none' for the patch file only.")
+        help: """
+            Rules (globs, comma-separated) whose findings become patches (duplicate.document's: \
+            deletions); 'none' for the patch file only.
+            """)
     var rules: [String] = ["drift.metadata"]
 
     @Option(name: .shortAndLong, help: ArgumentHelp("The plan file to write.", valueName: "file"))

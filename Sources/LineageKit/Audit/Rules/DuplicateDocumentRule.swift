@@ -1,3 +1,5 @@
+import Foundation
+
 /// `duplicate.document` (error): two or more documents of one collection made from the same source
 /// (source document, else source object, else root object) by the same extractor at the same position: what
 /// re-triggering a collection whose bucket has no `unique_key` leaves behind.
@@ -38,15 +40,21 @@ public struct DuplicateDocumentRule: AuditRule {
         let prints: [UInt64]
     }
 
-    /// Checks the namespace: groups documents by identity, one pass and a sort.
+    /// Checks the namespace: a key per document (in parallel pieces, without allocating), a sort,
+    /// and an exact comparison only among documents whose keys agree.
     public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
         let positionsOfCollection = graph.collectionIDs.map { id in context.configs[id].flatMap(Self.positionFields) }
-        var hashed: [(hash: Int, position: Int32)] = []
-        for position in graph.documents.indices {
-            guard let identity = identity(ofDocumentAt: position, context, positionsOfCollection) else { continue }
-            hashed.append((identity.hashValue, Int32(position)))
-        }
+        let keying = Keying(context: context, positionsOfCollection: positionsOfCollection)
+        let count = graph.documents.count
+        let pieces = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / 20_000))
+        var hashed: [(hash: UInt64, position: Int32)] = mapPieces(pieces) { piece in
+            var keys: [(hash: UInt64, position: Int32)] = []
+            for position in (count * piece / pieces)..<(count * (piece + 1) / pieces) {
+                if let key = keying.key(ofDocumentAt: position) { keys.append((key, Int32(position))) }
+            }
+            return keys
+        }.flatMap { $0 }
         hashed.sort { ($0.hash, $0.position) < ($1.hash, $1.position) }
         var start = 0
         while start < hashed.count {
@@ -54,18 +62,93 @@ public struct DuplicateDocumentRule: AuditRule {
             while end < hashed.count, hashed[end].hash == hashed[start].hash { end += 1 }
             if end - start > 1 {
                 var groups: [Identity: [Int]] = [:]
+                var order: [Identity] = []
                 for entry in hashed[start..<end] {
                     let position = Int(entry.position)
                     guard let identity = identity(ofDocumentAt: position, context, positionsOfCollection) else {
                         continue
                     }
+                    if groups[identity] == nil { order.append(identity) }
                     groups[identity, default: []].append(position)
                 }
-                for (identity, members) in groups where members.count > 1 {
-                    report(identity, members.map { graph.documents[$0] }, into: &findings)
+                for identity in order where groups[identity, default: []].count > 1 {
+                    report(identity, groups[identity, default: []].map { graph.documents[$0] }, into: &findings)
                 }
             }
             start = end
+        }
+    }
+
+    /// Computes a 64-bit key per document that equal ``Identity`` values share (the converse is
+    /// checked exactly): what decides whether a document takes part, and where.
+    private struct Keying: Sendable {
+        let context: AuditContext
+        let positionsOfCollection: [[String]?]
+        /// The known position fields and their name hashes.
+        let known: [UInt64] = DuplicateDocumentRule.knownPositionFields.map { FastHash.hash($0) }
+        /// Per collection index: its configured position fields' name hashes.
+        let configuredHashes: [[UInt64]?]
+
+        init(context: AuditContext, positionsOfCollection: [[String]?]) {
+            self.context = context
+            self.positionsOfCollection = positionsOfCollection
+            configuredHashes = positionsOfCollection.map { $0?.map { FastHash.hash($0) } }
+        }
+
+        static func mix(_ hash: UInt64, _ value: UInt64) -> UInt64 {
+            var mixed = (hash ^ value) &* 0x9E37_79B9_7F4A_7C15
+            mixed ^= mixed >> 29
+            return mixed &* 0xBF58_476D_1CE4_E5B9
+        }
+
+        func key(ofDocumentAt position: Int) -> UInt64? {
+            let graph = context.graph
+            let node = graph.documentNodeIndex[position]
+            guard node >= 0 else { return nil }
+            let document = graph.documents[position]
+            let lineage = document.lineage
+            guard let source = lineage.sourceDocumentID ?? lineage.sourceObjectID ?? lineage.rootObjectID else {
+                return nil
+            }
+            let collection = Int(graph.collectionOfNode[Int(node)])
+            let extractor =
+                lineage.chain?.last?.featureExtractorID
+                ?? (collection >= 0 ? context.configs[graph.collectionIDs[collection]]?.featureExtractorID : nil) ?? ""
+            var key = Self.mix(FastHash.hash(document.collectionID), FastHash.hash(source))
+            key = Self.mix(key, FastHash.hash(extractor))
+            // Position fields: the configured ones when the document has any, else the known ones it has.
+            var fields: [UInt64] = []
+            var values: [UInt64?] = []
+            if collection >= 0, let configured = configuredHashes[collection] {
+                values = configured.map { name in value(of: name, in: document) }
+                if values.contains(where: { $0 != nil }) { fields = configured }
+            }
+            if fields.isEmpty {
+                values = []
+                for name in known {
+                    guard let print = value(of: name, in: document) else { continue }
+                    fields.append(name)
+                    values.append(print)
+                }
+            }
+            if !fields.isEmpty {
+                for (name, print) in zip(fields, values) { key = Self.mix(Self.mix(key, name), print ?? 0) }
+                return Self.mix(key, 1)
+            }
+            // Every user field: a sum of each pair's mix, the same whatever their order.
+            var sum: UInt64 = 0
+            var any = false
+            document.forEachUserFieldPrint { name, print in
+                sum &+= Self.mix(Self.mix(0x5EED, name), print)
+                any = true
+            }
+            return any ? Self.mix(Self.mix(key, 2), sum) : nil
+        }
+
+        private func value(of name: UInt64, in document: Document) -> UInt64? {
+            var found: UInt64?
+            document.forEachUserFieldPrint { key, print in if found == nil, key == name { found = print } }
+            return found
         }
     }
 

@@ -20,6 +20,8 @@ public final class AuditContext: Sendable {
     private let sourceOfCollection: [ConfiguredSource?]
     /// Per collection index: its configuration's `lifecycle_state` (`active`, `cold`, `archived`), when stated.
     private let lifecycleOfCollection: [String?]
+    /// Per collection index: its current extractor configuration hash and where it comes from.
+    private let configHashOfCollection: [(hash: String, basis: String)?]
     /// For each document node, the position of its root object in ``DecompositionGraph/objects`` (-1: absent).
     private let rootObjectOfNode: [Int32]
     /// Per object position: the fingerprints of its top-level metadata fields (values written
@@ -49,6 +51,7 @@ public final class AuditContext: Sendable {
             return ConfiguredSource(kind: kind, sources: sources)
         }
         self.lifecycleOfCollection = configOfCollection.map { $0?.json["lifecycle_state"]?.stringValue }
+        self.configHashOfCollection = StaleExtractorRule.currentHashes(graph, configs: configOfCollection)
         var rootObjectOfNode = [Int32](repeating: -1, count: graph.nodes.count)
         for index in graph.nodeKinds.indices where graph.nodeKinds[index] == .object {
             let record = graph.recordIndex[index]
@@ -130,6 +133,13 @@ public final class AuditContext: Sendable {
     public func lifecycleState(of document: DocumentUnderAudit) -> String? {
         let collection = graph.collectionOfNode[document.nodeIndex]
         return collection >= 0 ? lifecycleOfCollection[Int(collection)] : nil
+    }
+
+    /// The current extractor configuration hash of `document`'s collection (``StaleExtractorRule``)
+    /// and where it comes from, when one is known.
+    public func currentConfigHash(of document: DocumentUnderAudit) -> (hash: String, basis: String)? {
+        let collection = graph.collectionOfNode[document.nodeIndex]
+        return collection >= 0 ? configHashOfCollection[Int(collection)] : nil
     }
 
     /// The configured source of `document`'s collection, when its configuration was given.

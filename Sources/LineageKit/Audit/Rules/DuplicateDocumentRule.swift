@@ -48,12 +48,25 @@ public struct DuplicateDocumentRule: AuditRule {
         let keying = Keying(context: context, positionsOfCollection: positionsOfCollection)
         let count = graph.documents.count
         let pieces = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / 20_000))
-        var hashed: [(hash: UInt64, position: Int32)] = mapPieces(pieces) { piece in
-            var keys: [(hash: UInt64, position: Int32)] = []
-            for position in (count * piece / pieces)..<(count * (piece + 1) / pieces) {
-                if let key = keying.key(ofDocumentAt: position) { keys.append((key, Int32(position))) }
+        // Read through buffers: indexing the graph's arrays in the loop retains them each time.
+        var hashed: [(hash: UInt64, position: Int32)] = graph.documents.withUnsafeBufferPointer { documents in
+            graph.documentNodeIndex.withUnsafeBufferPointer { nodes in
+                graph.collectionOfNode.withUnsafeBufferPointer { collections in
+                    let shared = WorkerShared((documents, nodes, collections))
+                    return mapPieces(pieces) { piece in
+                        let (documents, nodes, collections) = shared.value
+                        var keys: [(hash: UInt64, position: Int32)] = []
+                        for position in (count * piece / pieces)..<(count * (piece + 1) / pieces) {
+                            let node = nodes[position]
+                            guard node >= 0,
+                                let key = keying.key(of: documents[position], collection: Int(collections[Int(node)]))
+                            else { continue }
+                            keys.append((key, Int32(position)))
+                        }
+                        return keys
+                    }
+                }
             }
-            return keys
         }.flatMap { $0 }
         hashed.sort { ($0.hash, $0.position) < ($1.hash, $1.position) }
         var start = 0
@@ -82,17 +95,16 @@ public struct DuplicateDocumentRule: AuditRule {
     /// Computes a 64-bit key per document that equal ``Identity`` values share (the converse is
     /// checked exactly): what decides whether a document takes part, and where.
     private struct Keying: Sendable {
-        let context: AuditContext
-        let positionsOfCollection: [[String]?]
         /// The known position fields and their name hashes.
         let known: [UInt64] = DuplicateDocumentRule.knownPositionFields.map { FastHash.hash($0) }
         /// Per collection index: its configured position fields' name hashes.
         let configuredHashes: [[UInt64]?]
+        /// Per collection index: the extractor its configuration names.
+        let extractorOfCollection: [String?]
 
         init(context: AuditContext, positionsOfCollection: [[String]?]) {
-            self.context = context
-            self.positionsOfCollection = positionsOfCollection
             configuredHashes = positionsOfCollection.map { $0?.map { FastHash.hash($0) } }
+            extractorOfCollection = context.graph.collectionIDs.map { context.configs[$0]?.featureExtractorID }
         }
 
         static func mix(_ hash: UInt64, _ value: UInt64) -> UInt64 {
@@ -101,19 +113,14 @@ public struct DuplicateDocumentRule: AuditRule {
             return mixed &* 0xBF58_476D_1CE4_E5B9
         }
 
-        func key(ofDocumentAt position: Int) -> UInt64? {
-            let graph = context.graph
-            let node = graph.documentNodeIndex[position]
-            guard node >= 0 else { return nil }
-            let document = graph.documents[position]
+        func key(of document: Document, collection: Int) -> UInt64? {
             let lineage = document.lineage
             guard let source = lineage.sourceDocumentID ?? lineage.sourceObjectID ?? lineage.rootObjectID else {
                 return nil
             }
-            let collection = Int(graph.collectionOfNode[Int(node)])
             let extractor =
-                lineage.chain?.last?.featureExtractorID
-                ?? (collection >= 0 ? context.configs[graph.collectionIDs[collection]]?.featureExtractorID : nil) ?? ""
+                lineage.chain?.last?.featureExtractorID ?? (collection >= 0 ? extractorOfCollection[collection] : nil)
+                ?? ""
             var key = Self.mix(FastHash.hash(document.collectionID), FastHash.hash(source))
             key = Self.mix(key, FastHash.hash(extractor))
             // Position fields: the configured ones when the document has any, else the known ones it has.

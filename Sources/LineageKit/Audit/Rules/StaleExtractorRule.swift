@@ -29,66 +29,68 @@ public struct StaleExtractorRule: AuditRule {
             ?? config.json["feature_extractor"]?["config_hash"]?.stringValue
     }
 
-    /// Checks every document against its collection.
-    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
-        let graph = context.graph
-        let current = currentHashes(context)
-        for position in graph.documents.indices {
-            let node = graph.documentNodeIndex[position]
-            guard node >= 0 else { continue }
-            let document = graph.documents[position]
-            var evidence: JSONObject = [:]
-            var reasons: [String] = []
-            let config = context.configs[document.collectionID]
-            if let configured = config?.featureExtractorID, let chain = document.lineage.chain, !chain.isEmpty,
-                let stated = chain[chain.count - 1].featureExtractorID, stated != configured
-            {
-                let path = document.chainPath + "[\(chain.count - 1)].feature_extractor_id"
-                evidence["feature_extractor_id"] = Evidence.stated(path, stated)
-                evidence["configured_feature_extractor_id"] = .string(configured)
-                reasons.append("made by \(stated), but \(document.collectionID) is configured with \(configured)")
-            }
-            if let hash = document.featureExtractorConfigHash, let now = current[document.collectionID],
-                hash != now.hash
-            {
-                evidence["feature_extractor_config_hash"] = .string(hash)
-                evidence["current_config_hash"] = .string(now.hash)
-                evidence["current_config_hash_from"] = .string(now.basis)
-                reasons.append(
-                    "made with configuration hash \(hash), but the current one is \(now.hash) (\(now.basis))")
-            }
-            guard !reasons.isEmpty else { continue }
-            findings.append(
-                Finding(
-                    rule: id, severity: severity, documentID: document.id, collectionID: document.collectionID,
-                    message: reasons.joined(separator: "; "), evidence: evidence))
+    /// Checks one document against its collection.
+    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        var evidence: JSONObject = [:]
+        var reasons: [String] = []
+        let made = document.document
+        if let configured = context.config(of: document)?.featureExtractorID, let chain = document.lineage.chain,
+            !chain.isEmpty, let stated = chain[chain.count - 1].featureExtractorID, stated != configured
+        {
+            let path = made.chainPath + "[\(chain.count - 1)].feature_extractor_id"
+            evidence["feature_extractor_id"] = Evidence.stated(path, stated)
+            evidence["configured_feature_extractor_id"] = .string(configured)
+            reasons.append("made by \(stated), but \(made.collectionID) is configured with \(configured)")
         }
+        if let hash = made.featureExtractorConfigHash, let now = context.currentConfigHash(of: document),
+            hash != now.hash
+        {
+            evidence["feature_extractor_config_hash"] = .string(hash)
+            evidence["current_config_hash"] = .string(now.hash)
+            evidence["current_config_hash_from"] = .string(now.basis)
+            reasons.append("made with configuration hash \(hash), but the current one is \(now.hash) (\(now.basis))")
+        }
+        guard !reasons.isEmpty else { return }
+        findings.append(finding(document, reasons.joined(separator: "; "), evidence: evidence))
     }
 
-    /// Each collection's current configuration hash, and where it comes from, when one is known.
-    private func currentHashes(_ context: AuditContext) -> [String: (hash: String, basis: String)] {
-        var current: [String: (hash: String, basis: String)] = [:]
-        for (id, config) in context.configs {
-            if let hash = Self.configuredHash(config) { current[id] = (hash, "the configuration's") }
+    /// Each collection's current configuration hash (by the graph's collection index), and where
+    /// it comes from, when one is known: one pass comparing each document's hash with the first
+    /// of its collection, and a second over the collections that hold several.
+    static func currentHashes(_ graph: DecompositionGraph, configs: [CollectionConfig?]) -> [(
+        hash: String, basis: String
+    )?] {
+        var current: [(hash: String, basis: String)?] = configs.map { config in
+            config.flatMap(configuredHash).map { ($0, "the configuration's") }
         }
-        // Collections whose documents hold several hashes, and no configured one: the newest decides.
-        let graph = context.graph
-        var hashes: [String: Set<String>] = [:]
-        for document in graph.documents where current[document.collectionID] == nil {
-            if let hash = document.featureExtractorConfigHash {
-                hashes[document.collectionID, default: []].insert(hash)
+        var first: [String?] = Array(repeating: nil, count: graph.collectionIDs.count)
+        var mixed = Array(repeating: false, count: graph.collectionIDs.count)
+        for position in graph.documents.indices {
+            let node = graph.documentNodeIndex[position]
+            guard node >= 0, let hash = graph.documents[position].featureExtractorConfigHash else { continue }
+            let collection = Int(graph.collectionOfNode[Int(node)])
+            guard collection >= 0, current[collection] == nil else { continue }
+            if let seen = first[collection] {
+                if seen != hash { mixed[collection] = true }
+            } else {
+                first[collection] = hash
             }
         }
-        let mixed = Set(hashes.filter { $0.value.count > 1 }.keys)
-        guard !mixed.isEmpty else { return current }
-        var newest: [String: (seconds: Double, id: String, hash: String)] = [:]
-        for document in graph.documents where mixed.contains(document.collectionID) {
-            guard let hash = document.featureExtractorConfigHash else { continue }
+        guard mixed.contains(true) else { return current }
+        var newest: [(seconds: Double, id: String, hash: String)?] = Array(repeating: nil, count: mixed.count)
+        for position in graph.documents.indices {
+            let node = graph.documentNodeIndex[position]
+            let document = graph.documents[position]
+            guard node >= 0, let hash = document.featureExtractorConfigHash else { continue }
+            let collection = Int(graph.collectionOfNode[Int(node)])
+            guard collection >= 0, mixed[collection] else { continue }
             let seconds = DuplicateDocumentRule.createdAt(of: document).flatMap(ISOTimestamp.seconds) ?? -.infinity
-            if let best = newest[document.collectionID], (best.seconds, best.id) >= (seconds, document.id) { continue }
-            newest[document.collectionID] = (seconds, document.id, hash)
+            if let best = newest[collection], (best.seconds, best.id) >= (seconds, document.id) { continue }
+            newest[collection] = (seconds, document.id, hash)
         }
-        for (collection, best) in newest { current[collection] = (best.hash, "the newest document's, \(best.id)") }
+        for (collection, best) in newest.enumerated() {
+            if let best { current[collection] = (best.hash, "the newest document's, \(best.id)") }
+        }
         return current
     }
 }

@@ -24,8 +24,8 @@ struct AuditCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Output format.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format: text, json, or junit (JUnit XML for CI test reports).")
+    var format: AuditFormat = .text
 
     @OptionGroup var selection: RuleOptions
 
@@ -98,6 +98,8 @@ struct AuditCommand: AsyncParsableCommand {
             StandardOutput.write(report.text(.init(colour: colour, maximumPerRule: all ? nil : 10)))
         case .json:
             StandardOutput.write(report.json.serialized(.pretty) + "\n")
+        case .junit:
+            StandardOutput.write(report.junit())
         }
         if let threshold = failOn.severity, report.hasFindings(atLeast: threshold) {
             throw ExitCode.findings
@@ -116,6 +118,11 @@ struct AuditCommand: AsyncParsableCommand {
         }
         try AtomicFileWriter.write(baseline.json.serialized(.pretty) + "\n", to: path, overwrite: overwrite)
     }
+}
+
+/// `audit --format`.
+enum AuditFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json, junit
 }
 
 /// `--fail-on`: the severity that makes `audit` exit with 1.

@@ -49,6 +49,11 @@ public struct Finding: Sendable, Hashable {
         return "\(rule)\u{1F}\(documentID == nil ? "namespace" : "document")\u{1F}\(subject)"
     }
 
+    /// A stable fingerprint of the finding: SHA-256 of ``baselineKey`` (rule and document, or the
+    /// collection, bucket, object or batch it is about) as hex, the same across runs and machines,
+    /// so baselines and CI systems (GitLab, SARIF) agree on which findings are new.
+    public var fingerprint: String { SHA256.hex(Array(baselineKey.utf8)) }
+
     /// The evidence members ``baselineKey`` reads, which baselines keep beside rule, document and
     /// collection so that a finding read back from one has the same key.
     public static let baselineEvidenceKeys = ["bucket_id", "object_id", "batch_id", "tier"]

@@ -24,7 +24,11 @@ struct AuditCommand: AsyncParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Output format: text, json, or junit (JUnit XML for CI test reports).")
+    @Option(
+        help: """
+            Output format: text, json, junit (JUnit XML), gitlab (GitLab Code Quality JSON) or github \
+            (workflow annotations, and a Markdown summary into $GITHUB_STEP_SUMMARY when set).
+            """)
     var format: AuditFormat = .text
 
     @OptionGroup var selection: RuleOptions
@@ -70,6 +74,7 @@ struct AuditCommand: AsyncParsableCommand {
     func run() async throws {
         let auditor = try selection.auditor()
         var report: AuditReport
+        var locations: [String: SourceLocation] = [:]
         if let dialect = engine.dialect {
             report = try SQLEngineRunner(dialect: dialect, options: engineOption).audit(
                 input.inputs, rules: auditor.rules)
@@ -78,6 +83,7 @@ struct AuditCommand: AsyncParsableCommand {
             let graph = ProcessLifetime.graph(of: snapshot)
             report = auditor.audit(graph)
             try snapshot.checkInputsUnchanged()
+            if [.gitlab, .github].contains(format) { locations = Self.locations(of: report, in: snapshot) }
         }
         if let writeBaseline {
             try Self.write(AuditBaseline(report: report), to: writeBaseline)
@@ -100,10 +106,50 @@ struct AuditCommand: AsyncParsableCommand {
             StandardOutput.write(report.json.serialized(.pretty) + "\n")
         case .junit:
             StandardOutput.write(report.junit())
+        case .gitlab:
+            let issues = report.gitlabCodeQuality { locations[Self.key($0.collectionID, $0.documentID)] }
+            StandardOutput.write(issues.serialized(.pretty) + "\n")
+        case .github:
+            StandardOutput.write(report.githubAnnotations { locations[Self.key($0.collectionID, $0.documentID)] })
+            let summary = report.githubSummary()
+            if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
+                try Self.append(summary, to: path)
+            } else {
+                StandardOutput.write(summary)
+            }
         }
         if let threshold = failOn.severity, report.hasFindings(atLeast: threshold) {
             throw ExitCode.findings
         }
+    }
+
+    static func key(_ collection: String?, _ document: String?) -> String {
+        (collection ?? "") + "\u{0}" + (document ?? "")
+    }
+
+    /// Where each document with a finding was read from (file and line).
+    static func locations(of report: AuditReport, in snapshot: Snapshot) -> [String: SourceLocation] {
+        let wanted = Set(
+            report.findings.compactMap { $0.documentID == nil ? nil : key($0.collectionID, $0.documentID) })
+        var locations: [String: SourceLocation] = [:]
+        for document in snapshot.documents {
+            let key = key(document.collectionID, document.id)
+            if wanted.contains(key), let location = document.location { locations[key] = location }
+        }
+        return locations
+    }
+
+    /// Appends `text` to the file at `path` (GitHub's job summary file), creating it when missing.
+    static func append(_ text: String, to path: String) throws {
+        if !FileManager.default.fileExists(atPath: path) {
+            FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw ValidationError("Cannot write the job summary \(path) (GITHUB_STEP_SUMMARY).")
+        }
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(text.utf8))
     }
 
     /// Writes a baseline, replacing an existing file only when it is itself a baseline.
@@ -122,7 +168,7 @@ struct AuditCommand: AsyncParsableCommand {
 
 /// `audit --format`.
 enum AuditFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, junit
+    case text, json, junit, gitlab, github
 }
 
 /// `--fail-on`: the severity that makes `audit` exit with 1.

@@ -1,0 +1,32 @@
+import Testing
+
+@testable import LineageKit
+
+/// The escaping the CI formats rely on.
+@Suite("CI output escaping")
+struct CIOutputTests {
+    @Test("workflow commands escape %, CR and LF in messages, and : and , in properties")
+    func annotations() {
+        #expect(AuditReport.annotationData("50% of\r\na: b, c") == "50%25 of%0D%0Aa: b, c")
+        #expect(AuditReport.annotationProperty("dir/a:b,c%.jsonl") == "dir/a%3Ab%2Cc%25.jsonl")
+    }
+
+    @Test("JUnit text and attributes escape markup and drop characters XML cannot hold")
+    func xml() {
+        #expect(AuditReport.xml(#"<a href="x">&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;")
+        #expect(AuditReport.xml("bell\u{7}tab\tend") == "bell\u{FFFD}tab\tend")
+    }
+
+    @Test("a finding's fingerprint is SHA-256 of its baseline key, the same for the same rule and document")
+    func fingerprint() {
+        let one = Finding(
+            rule: "cycle", severity: .error, documentID: "doc_a", collectionID: "col_c", message: "m")
+        var other = one
+        other.message = "another message"
+        #expect(one.fingerprint == other.fingerprint)
+        #expect(one.fingerprint.count == 64)
+        other.documentID = "doc_b"
+        #expect(one.fingerprint != other.fingerprint)
+        #expect(SHA256.hex(Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+}

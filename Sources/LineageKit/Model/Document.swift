@@ -137,6 +137,17 @@ public struct Document: Sendable {
         }
     }
 
+    /// The fingerprint of the value of the top-level user field whose name hashes to `nameHash`,
+    /// `nil` when the document has no such field: from memory for documents read from input, else
+    /// made from the held fields.
+    func userFieldValuePrint(nameHash: UInt64) -> UInt64? {
+        switch userFieldPrint(nameHash: nameHash) {
+        case .present(let print): return print
+        case .absent: return nil
+        case .unknown: return userFieldPrintPairs().first { $0.name == nameHash }?.value
+        }
+    }
+
     /// Calls `body` with each top-level user field's (name hash, value hash) pair, as
     /// ``userFieldPrintPairs()`` lists them, without making an array for documents read from input.
     func forEachUserFieldPrint(_ body: (UInt64, UInt64) -> Void) {

@@ -40,12 +40,11 @@ public struct DuplicateDocumentRule: AuditRule {
         let prints: [UInt64]
     }
 
-    /// Checks the namespace: a key per document (in parallel pieces, without allocating), a sort,
-    /// and an exact comparison only among documents whose keys agree.
+    /// Checks the namespace: a key per document (in parallel pieces), a sort, and an exact
+    /// comparison only among documents whose keys agree.
     public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
-        let positionsOfCollection = graph.collectionIDs.map { id in context.configs[id].flatMap(Self.positionFields) }
-        let keying = Keying(context: context, positionsOfCollection: positionsOfCollection)
+        let keying = Keying(context: context)
         let count = graph.documents.count
         let pieces = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / 20_000))
         // Read through buffers: indexing the graph's arrays in the loop retains them each time.
@@ -78,7 +77,8 @@ public struct DuplicateDocumentRule: AuditRule {
                 var order: [Identity] = []
                 for entry in hashed[start..<end] {
                     let position = Int(entry.position)
-                    guard let identity = identity(ofDocumentAt: position, context, positionsOfCollection) else {
+                    let collection = Int(graph.collectionOfNode[Int(graph.documentNodeIndex[position])])
+                    guard let identity = keying.identity(of: graph.documents[position], collection: collection) else {
                         continue
                     }
                     if groups[identity] == nil { order.append(identity) }
@@ -92,19 +92,63 @@ public struct DuplicateDocumentRule: AuditRule {
         }
     }
 
-    /// Computes a 64-bit key per document that equal ``Identity`` values share (the converse is
-    /// checked exactly): what decides whether a document takes part, and where.
+    /// What places documents for the rule: each one's 64-bit key (which documents with equal
+    /// ``Identity`` values share; the converse is checked exactly) and its exact identity, both from
+    /// one reading of its source, extractor and position.
     private struct Keying: Sendable {
         /// The known position fields and their name hashes.
-        let known: [UInt64] = DuplicateDocumentRule.knownPositionFields.map { FastHash.hash($0) }
-        /// Per collection index: its configured position fields' name hashes.
+        let knownHashes: [UInt64] = DuplicateDocumentRule.knownPositionFields.map { FastHash.hash($0) }
+        /// Per collection index: its configured position fields, and their name hashes.
+        let configured: [[String]?]
         let configuredHashes: [[UInt64]?]
         /// Per collection index: the extractor its configuration names.
         let extractorOfCollection: [String?]
 
-        init(context: AuditContext, positionsOfCollection: [[String]?]) {
-            configuredHashes = positionsOfCollection.map { $0?.map { FastHash.hash($0) } }
-            extractorOfCollection = context.graph.collectionIDs.map { context.configs[$0]?.featureExtractorID }
+        init(context: AuditContext) {
+            let configs = context.graph.collectionIDs.map { context.configs[$0] }
+            configured = configs.map { $0.flatMap(DuplicateDocumentRule.positionFields) }
+            configuredHashes = configured.map { $0?.map { FastHash.hash($0) } }
+            extractorOfCollection = configs.map { $0?.featureExtractorID }
+        }
+
+        /// Which fields placed a document.
+        enum Placement {
+            case configured, known
+        }
+
+        /// Calls `body` with each field that places `document` (its index in the configured or
+        /// known list, and its value's print; 0 for a configured field the document lacks): the
+        /// collection's configured fields when the document has any, else the known ones it has.
+        /// `nil` when none places it.
+        func place(_ document: Document, collection: Int, _ body: (Int, UInt64) -> Void) -> Placement? {
+            if collection >= 0, let names = configuredHashes[collection],
+                names.contains(where: { document.userFieldValuePrint(nameHash: $0) != nil })
+            {
+                for (index, name) in names.enumerated() {
+                    body(index, document.userFieldValuePrint(nameHash: name) ?? 0)
+                }
+                return .configured
+            }
+            var placed = false
+            for (index, name) in knownHashes.enumerated() {
+                guard let print = document.userFieldValuePrint(nameHash: name) else { continue }
+                body(index, print)
+                placed = true
+            }
+            return placed ? .known : nil
+        }
+
+        /// The source (source document, else source object, else root object) and extractor (the
+        /// chain's last step, else the collection's configuration; empty when neither names one).
+        func origin(of document: Document, collection: Int) -> (source: String, extractor: String)? {
+            let lineage = document.lineage
+            guard let source = lineage.sourceDocumentID ?? lineage.sourceObjectID ?? lineage.rootObjectID else {
+                return nil
+            }
+            let extractor =
+                lineage.chain?.last?.featureExtractorID ?? (collection >= 0 ? extractorOfCollection[collection] : nil)
+                ?? ""
+            return (source, extractor)
         }
 
         static func mix(_ hash: UInt64, _ value: UInt64) -> UInt64 {
@@ -113,34 +157,19 @@ public struct DuplicateDocumentRule: AuditRule {
             return mixed &* 0xBF58_476D_1CE4_E5B9
         }
 
+        /// The document's key, without building its identity; `nil` when it is not judged.
         func key(of document: Document, collection: Int) -> UInt64? {
-            let lineage = document.lineage
-            guard let source = lineage.sourceDocumentID ?? lineage.sourceObjectID ?? lineage.rootObjectID else {
-                return nil
-            }
-            let extractor =
-                lineage.chain?.last?.featureExtractorID ?? (collection >= 0 ? extractorOfCollection[collection] : nil)
-                ?? ""
+            guard let (source, extractor) = origin(of: document, collection: collection) else { return nil }
             var key = Self.mix(FastHash.hash(document.collectionID), FastHash.hash(source))
             key = Self.mix(key, FastHash.hash(extractor))
-            // Position fields: the configured ones when the document has any, else the known ones it has.
-            var fields: [UInt64] = []
-            var values: [UInt64?] = []
-            if collection >= 0, let configured = configuredHashes[collection] {
-                values = configured.map { name in value(of: name, in: document) }
-                if values.contains(where: { $0 != nil }) { fields = configured }
+            var positioned = key
+            let placement = place(document, collection: collection) { index, print in
+                positioned = Self.mix(Self.mix(positioned, UInt64(index)), print)
             }
-            if fields.isEmpty {
-                values = []
-                for name in known {
-                    guard let print = value(of: name, in: document) else { continue }
-                    fields.append(name)
-                    values.append(print)
-                }
-            }
-            if !fields.isEmpty {
-                for (name, print) in zip(fields, values) { key = Self.mix(Self.mix(key, name), print ?? 0) }
-                return Self.mix(key, 1)
+            switch placement {
+            case .configured?: return Self.mix(positioned, 1)
+            case .known?: return Self.mix(positioned, 2)
+            case nil: break
             }
             // Every user field: a sum of each pair's mix, the same whatever their order.
             var sum: UInt64 = 0
@@ -149,13 +178,32 @@ public struct DuplicateDocumentRule: AuditRule {
                 sum &+= Self.mix(Self.mix(0x5EED, name), print)
                 any = true
             }
-            return any ? Self.mix(Self.mix(key, 2), sum) : nil
+            return any ? Self.mix(Self.mix(key, 3), sum) : nil
         }
 
-        private func value(of name: UInt64, in document: Document) -> UInt64? {
-            var found: UInt64?
-            document.forEachUserFieldPrint { key, print in if found == nil, key == name { found = print } }
-            return found
+        /// The document's exact identity; `nil` when it is not judged.
+        func identity(of document: Document, collection: Int) -> Identity? {
+            guard let (source, extractor) = origin(of: document, collection: collection) else { return nil }
+            var indices: [Int] = []
+            var prints: [UInt64] = []
+            let placement = place(document, collection: collection) { index, print in
+                indices.append(index)
+                prints.append(print)
+            }
+            let fields: [String]
+            switch placement {
+            case .configured?: fields = indices.map { configured[collection]?[$0] ?? "" }
+            case .known?: fields = indices.map { DuplicateDocumentRule.knownPositionFields[$0] }
+            case nil:
+                // Without user fields there is nothing to tell a copy from a sibling: not judged.
+                let pairs = document.userFieldPrintPairs()
+                guard !pairs.isEmpty else { return nil }
+                fields = []
+                prints = pairs.sorted { ($0.name, $0.value) < ($1.name, $1.value) }.flatMap { [$0.name, $0.value] }
+            }
+            return Identity(
+                collection: document.collectionID, source: source, extractor: extractor, positionFields: fields,
+                prints: prints)
         }
     }
 
@@ -170,50 +218,6 @@ public struct DuplicateDocumentRule: AuditRule {
             if !names.isEmpty { return names }
         }
         return nil
-    }
-
-    private func identity(
-        ofDocumentAt position: Int, _ context: AuditContext, _ positionsOfCollection: [[String]?]
-    ) -> Identity? {
-        let graph = context.graph
-        let node = graph.documentNodeIndex[position]
-        guard node >= 0 else { return nil }
-        let document = graph.documents[position]
-        let lineage = document.lineage
-        guard let source = lineage.sourceDocumentID ?? lineage.sourceObjectID ?? lineage.rootObjectID else {
-            return nil
-        }
-        let collection = graph.collectionOfNode[Int(node)]
-        let configured = collection >= 0 ? positionsOfCollection[Int(collection)] : nil
-        let extractor =
-            lineage.chain?.last?.featureExtractorID
-            ?? (collection >= 0 ? context.configs[graph.collectionIDs[Int(collection)]]?.featureExtractorID : nil)
-            ?? ""
-        let pairs = document.userFieldPrintPairs()
-        func value(of name: String) -> UInt64? {
-            let hash = FastHash.hash(name)
-            return pairs.first { $0.name == hash }?.value
-        }
-        var fields: [String] = []
-        var prints: [UInt64] = []
-        if let configured, configured.contains(where: { value(of: $0) != nil }) {
-            fields = configured
-            prints = configured.map { value(of: $0) ?? 0 }
-        } else {
-            for name in Self.knownPositionFields {
-                guard let print = value(of: name) else { continue }
-                fields.append(name)
-                prints.append(print)
-            }
-        }
-        if fields.isEmpty {
-            // Without user fields there is nothing to tell a copy from a sibling: not judged.
-            guard !pairs.isEmpty else { return nil }
-            prints = pairs.sorted { ($0.name, $0.value) < ($1.name, $1.value) }.flatMap { [$0.name, $0.value] }
-        }
-        return Identity(
-            collection: document.collectionID, source: source, extractor: extractor, positionFields: fields,
-            prints: prints)
     }
 
     private func report(_ identity: Identity, _ members: [Document], into findings: inout [Finding]) {

@@ -110,8 +110,8 @@ public struct NamespaceFetcher: Sendable {
                 .bytes(JSONValue.jsonLines(collections), name: "collections of \(origin)"),
             ]
             if let batches {
-                let file: JSONValue = [.init(ProcessingBatch.fileKey): 1, "batches": .array(batches)]
-                sources.append(.bytes(Array(file.serialized().utf8), name: "batches of \(origin)"))
+                let file = ProcessingBatch.file(batches).serialized()
+                sources.append(.bytes(Array(file.utf8), name: "batches of \(origin)"))
             }
             return sources
         }
@@ -507,10 +507,7 @@ public struct NamespaceFetcher: Sendable {
         }
         try AtomicFileWriter.write(manifest.serialized(.pretty) + "\n", to: staging + "/snapshot.json")
         if let batches = result.batches {
-            let file: JSONValue = [
-                .init(ProcessingBatch.fileKey): 1, "fetched_at": .string(formatter.string(from: now)),
-                "batches": .array(batches),
-            ]
+            let file = ProcessingBatch.file(batches, fetchedAt: formatter.string(from: now))
             try AtomicFileWriter.write(file.serialized(.pretty) + "\n", to: staging + "/batches.json")
         }
         if !result.reconciliations.isEmpty {

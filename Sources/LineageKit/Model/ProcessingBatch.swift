@@ -74,6 +74,15 @@ public struct ProcessingBatch: Sendable, Hashable {
     /// The key marking the file `lineage fetch --batches` writes.
     public static let fileKey = "lineage_batches"
 
+    /// The contents of `batches.json`: `{"lineage_batches": 1, "fetched_at"?, "batches": [...]}`,
+    /// each batch a `BatchModel` with its `failed_documents`.
+    public static func file(_ batches: [JSONValue], fetchedAt: String? = nil) -> JSONValue {
+        var file: JSONObject = [fileKey: 1]
+        if let fetchedAt { file["fetched_at"] = .string(fetchedAt) }
+        file["batches"] = .array(batches)
+        return .object(file)
+    }
+
     /// Reads one batch as `batches.json` holds it: a `BatchModel` with its failed documents under
     /// `failed_documents` (each `{"object_id" or "document_id", "collection_id", "tier_num",
     /// "error", "timestamp"}`).

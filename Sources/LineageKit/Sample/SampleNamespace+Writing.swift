@@ -101,8 +101,7 @@ extension SampleNamespace {
         summary.collections = configs.count
         summary.bytes += configText.utf8.count
         if !batches.isEmpty {
-            let file: JSONValue = [.init(ProcessingBatch.fileKey): 1, "batches": .array(batches)]
-            let text = file.serialized(.pretty) + "\n"
+            let text = ProcessingBatch.file(batches).serialized(.pretty) + "\n"
             try AtomicFileWriter.write(text, to: directory + "/" + Self.fileNames.batches, overwrite: overwrite)
             summary.bytes += text.utf8.count
         }

@@ -15,17 +15,15 @@ public struct OrphanDeletedRootRule: AuditRule {
 
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        guard let root = document.lineage.rootObjectID, !context.hasRootObject(document),
-            let bucket = document.lineage.rootBucketID, context.graph.checkedBuckets.contains(bucket)
+        guard let (root, bucket) = OrphanMissingRootRule.absentRoot(of: document, in: context),
+            context.graph.checkedBuckets.contains(bucket)
         else { return }
+        var evidence = OrphanMissingRootRule.evidence(document, root: root, bucket: bucket)
+        evidence["bucket_checked"] = true
         findings.append(
             finding(
                 document, "root object \(root) no longer exists in \(bucket), whose objects were all looked up",
-                evidence: [
-                    "root_object_id": Evidence.stated(LineageFact.rootObjectID.path(in: document.document), root),
-                    "root_bucket_id": Evidence.stated(LineageFact.rootBucketID.path(in: document.document), bucket),
-                    "bucket_checked": true,
-                ]))
+                evidence: evidence))
     }
 }
 

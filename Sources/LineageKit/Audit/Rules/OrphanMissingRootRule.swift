@@ -14,17 +14,31 @@ public struct OrphanMissingRootRule: AuditRule {
 
     /// Checks one document.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        guard let root = document.lineage.rootObjectID, !context.hasRootObject(document),
-            let bucket = document.lineage.rootBucketID, context.bucketsWithObjects.contains(bucket),
-            !context.graph.checkedBuckets.contains(bucket)
+        guard let (root, bucket) = Self.absentRoot(of: document, in: context),
+            context.bucketsWithObjects.contains(bucket), !context.graph.checkedBuckets.contains(bucket)
         else { return }
         findings.append(
             finding(
                 document, "root object \(root) is not in the input, though objects of \(bucket) are",
-                evidence: [
-                    "root_object_id": Evidence.stated(LineageFact.rootObjectID.path(in: document.document), root),
-                    "root_bucket_id": Evidence.stated(LineageFact.rootBucketID.path(in: document.document), bucket),
-                ]))
+                evidence: Self.evidence(document, root: root, bucket: bucket)))
+    }
+
+    /// The root object and bucket `document` states when the object is not in the input (shared
+    /// with ``OrphanDeletedRootRule``).
+    static func absentRoot(of document: DocumentUnderAudit, in context: AuditContext) -> (root: String, bucket: String)?
+    {
+        guard let root = document.lineage.rootObjectID, !context.hasRootObject(document),
+            let bucket = document.lineage.rootBucketID
+        else { return nil }
+        return (root, bucket)
+    }
+
+    /// The root object and bucket, with the field paths they were stated at.
+    static func evidence(_ document: DocumentUnderAudit, root: String, bucket: String) -> JSONObject {
+        [
+            "root_object_id": Evidence.stated(LineageFact.rootObjectID.path(in: document.document), root),
+            "root_bucket_id": Evidence.stated(LineageFact.rootBucketID.path(in: document.document), bucket),
+        ]
     }
 }
 

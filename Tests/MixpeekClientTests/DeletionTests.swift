@@ -138,15 +138,11 @@ struct DeletionTests {
 /// Reads what tests compare of a document in any shape.
 enum UserFieldsProbe {
     static func fields(_ document: JSONValue) throws -> JSONObject {
-        try #require(document.objectValue).withUserFieldsOnly
+        Document.userFields(inResponse: try #require(document.objectValue)).fields
     }
 
     static func root(_ document: JSONValue) -> JSONValue? {
         document["_internal"]?["lineage"]?["root_object_id"] ?? document["lineage"]?["root_object_id"]
             ?? document["root_object_id"]
     }
-}
-
-extension JSONObject {
-    fileprivate var withUserFieldsOnly: JSONObject { Document.userFields(inResponse: self).fields }
 }

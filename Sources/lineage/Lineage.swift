@@ -27,6 +27,9 @@ private final class ExitStatus: @unchecked Sendable {
 
 /// The `lineage` command: audits and draws the provenance of documents in a Mixpeek namespace.
 struct Lineage: AsyncParsableCommand {
+    /// The version `--version` prints and SARIF names.
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "lineage",
         abstract: "Audit and draw the provenance of documents in a Mixpeek namespace.",
@@ -38,7 +41,7 @@ struct Lineage: AsyncParsableCommand {
             Exit codes: 0 success; 1 findings at or above --fail-on (audit), or conflicts and failed \
             patches (apply, undo); 2 usage, input or API errors.
             """,
-        version: "0.1.0",
+        version: version,
         subcommands: [
             StatsCommand.self, AuditCommand.self, GraphCommand.self, ReportCommand.self, FetchCommand.self,
             ServeCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self, SampleCommand.self,

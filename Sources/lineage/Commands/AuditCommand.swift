@@ -26,8 +26,9 @@ struct AuditCommand: AsyncParsableCommand {
 
     @Option(
         help: """
-            Output format: text, json, junit (JUnit XML), gitlab (GitLab Code Quality JSON) or github \
-            (workflow annotations, and a Markdown summary into $GITHUB_STEP_SUMMARY when set).
+            Output format: text, json, junit (JUnit XML), gitlab (GitLab Code Quality JSON), github \
+            (workflow annotations, and a Markdown summary into $GITHUB_STEP_SUMMARY when set) or sarif \
+            (SARIF 2.1.0 for code scanning).
             """)
     var format: AuditFormat = .text
 
@@ -75,6 +76,7 @@ struct AuditCommand: AsyncParsableCommand {
         let auditor = try selection.auditor()
         var report: AuditReport
         var locations: [String: SourceLocation] = [:]
+        var firstFile: SourceLocation?
         if let dialect = engine.dialect {
             report = try SQLEngineRunner(dialect: dialect, options: engineOption).audit(
                 input.inputs, rules: auditor.rules)
@@ -83,7 +85,8 @@ struct AuditCommand: AsyncParsableCommand {
             let graph = ProcessLifetime.graph(of: snapshot)
             report = auditor.audit(graph)
             try snapshot.checkInputsUnchanged()
-            if [.gitlab, .github].contains(format) { locations = Self.locations(of: report, in: snapshot) }
+            if [.gitlab, .github, .sarif].contains(format) { locations = Self.locations(of: report, in: snapshot) }
+            firstFile = snapshot.documents.first?.location.map { SourceLocation(file: $0.file, line: 1) }
         }
         if let writeBaseline {
             try Self.write(AuditBaseline(report: report), to: writeBaseline)
@@ -109,6 +112,11 @@ struct AuditCommand: AsyncParsableCommand {
         case .gitlab:
             let issues = report.gitlabCodeQuality { locations[Self.key($0.collectionID, $0.documentID)] }
             StandardOutput.write(issues.serialized(.pretty) + "\n")
+        case .sarif:
+            let log = report.sarif(rules: auditor.rules, toolVersion: Lineage.version, fallback: firstFile) {
+                locations[Self.key($0.collectionID, $0.documentID)]
+            }
+            StandardOutput.write(log.serialized(.pretty) + "\n")
         case .github:
             StandardOutput.write(report.githubAnnotations { locations[Self.key($0.collectionID, $0.documentID)] })
             let summary = report.githubSummary()
@@ -132,6 +140,7 @@ struct AuditCommand: AsyncParsableCommand {
         let wanted = Set(
             report.findings.compactMap { $0.documentID == nil ? nil : key($0.collectionID, $0.documentID) })
         var locations: [String: SourceLocation] = [:]
+        var firstFile: SourceLocation?
         for document in snapshot.documents {
             let key = key(document.collectionID, document.id)
             if wanted.contains(key), let location = document.location { locations[key] = location }
@@ -168,7 +177,7 @@ struct AuditCommand: AsyncParsableCommand {
 
 /// `audit --format`.
 enum AuditFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json, junit, gitlab, github
+    case text, json, junit, gitlab, github, sarif
 }
 
 /// `--fail-on`: the severity that makes `audit` exit with 1.

@@ -113,6 +113,15 @@ public struct NamespaceFetcher: Sendable {
                 let file = ProcessingBatch.file(batches).serialized()
                 sources.append(.bytes(Array(file.utf8), name: "batches of \(origin)"))
             }
+            // The buckets looked up whole, as `snapshot.json` records them, so a root gone from one
+            // reads as deleted here too, as it does from a fetched snapshot.
+            if !checkedBuckets.isEmpty {
+                let manifest: JSONValue = [
+                    .init(Snapshot.manifestKey): 1,
+                    .init(Snapshot.checkedBucketsKey): .array(checkedBuckets.sorted().map(JSONValue.string)),
+                ]
+                sources.append(.bytes(Array(manifest.serialized().utf8), name: "manifest of \(origin)"))
+            }
             return sources
         }
 

@@ -43,7 +43,8 @@ struct Lineage: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            StatsCommand.self, AuditCommand.self, DiffCommand.self, GraphCommand.self, ReportCommand.self,
+            StatsCommand.self, AuditCommand.self, DiffCommand.self, ImpactCommand.self, GraphCommand.self,
+            ReportCommand.self,
             FetchCommand.self,
             ServeCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self, SampleCommand.self,
             SQLCommand.self,

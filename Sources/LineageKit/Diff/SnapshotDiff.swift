@@ -111,51 +111,78 @@ public struct SnapshotDiff: Sendable {
             documents: old.documents.count, objects: old.objects.count, findings: oldReport.findings.count)
         newCounts = Counts(
             documents: new.documents.count, objects: new.objects.count, findings: newReport.findings.count)
-        compareDocuments(old.documents, new.documents)
+        compareDocuments(old, new)
         compareObjects(old.objects, new.objects)
         compareFindings(oldReport.findings, newReport.findings)
     }
 
-    private mutating func compareDocuments(_ old: [Document], _ new: [Document]) {
-        var oldIndex: [DocumentReference: Int] = [:]
-        oldIndex.reserveCapacity(old.count)
-        for (index, document) in old.enumerated() {
-            oldIndex[DocumentReference(collectionID: document.collectionID, documentID: document.id)] = index
-        }
-        var matched = [Bool](repeating: false, count: old.count)
-        for document in new {
-            let reference = DocumentReference(collectionID: document.collectionID, documentID: document.id)
-            guard let index = oldIndex[reference] else {
-                addedDocuments.append(reference)
-                continue
-            }
-            // A snapshot holding one document twice: the first of each is compared, the rest are not new.
-            if matched[index] { continue }
-            matched[index] = true
-            let before = old[index]
-            if before.statements != document.statements {
-                let change = Self.lineageChange(reference, before, document)
-                if !change.resolved.isEmpty || !change.statements.isEmpty { lineageChanges.append(change) }
-            }
-            if Self.fieldPrints(before) != Self.fieldPrints(document) {
+    /// What one piece of the new documents found.
+    private struct DocumentPiece {
+        var added: [DocumentReference] = []
+        var matched: [Int32] = []
+        var lineageChanges: [LineageChange] = []
+        var userFieldChanges: [UserFieldChange] = []
+        var unreadable: [DocumentReference] = []
+    }
+
+    /// Matches documents by id (a snapshot holds each id once; the same id in another collection
+    /// is one document removed and one added), comparing pieces of the new documents on all cores.
+    private mutating func compareDocuments(_ oldSnapshot: Snapshot, _ newSnapshot: Snapshot) {
+        let old = oldSnapshot.documents
+        let new = newSnapshot.documents
+        let index = oldSnapshot.documentIndex ?? Self.index(old)
+        let ranges = pieceRanges(of: new.count)
+        let shared = WorkerShared((old, new, index, ranges))
+        let pieces = mapPieces(ranges.count) { piece in
+            let (old, new, index, ranges) = shared.value
+            var found = DocumentPiece()
+            for document in new[ranges[piece]] {
+                let reference = DocumentReference(collectionID: document.collectionID, documentID: document.id)
+                let position = index.value(for: document.id)
+                guard position >= 0, old[Int(position)].collectionID == document.collectionID else {
+                    found.added.append(reference)
+                    continue
+                }
+                found.matched.append(position)
+                let before = old[Int(position)]
+                if before.statements != document.statements {
+                    let change = Self.lineageChange(reference, before, document)
+                    if !change.resolved.isEmpty || !change.statements.isEmpty { found.lineageChanges.append(change) }
+                }
+                guard Self.fieldPrint(before) != Self.fieldPrint(document) else { continue }
                 do {
                     if let change = try Self.userFieldChange(reference, before, document) {
-                        userFieldChanges.append(change)
+                        found.userFieldChanges.append(change)
                     }
                 } catch {
-                    unreadableUserFields.append(reference)
+                    found.unreadable.append(reference)
                 }
             }
+            return found
         }
-        for (index, document) in old.enumerated() where !matched[index] {
-            let reference = DocumentReference(collectionID: document.collectionID, documentID: document.id)
-            if oldIndex[reference] == index { removedDocuments.append(reference) }
+        var matched = [Bool](repeating: false, count: old.count)
+        for piece in pieces {
+            addedDocuments += piece.added
+            lineageChanges += piece.lineageChanges
+            userFieldChanges += piece.userFieldChanges
+            unreadableUserFields += piece.unreadable
+            for position in piece.matched { matched[Int(position)] = true }
         }
-        addedDocuments = Array(Set(addedDocuments)).sorted()
+        for (position, document) in old.enumerated() where !matched[position] {
+            removedDocuments.append(DocumentReference(collectionID: document.collectionID, documentID: document.id))
+        }
+        addedDocuments.sort()
         removedDocuments.sort()
         lineageChanges.sort { $0.document < $1.document }
         userFieldChanges.sort { $0.document < $1.document }
         unreadableUserFields.sort()
+    }
+
+    /// An index of document ids to positions.
+    static func index(_ documents: [Document]) -> IDTable {
+        var table = IDTable(capacity: documents.count)
+        for (position, document) in documents.enumerated() { table.insert(document.id, value: Int32(position)) }
+        return table
     }
 
     private mutating func compareObjects(_ old: [BucketObject], _ new: [BucketObject]) {
@@ -228,17 +255,20 @@ public struct SnapshotDiff: Sendable {
         return LineageChange(document: reference, resolved: resolved, statements: statements)
     }
 
-    /// A document's user-field fingerprints, order-free.
-    static func fieldPrints(_ document: Document) -> [UInt64] {
-        var prints: [UInt64] = []
+    /// One fingerprint of all of a document's top-level user fields, whatever their order: the
+    /// sum of a mix of each (name, value) fingerprint pair, with the field count. Equal for equal
+    /// bytes; different fingerprints are confirmed by reading the fields.
+    static func fieldPrint(_ document: Document) -> (sum: UInt64, count: Int) {
+        var sum: UInt64 = 0
+        var count = 0
         document.forEachUserFieldPrint { name, value in
-            prints.append(name)
-            prints.append(value)
+            var mixed = name &* 0x9E37_79B9_7F4A_7C15 ^ value
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            sum &+= mixed ^ (mixed >> 31)
+            count += 1
         }
-        guard prints.count > 2 else { return prints }
-        // Pairs sorted by name hash, so field order does not count as a change.
-        let pairs = stride(from: 0, to: prints.count, by: 2).map { (prints[$0], prints[$0 + 1]) }.sorted { $0 < $1 }
-        return pairs.flatMap { [$0.0, $0.1] }
+        return (sum, count)
     }
 
     /// The user fields that differ, read from both inputs; `nil` when the values are equal after

@@ -14,9 +14,9 @@ struct SQLCommand: ParsableCommand {
             globs are left to the engine. A directory stands for its .json, .jsonl and .parquet files.
 
             Examples:
-              lineage sql --dialect duckdb --documents 'snapshot/*.jsonl' --collections snapshot/collections.json
+              lineage sql --documents 'snap/*.jsonl' --collections snap/collections.json
               lineage sql --dialect duckdb snapshot/ | duckdb -json
-              lineage sql --dialect spark --rules 'mismatch.*' --documents 's3://bucket/export/*.parquet'
+              lineage sql --dialect spark --documents 's3://bucket/export/*.parquet'
             """
     )
 

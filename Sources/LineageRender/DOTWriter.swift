@@ -26,6 +26,10 @@ public struct DOTWriter: Sendable {
         /// Put before the ids of the legend and of pieces (`piece_3`), so several pictures can
         /// share one HTML page without repeating ids. Document and object ids are never prefixed.
         public var idPrefix: String
+        /// Changes to mark, for a picture of a diff (`lineage graph --diff`): added nodes and the
+        /// edges into them green, removed ones dashed and grey, changed ones with a double outline,
+        /// and edges that no longer hold dashed; `nil` marks nothing.
+        public var changes: ChangeMarks?
 
         /// The user fields that usually tell sibling documents apart.
         public static let defaultLabelFields = [
@@ -36,9 +40,10 @@ public struct DOTWriter: Sendable {
         public init(
             maximumLabelLength: Int = 40, leftToRight: Bool = false, collapseThreshold: Int? = 12,
             clusters: Clusters? = nil, labelFields: [String] = defaultLabelFields, legend: Bool = true,
-            idPrefix: String = ""
+            idPrefix: String = "", changes: ChangeMarks? = nil
         ) {
             self.idPrefix = idPrefix
+            self.changes = changes
             self.maximumLabelLength = maximumLabelLength
             self.leftToRight = leftToRight
             self.collapseThreshold = collapseThreshold
@@ -118,6 +123,8 @@ public struct DOTWriter: Sendable {
         var vertices: [Vertex] = []
         /// Edges as positions in ``vertices``, by source.
         var derived: [[Int]] = []
+        /// DOT attributes of marked edges (a diff's added and removed ones), by (source, derived).
+        var edgeAttributes: [Int: [Int: String]] = [:]
         var clusterNames: [String: String] = [:]
 
         init(writer: DOTWriter, graph: DecompositionGraph, nodes: [DecompositionGraph.Node], findings: [Finding]) {
@@ -155,6 +162,26 @@ public struct DOTWriter: Sendable {
                 }
                 edges.append((source, derived))
             }
+            if let changes = writer.options.changes {
+                let addedStyle = " [color=\"\(DOTWriter.addedColour)\", penwidth=2]"
+                let removedStyle = " [color=\"\(DOTWriter.removedColour)\", style=dashed]"
+                for (source, target) in edges {
+                    let name = DOTWriter.rawID(fromNodeName: vertices[target].name)
+                    if changes.added.contains(name) { edgeAttributes[source, default: [:]][target] = addedStyle }
+                    if changes.removed.contains(name) { edgeAttributes[source, default: [:]][target] = removedStyle }
+                }
+                let positionOfID = Dictionary(
+                    nodes.compactMap { node in position[node.index].map { (node.id.rawID, $0) } },
+                    uniquingKeysWith: { first, _ in first })
+                for edge in changes.removedEdges {
+                    guard let source = positionOfID[edge.source], let target = positionOfID[edge.derived] else {
+                        continue
+                    }
+                    edges.append((source, target))
+                    edgeAttributes[source, default: [:]][target] =
+                        " [color=\"\(DOTWriter.removedColour)\", style=dashed, tooltip=\"no longer derived from this\"]"
+                }
+            }
             for summary in collapsed.summaries {
                 guard let parent = position[summary.parent.index] else {
                     continue
@@ -182,7 +209,8 @@ public struct DOTWriter: Sendable {
             if writer.options.legend, !collections.isEmpty {
                 (legend, legendCount) = DOTWriter.legend(
                     colours: colour, severities: severities,
-                    ghosts: nodes.contains { $0.kind.isGhost }, idPrefix: writer.options.idPrefix)
+                    ghosts: nodes.contains { $0.kind.isGhost }, changes: writer.options.changes != nil,
+                    idPrefix: writer.options.idPrefix)
             }
         }
 
@@ -209,6 +237,7 @@ public struct DOTWriter: Sendable {
                     DOTWriter.appendQuoted(vertices[source].name, to: &out)
                     out += " -> "
                     DOTWriter.appendQuoted(vertices[target].name, to: &out)
+                    if let attributes = edgeAttributes[source]?[target] { out += attributes }
                     out += ";\n"
                 }
             }
@@ -281,6 +310,26 @@ public struct DOTWriter: Sendable {
             attributes.append(("style", "filled,dashed"))
             tooltip += " (not in the input)"
         }
+        if let changes = options.changes {
+            let id = node.id.rawID
+            if changes.added.contains(id) {
+                attributes = attributes.map { $0.0 == "fillcolor" ? ("fillcolor", Self.addedFill) : $0 }
+                attributes = attributes.map { $0.0 == "class" ? ("class", $0.1 + " added") : $0 }
+                if findings.isEmpty { attributes.append(("color", Self.addedColour)) }
+                tooltip += " (added)"
+            } else if changes.removed.contains(id) {
+                attributes = attributes.map { $0.0 == "fillcolor" ? ("fillcolor", "#ffffff") : $0 }
+                attributes = attributes.map { $0.0 == "class" ? ("class", $0.1 + " removed") : $0 }
+                attributes.removeAll { $0.0 == "style" }
+                attributes += [("style", "filled,dashed"), ("fontcolor", Self.removedColour)]
+                if findings.isEmpty { attributes.append(("color", Self.removedColour)) }
+                tooltip += " (removed)"
+            } else if changes.changed.contains(id) {
+                attributes = attributes.map { $0.0 == "class" ? ("class", $0.1 + " changed") : $0 }
+                attributes.append(("peripheries", "2"))
+                tooltip += " (changed)"
+            }
+        }
         if !findings.isEmpty {
             let worst = findings.map(\.severity).max() ?? .info
             attributes.append(("color", Self.outline(worst)))
@@ -307,6 +356,11 @@ public struct DOTWriter: Sendable {
         return out
     }
 
+    /// The colours of a diff's marks.
+    static let addedColour = "#2ca02c"
+    static let addedFill = "#c7e9c0"
+    static let removedColour = "#999999"
+
     private static func outline(_ severity: Severity) -> String {
         severity == .error ? "#d62728" : severity == .warning ? "#ff7f0e" : "#1f77b4"
     }
@@ -330,7 +384,7 @@ public struct DOTWriter: Sendable {
 
     /// A cluster naming each collection's colour and, when drawn, the ghost and finding styles.
     private static func legend(
-        colours: [String: String], severities: Set<Severity>, ghosts: Bool, idPrefix: String
+        colours: [String: String], severities: Set<Severity>, ghosts: Bool, changes: Bool, idPrefix: String
     ) -> (String, Int) {
         var entries: [(String, [(String, String)])] = []
         for (collection, fill) in colours.sorted(by: { $0.key < $1.key }) {
@@ -339,6 +393,18 @@ public struct DOTWriter: Sendable {
         if ghosts {
             entries.append(
                 ("legend:ghost", [("label", "not in the input"), ("fillcolor", "#ffffff"), ("style", "filled,dashed")]))
+        }
+        if changes {
+            entries.append(("legend:added", [("label", "added"), ("fillcolor", addedFill), ("color", addedColour)]))
+            entries.append(
+                (
+                    "legend:removed",
+                    [
+                        ("label", "removed"), ("fillcolor", "#ffffff"), ("color", removedColour),
+                        ("fontcolor", removedColour), ("style", "filled,dashed"),
+                    ]
+                ))
+            entries.append(("legend:changed", [("label", "changed"), ("fillcolor", "#ffffff"), ("peripheries", "2")]))
         }
         for severity in [Severity.error, .warning, .info] where severities.contains(severity) {
             entries.append(
@@ -396,7 +462,7 @@ public struct DOTWriter: Sendable {
             for child in graph.children(of: parent.id) where included.contains(child.index) {
                 let isLeaf = !graph.children(of: child.id).contains { included.contains($0.index) }
                 guard child.kind == .document, isLeaf, findings[child.id.rawID] == nil,
-                    let collection = child.collectionID
+                    let collection = child.collectionID, !isMarked(child.id.rawID)
                 else { continue }
                 groups[collection, default: []].append(child)
             }
@@ -406,6 +472,12 @@ public struct DOTWriter: Sendable {
             }
         }
         return result
+    }
+
+    /// Whether a diff's marks name the node (marked nodes are never folded into a summary).
+    private func isMarked(_ id: String) -> Bool {
+        guard let changes = options.changes else { return false }
+        return changes.added.contains(id) || changes.removed.contains(id) || changes.changed.contains(id)
     }
 
     private func truncate(_ text: String) -> String {

@@ -254,4 +254,63 @@ struct DiffCommandTests {
             ["diff", pair.old, pair.new, "--namespace", "ns_diff", "--base-url", server.url], environment: environment)
         #expect(both.status == 2 && both.standardError.contains("not both"))
     }
+
+    @Test("graph --diff: one picture of both, added green, removed dashed with their edges, changed double-outlined")
+    func picture() throws {
+        let work = try TemporaryDirectory()
+        let pair = try Self.makePair(work)
+        let run = try CommandRunner.run(["graph", "--diff", pair.old, pair.new, "--format", "dot", "--collapse", "0"])
+        #expect(run.status == 0, "\(run.standardError)")
+        let lines = run.standardOutput.split(separator: "\n").map(String.init)
+        func node(_ id: String) -> String? { lines.first { $0.hasPrefix("  \"\(id)\" [") } }
+        let added = try #require(node(pair.added))
+        #expect(added.contains("class=\"document added\"") && added.contains("fillcolor=\"#c7e9c0\""))
+        let removed = try #require(node(pair.removed), "the removed document is drawn")
+        #expect(removed.contains("class=\"document removed\"") && removed.contains("style=\"filled,dashed\""))
+        for id in [pair.fixed, pair.broken, pair.edited] {
+            let changed = try #require(node(id))
+            #expect(changed.contains("changed\"") && changed.contains("peripheries=\"2\""), "\(id)")
+        }
+        let unchanged = lines.filter { $0.hasPrefix("  \"doc_") && $0.contains(" [id=") }
+            .filter { !$0.contains(" added\"") && !$0.contains(" removed\"") && !$0.contains(" changed\"") }
+        #expect(unchanged.count > 100, "the rest is drawn as usual")
+        #expect(lines.contains { $0.hasSuffix("-> \"\(pair.added)\" [color=\"#2ca02c\", penwidth=2];") })
+        #expect(lines.contains { $0.hasSuffix("-> \"\(pair.removed)\" [color=\"#999999\", style=dashed];") })
+        #expect(run.standardError.contains("1 document(s) added, 1 removed, 3 changed"))
+        // Through Graphviz, the classes reach the SVG.
+        let svg = try CommandRunner.run([
+            "graph", "--diff", pair.old, pair.new, "--select", "@" + pair.added, "-o", work.file("d.svg"),
+        ])
+        #expect(svg.status == 0, "\(svg.standardError)")
+        let text = try String(contentsOfFile: work.file("d.svg"), encoding: .utf8)
+        #expect(text.contains("class=\"node document added\""))
+    }
+
+    @Test("SnapshotDiff.picture: an edge that no longer holds is drawn dashed from the old source")
+    func movedDocument() throws {
+        func document(_ id: String, _ collection: String, source: String?, object: String = "obj_1") -> Document {
+            Document(
+                id: id, collectionID: collection, shape: .current,
+                statements: [
+                    LineageStatement(
+                        place: .internal, rootObjectID: object, rootBucketID: "bkt",
+                        sourceType: source == nil ? .bucket : .collection,
+                        sourceObjectID: source == nil ? object : nil, sourceDocumentID: source,
+                        sourceCollectionID: source == nil ? nil : "col_a")
+                ], raw: RawJSON(bytes: Array("{}".utf8)))
+        }
+        let old = Snapshot(documents: [
+            document("doc_a1", "col_a", source: nil), document("doc_a2", "col_a", source: nil),
+            document("doc_b", "col_b", source: "doc_a1"),
+        ])
+        var new = old
+        new.documents[2] = document("doc_b", "col_b", source: "doc_a2")
+        let empty = AuditReport(documents: 0, objects: 0, collections: 0, rules: [], findings: [])
+        let diff = SnapshotDiff(old: old, oldReport: empty, new: new, newReport: empty)
+        #expect(diff.lineageChanges.map(\.document.documentID) == ["doc_b"])
+        #expect(diff.lineageChanges.first?.resolved.map(\.fact) == ["source_document_id"])
+        let (_, marks) = diff.picture(old: old, new: new)
+        #expect(marks.removedEdges.map { "\($0.source)>\($0.derived)" } == ["doc_a1>doc_b"])
+        #expect(marks.changed == ["doc_b"] && marks.added.isEmpty && marks.removed.isEmpty)
+    }
 }

@@ -20,6 +20,7 @@ struct GraphCommand: AsyncParsableCommand {
               lineage graph examples/data --select obj_59e6bef262237ddb301f -o tree.svg
               lineage graph examples/data --select 'rule:mismatch.*' --format mermaid
               lineage graph examples/data --select '+doc_20877f154fef3f4a728a' -o path.png
+              lineage graph --diff yesterday/ today/ --select obj_59e6bef262237ddb301f -o changes.svg
             """
     )
 
@@ -72,7 +73,16 @@ struct GraphCommand: AsyncParsableCommand {
     @Flag(help: "Replace the output file if it exists.")
     var force = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Draw the changes since this earlier snapshot in one picture: added green, removed dashed, changed "
+                + "double-outlined (as lineage diff finds them).", valueName: "old"))
+    var diff: String?
+
     func validate() throws {
+        if diff != nil, level == .collections {
+            throw ValidationError("--diff draws documents; give --level documents (the default).")
+        }
         if collapse < 0 { throw ValidationError("--collapse cannot be negative.") }
         if maxNodes < 1 { throw ValidationError("--max-nodes must be at least 1.") }
         if level == .collections, select != nil {
@@ -95,12 +105,16 @@ struct GraphCommand: AsyncParsableCommand {
 
     func run() async throws {
         let snapshot = try await readSnapshot()
-        let graph = ProcessLifetime.graph(of: snapshot)
-        let findings = noFindings ? [] : try Auditor().audit(graph).findings
+        var graph = ProcessLifetime.graph(of: snapshot)
+        let report = noFindings && diff == nil ? nil : try Auditor().audit(graph)
+        var findings = noFindings ? [] : report?.findings ?? []
         try snapshot.checkInputsUnchanged()
+        var writer = DOTWriter(options: .init(collapseThreshold: collapse > 0 ? collapse : nil, clusters: cluster))
+        if let diff, let report {
+            (graph, writer.options.changes) = try await picture(since: diff, of: snapshot, report: report)
+        }
         let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? graph.nodes
         let chosen = try resolvedFormat()
-        let writer = DOTWriter(options: .init(collapseThreshold: collapse > 0 ? collapse : nil, clusters: cluster))
         if level == .collections {
             let dot = PipelineDOTWriter().dot(
                 of: PipelineGraph(graph: graph), findings: findings, configured: !graph.collections.isEmpty)
@@ -146,6 +160,27 @@ struct GraphCommand: AsyncParsableCommand {
     /// The inputs, or the API. A selection of one document's tree, ancestors or descendants
     /// (`@DOC`, `+DOC`, `DOC+`) read from the API comes through the lineage endpoints, without
     /// listing the namespace.
+    /// One graph of both snapshots with the marks of the diff between them (`report` is the new
+    /// snapshot's audit; the old one is audited with the same rules).
+    private func picture(
+        since old: String, of snapshot: Snapshot, report newReport: AuditReport
+    ) async throws -> (DecompositionGraph, ChangeMarks) {
+        var earlier = InputOptions()
+        earlier.inputs = [old]
+        earlier.keepGoing = input.keepGoing
+        let oldSnapshot = try await earlier.readSnapshot()
+        let oldReport = try Auditor().audit(DecompositionGraph(snapshot: oldSnapshot))
+        try oldSnapshot.checkInputsUnchanged()
+        let changes = SnapshotDiff(old: oldSnapshot, oldReport: oldReport, new: snapshot, newReport: newReport)
+        let (merged, marks) = changes.picture(old: oldSnapshot, new: snapshot)
+        StandardError.print(
+            "lineage: since \(old): \(changes.addedDocuments.count) document(s) added, "
+                + "\(changes.removedDocuments.count) removed, "
+                + "\(Set(changes.lineageChanges.map(\.document) + changes.userFieldChanges.map(\.document)).count) changed"
+        )
+        return (ProcessLifetime.keep(merged), marks)
+    }
+
     private func readSnapshot() async throws -> Snapshot {
         guard input.inputs.isEmpty, input.api.isGiven, level == .documents,
             let request = try select.flatMap({ try NodeSelector($0).treeRequest })

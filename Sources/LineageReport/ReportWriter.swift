@@ -49,9 +49,12 @@ public struct ReportWriter: Sendable {
     /// The report's HTML.
     ///
     /// - Throws: ``LineageRenderError`` when Graphviz cannot draw a picture.
+    ///
+    /// - Parameter changes: the diff from an earlier snapshot (`lineage report --diff OLD`), shown
+    ///   as a "Changes" section after the summary.
     public func html(
         snapshot: Snapshot, graph: DecompositionGraph, report: AuditReport, plan: CorrectionPlan? = nil,
-        nonce: String = ReportWriter.makeNonce()
+        changes: SnapshotDiff? = nil, nonce: String = ReportWriter.makeNonce()
     ) throws -> String {
         let statistics = NamespaceStatistics(snapshot: snapshot, graph: graph)
         let findings = report.findings.sorted { ($0.severity, $1.rule) > ($1.severity, $0.rule) }
@@ -69,7 +72,8 @@ public struct ReportWriter: Sendable {
         if let banner = options.banner {
             out += "<p id=\"banner\" class=\"banner\" role=\"alert\">\(HTML.escape(banner))</p>\n"
         }
-        out += summary(statistics: statistics, report: report)
+        out += summary(statistics: statistics, report: report, graph: graph)
+        if let changes { out += changesSection(changes) }
         out += try pipeline(graph: graph, findings: report.findings)
         out += findingsSection(total: findings.count, listed: listed.count)
         if let plan { out += planSection(plan) }
@@ -89,7 +93,7 @@ public struct ReportWriter: Sendable {
 
     // MARK: - Sections
 
-    private func summary(statistics: NamespaceStatistics, report: AuditReport) -> String {
+    private func summary(statistics: NamespaceStatistics, report: AuditReport, graph: DecompositionGraph) -> String {
         let severities = report.countsBySeverity
         var out = "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">\n"
         let cards: [(String, String, Int)] = [
@@ -111,9 +115,15 @@ public struct ReportWriter: Sendable {
         for (shape, count) in statistics.documentsPerShape.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             out += "<tr><td>\(HTML.escape(shape.rawValue))</td><td class=\"number\">\(count)</td></tr>"
         }
-        out += "</table></div><div><h3>Documents per collection</h3><table class=\"compact\">"
+        out += "</table></div><div><h3>Documents per collection</h3><table class=\"compact\" id=\"collections\">"
+        out += "<tr><th>collection</th><th class=\"number\">documents</th>"
+        out += "<th class=\"number\" title=\"documents of other collections derived from this one (lineage impact)\">"
+        out += "downstream</th></tr>"
+        let downstream = ImpactAnalysis.downstreamDocumentCounts(in: graph)
         for (collection, count) in statistics.documentsPerCollection.sorted(by: { $0.key < $1.key }) {
-            out += "<tr><td>\(HTML.escape(collection))</td><td class=\"number\">\(count)</td></tr>"
+            out += "<tr data-collection=\"\(HTML.escape(collection))\"><td>\(HTML.escape(collection))</td>"
+            out += "<td class=\"number\">\(count)</td>"
+            out += "<td class=\"number downstream\">\(downstream[collection] ?? 0)</td></tr>"
         }
         out += "</table></div></div></section>\n"
         return out
@@ -125,6 +135,74 @@ public struct ReportWriter: Sendable {
         let svg = try GraphvizRenderer.render(dot: dot, format: .svg)
         return
             "<section id=\"pipeline\"><h2>Pipeline</h2><div class=\"picture\">\(HTML.inlineSVG(svg))</div></section>\n"
+    }
+
+    /// What changed since the earlier snapshot: counts, then the first entries of each list.
+    private func changesSection(_ diff: SnapshotDiff) -> String {
+        let limit = options.maximumFindings
+        var out = "<section id=\"changes\"><h2>Changes</h2><div class=\"cards\">\n"
+        let cards: [(String, String, Int)] = [
+            ("added", "documents added", diff.addedDocuments.count),
+            ("removed", "documents removed", diff.removedDocuments.count),
+            ("lineage", "lineage changed", diff.lineageChanges.count),
+            ("fields", "user fields changed", diff.userFieldChanges.count),
+            ("new", "new findings", diff.newFindings.count),
+            ("resolved", "resolved findings", diff.resolvedFindings.count),
+        ]
+        for (id, label, value) in cards {
+            out += "<div class=\"card\" id=\"change-\(id)\"><span class=\"value\" data-value=\"\(value)\">"
+            out += "\(value.formatted())</span><span class=\"label\">\(label)</span></div>\n"
+        }
+        out += "</div>\n"
+        func table<Item>(_ id: String, _ title: String, _ headers: [String], _ items: [Item], _ row: (Item) -> [String])
+        {
+            guard !items.isEmpty else { return }
+            out += "<h3>\(title)</h3>"
+            if items.count > limit {
+                out += "<p class=\"muted\">The first \(limit.formatted()) of \(items.count.formatted()); "
+                out += "<code>lineage diff --format json</code> lists them all.</p>"
+            }
+            out += "<table class=\"compact\" id=\"changes-\(id)\"><tr>"
+            out += headers.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>\n"
+            for item in items.prefix(limit) {
+                out += "<tr>" + row(item).map { "<td>\(HTML.escape($0))</td>" }.joined() + "</tr>\n"
+            }
+            out += "</table>\n"
+        }
+        table("new", "New findings", ["rule", "severity", "collection", "document", "message"], diff.newFindings) {
+            [$0.rule, $0.severity.rawValue, $0.collectionID ?? "", $0.documentID ?? "", $0.message]
+        }
+        table(
+            "resolved", "Resolved findings", ["rule", "severity", "collection", "document", "message"],
+            diff.resolvedFindings
+        ) {
+            [$0.rule, $0.severity.rawValue, $0.collectionID ?? "", $0.documentID ?? "", $0.message]
+        }
+        table("added", "Documents added", ["collection", "document"], diff.addedDocuments) {
+            [$0.collectionID, $0.documentID]
+        }
+        table("removed", "Documents removed", ["collection", "document"], diff.removedDocuments) {
+            [$0.collectionID, $0.documentID]
+        }
+        let facts = diff.lineageChanges.flatMap { change in
+            (change.resolved.isEmpty ? change.statements : change.resolved).map { (change.document, $0) }
+        }
+        table("lineage", "Lineage changed", ["collection", "document", "field", "before", "after"], facts) {
+            [
+                $0.0.collectionID, $0.0.documentID, $0.1.fieldPath, $0.1.old?.serialized() ?? "(unstated)",
+                $0.1.new?.serialized() ?? "(unstated)",
+            ]
+        }
+        table(
+            "fields", "User fields changed", ["collection", "document", "changed", "added", "removed"],
+            diff.userFieldChanges
+        ) {
+            [
+                $0.document.collectionID, $0.document.documentID, $0.changed.joined(separator: ", "),
+                $0.added.joined(separator: ", "), $0.removed.joined(separator: ", "),
+            ]
+        }
+        return out + "</section>\n"
     }
 
     private func findingsSection(total: Int, listed: Int) -> String {

@@ -313,4 +313,29 @@ struct DiffCommandTests {
         #expect(marks.removedEdges.map { "\($0.source)>\($0.derived)" } == ["doc_a1>doc_b"])
         #expect(marks.changed == ["doc_b"] && marks.added.isEmpty && marks.removed.isEmpty)
     }
+
+    @Test("report --diff: a Changes section with the diff's counts and entries, escaped")
+    func reportChanges() throws {
+        let work = try TemporaryDirectory()
+        let pair = try Self.makePair(work)
+        let made = try CommandRunner.run(["report", pair.new, "--diff", pair.old, "-o", work.file("r.html")])
+        #expect(made.status == 0, "\(made.standardError)")
+        let html = try String(contentsOfFile: work.file("r.html"), encoding: .utf8)
+        let json = try CommandRunner.run(["diff", pair.old, pair.new, "--format", "json", "--fail-on", "never"])
+        let summary = try JSONValue(parsing: Array(json.standardOutput.utf8), name: "diff")["summary"]
+        let cards = [
+            ("added", "documents_added"), ("removed", "documents_removed"), ("lineage", "lineage_changed"),
+            ("fields", "user_fields_changed"), ("new", "findings_new"), ("resolved", "findings_resolved"),
+        ]
+        for (card, key) in cards {
+            let value = summary?[key]?.intValue ?? -1
+            #expect(html.contains("id=\"change-\(card)\"><span class=\"value\" data-value=\"\(value)\">"), "\(card)")
+        }
+        #expect(html.contains("<td>\(pair.added)</td>") && html.contains("<td>\(pair.removed)</td>"))
+        #expect(html.contains("<td>resolved.root_object_id</td>"))
+        #expect(html.contains("<td>&quot;obj_gone_now&quot;</td>"), "values are escaped")
+        let plain = try CommandRunner.run(["report", pair.new, "-o", work.file("plain.html")])
+        #expect(plain.status == 0)
+        #expect(try !String(contentsOfFile: work.file("plain.html"), encoding: .utf8).contains("id=\"changes\""))
+    }
 }

@@ -123,4 +123,26 @@ struct ImpactCommandTests {
         // CSV fields a spreadsheet would run as formulas are defused, and commas quoted.
         #expect(ImpactAnalysis.csvField("=cmd()") == "'=cmd()" && ImpactAnalysis.csvField("a,b") == "\"a,b\"")
     }
+
+    @Test("the report shows, beside each collection, the documents downstream of it: impact's numbers")
+    func reportColumn() throws {
+        let work = try TemporaryDirectory()
+        let corpus = try Self.corpus(work)
+        let made = try CommandRunner.run(["report", corpus, "-o", work.file("r.html")])
+        #expect(made.status == 0, "\(made.standardError)")
+        let html = try String(contentsOfFile: work.file("r.html"), encoding: .utf8)
+        let hand = try HandGraph(corpus + "/documents.jsonl")
+        for collection in Set(hand.collection.values) {
+            let members = Set(hand.documents.filter { hand.collection[$0] == collection })
+            let outside = hand.descendants(of: members).filter { hand.collection[$0] != collection }
+            let run = try CommandRunner.run(["impact", "collection:" + collection, corpus, "--format", "json"])
+            let impact = try JSONValue(parsing: Array(run.standardOutput.utf8), name: "impact")
+            let reached = (impact["nodes"]?.arrayValue ?? []).filter { $0["selected"] == false }.count
+            #expect(reached == outside.count, "\(collection)")
+            let row =
+                "<tr data-collection=\"\(collection)\"><td>\(collection)</td><td class=\"number\">"
+                + "\(members.count)</td><td class=\"number downstream\">\(outside.count)</td></tr>"
+            #expect(html.contains(row), "\(collection): \(outside.count) downstream")
+        }
+    }
 }

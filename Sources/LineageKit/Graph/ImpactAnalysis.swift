@@ -152,3 +152,31 @@ public struct ImpactAnalysis: Sendable {
     /// Affected objects (ghosts included).
     public var objectCount: Int { objectsByBucket.reduce(0) { $0 + $1.objects } }
 }
+
+extension ImpactAnalysis {
+    /// For each collection, how many documents of other collections derive from its documents,
+    /// directly or not: what `lineage impact collection:NAME` reaches beyond the collection, for
+    /// every collection in one pass up each document's ancestry (a cycle is walked once).
+    public static func downstreamDocumentCounts(in graph: DecompositionGraph) -> [String: Int] {
+        var counts = [Int](repeating: 0, count: graph.collectionIDs.count)
+        var visited: [Int32] = []
+        var reached: [Int32] = []
+        for index in graph.nodeKinds.indices {
+            let kind = graph.nodeKinds[index]
+            guard kind == .document || kind == .ghostDocument else { continue }
+            let own = graph.collectionOfNode[index]
+            visited.removeAll(keepingCapacity: true)
+            reached.removeAll(keepingCapacity: true)
+            var current = graph.parentIndex[index]
+            while current >= 0, current != Int32(index), !visited.contains(current) {
+                visited.append(current)
+                let collection = graph.collectionOfNode[Int(current)]
+                if collection >= 0, collection != own, !reached.contains(collection) { reached.append(collection) }
+                current = graph.parentIndex[Int(current)]
+            }
+            for collection in reached { counts[Int(collection)] += 1 }
+        }
+        return Dictionary(
+            zip(graph.collectionIDs, counts).map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
+    }
+}

@@ -59,11 +59,16 @@ struct DiffCommand: AsyncParsableCommand {
 
     func run() async throws {
         let auditor = try selection.auditor()
-        // The old graph is freed once audited, so both graphs are never in memory at once.
-        let (oldSnapshot, oldReport) = try await audit(inputs: [old], api: nil, auditor: auditor, keepGraph: false)
-        let (newSnapshot, newReport) = try await audit(
-            inputs: new.map { [$0] } ?? [], api: api, auditor: auditor, keepGraph: true)
-        let diff = SnapshotDiff(old: oldSnapshot, oldReport: oldReport, new: newSnapshot, newReport: newReport)
+        var input = InputOptions()
+        input.inputs = new.map { [$0] } ?? []
+        input.api = api
+        input.keepGoing = keepGoing
+        let snapshot = try await input.readSnapshot()
+        let report = auditor.audit(ProcessLifetime.graph(of: snapshot))
+        try snapshot.checkInputsUnchanged()
+        let diff = try await EarlierSnapshot.diff(
+            since: old, to: snapshot, report: report, auditor: auditor, keepGoing: keepGoing
+        ).diff
         switch format {
         case .text: StandardOutput.write(diff.text(maximumPerSection: all ? nil : 10))
         case .json: StandardOutput.write(diff.json.serialized(.pretty) + "\n")
@@ -71,24 +76,6 @@ struct DiffCommand: AsyncParsableCommand {
         if let threshold = failOn.severity, diff.newFindings.contains(where: { $0.severity >= threshold }) {
             throw ExitCode.findings
         }
-    }
-
-    /// Reads one side (files, or the API when `inputs` is empty) and audits it; the snapshot is
-    /// kept until the process exits, and the graph too with `keepGraph`.
-    private func audit(
-        inputs: [String], api: APIOptions?, auditor: Auditor, keepGraph: Bool
-    ) async throws -> (Snapshot, AuditReport) {
-        var input = InputOptions()
-        input.inputs = inputs
-        if let api { input.api = api }
-        input.keepGoing = keepGoing
-        let snapshot = try await input.readSnapshot()
-        let report =
-            keepGraph
-            ? auditor.audit(ProcessLifetime.graph(of: snapshot))
-            : auditor.audit(DecompositionGraph(snapshot: ProcessLifetime.keep(snapshot)))
-        try snapshot.checkInputsUnchanged()
-        return (snapshot, report)
     }
 }
 

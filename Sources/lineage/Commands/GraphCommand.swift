@@ -163,21 +163,15 @@ struct GraphCommand: AsyncParsableCommand {
     /// One graph of both snapshots with the marks of the diff between them (`report` is the new
     /// snapshot's audit; the old one is audited with the same rules).
     private func picture(
-        since old: String, of snapshot: Snapshot, report newReport: AuditReport
+        since old: String, of snapshot: Snapshot, report: AuditReport
     ) async throws -> (DecompositionGraph, ChangeMarks) {
-        var earlier = InputOptions()
-        earlier.inputs = [old]
-        earlier.keepGoing = input.keepGoing
-        let oldSnapshot = try await earlier.readSnapshot()
-        let oldReport = try Auditor().audit(DecompositionGraph(snapshot: oldSnapshot))
-        try oldSnapshot.checkInputsUnchanged()
-        let changes = SnapshotDiff(old: oldSnapshot, oldReport: oldReport, new: snapshot, newReport: newReport)
+        let (changes, oldSnapshot) = try await EarlierSnapshot.diff(
+            since: old, to: snapshot, report: report, auditor: try Auditor(), keepGoing: input.keepGoing)
         let (merged, marks) = changes.picture(old: oldSnapshot, new: snapshot)
+        let changed = Set(changes.lineageChanges.map(\.document) + changes.userFieldChanges.map(\.document))
         StandardError.print(
             "lineage: since \(old): \(changes.addedDocuments.count) document(s) added, "
-                + "\(changes.removedDocuments.count) removed, "
-                + "\(Set(changes.lineageChanges.map(\.document) + changes.userFieldChanges.map(\.document)).count) changed"
-        )
+                + "\(changes.removedDocuments.count) removed, \(changed.count) changed")
         return (ProcessLifetime.keep(merged), marks)
     }
 

@@ -18,6 +18,7 @@ struct ReportCommand: AsyncParsableCommand {
             Examples:
               lineage report examples/data -o report.html
               lineage report snapshot/ --plan plan.json --max-trees 50 -o report.html
+              lineage report today/ --diff yesterday/ -o report.html
             """
     )
 
@@ -38,6 +39,11 @@ struct ReportCommand: AsyncParsableCommand {
     @Flag(help: "Replace the output file if it exists.")
     var force = false
 
+    @Option(
+        help: ArgumentHelp(
+            "An earlier snapshot: add a Changes section (what lineage diff reports against it).", valueName: "old"))
+    var diff: String?
+
     func validate() throws {
         if maxTrees < 0 || maxFindings < 1 { throw ValidationError("--max-trees ≥ 0 and --max-findings ≥ 1.") }
         try OutputPath.check(output, force: force)
@@ -46,11 +52,18 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         let (snapshot, banner) = try await input.readSnapshotAndBanner()
         let graph = ProcessLifetime.graph(of: snapshot)
-        let report = try Auditor().audit(graph)
+        let auditor = try Auditor()
+        let report = auditor.audit(graph)
         let plan = try self.plan.map { try CorrectionPlan(contentsOf: $0) }
+        var changes: SnapshotDiff?
+        if let diff {
+            changes = try await EarlierSnapshot.diff(
+                since: diff, to: snapshot, report: report, auditor: auditor, keepGoing: input.keepGoing
+            ).diff
+        }
         let writer = ReportWriter(
             options: .init(maximumTrees: maxTrees, maximumFindings: maxFindings, banner: banner))
-        let html = try writer.html(snapshot: snapshot, graph: graph, report: report, plan: plan)
+        let html = try writer.html(snapshot: snapshot, graph: graph, report: report, plan: plan, changes: changes)
         try snapshot.checkInputsUnchanged()
         try AtomicFileWriter.write(html, to: output, overwrite: force)
         StandardError.print(

@@ -68,7 +68,7 @@ struct JUnitSchemaTests {
             problems.append("\(here): missing the required attribute \(attribute)")
         }
         for attribute in rule.integers {
-            if let value = element.attributes[attribute], Int(value) == nil || Int(value)! < 0 {
+            if let value = element.attributes[attribute], (Int(value) ?? -1) < 0 {
                 problems.append("\(here): \(attribute)=\(value) is not a non-negative integer")
             }
         }

@@ -20,7 +20,7 @@ struct GraphCommand: AsyncParsableCommand {
               lineage graph examples/data --select obj_59e6bef262237ddb301f -o tree.svg
               lineage graph examples/data --select 'rule:mismatch.*' --format mermaid
               lineage graph examples/data --select '+doc_20877f154fef3f4a728a' -o path.png
-              lineage graph --diff yesterday/ today/ --select obj_59e6bef262237ddb301f -o changes.svg
+              lineage graph --diff old/ new/ --select obj_59e6bef262237ddb301f -o d.svg
             """
     )
 

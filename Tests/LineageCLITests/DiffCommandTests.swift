@@ -312,6 +312,17 @@ struct DiffCommandTests {
         let (_, marks) = diff.picture(old: old, new: new)
         #expect(marks.removedEdges.map { "\($0.source)>\($0.derived)" } == ["doc_a1>doc_b"])
         #expect(marks.changed == ["doc_b"] && marks.added.isEmpty && marks.removed.isEmpty)
+        // The streamed JSON text, in pieces of any size, is the JSON value.
+        for chunkSize in [1, 64, 1 << 20] {
+            var text: [UInt8] = []
+            var pieces = 0
+            diff.writeJSON(chunkSize: chunkSize) {
+                text += $0
+                pieces += 1
+            }
+            #expect(try JSONValue(parsing: text, name: "streamed") == diff.json)
+            #expect(chunkSize > 64 || pieces > 1)
+        }
     }
 
     @Test("report --diff: a Changes section with the diff's counts and entries, escaped")

@@ -2,7 +2,26 @@
 extension SnapshotDiff {
     /// The diff as JSON: `old` and `new` counts, a `summary` of counts, and the lists
     /// (`documents`, `objects`, `lineage_changed`, `user_fields_changed`, `findings`).
-    public var json: JSONValue {
+    public var json: JSONValue { jsonParts.value }
+
+    /// Writes ``json`` as text, one list element at a time (each compact, on its own line), so
+    /// the whole text is never in memory: `write` is called with pieces of about `chunkSize` bytes.
+    public func writeJSON(chunkSize: Int = 1 << 20, to write: ([UInt8]) throws -> Void) rethrows {
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(chunkSize + 4096)
+        try jsonParts.write(into: &buffer, depth: 0) { buffer in
+            if buffer.count >= chunkSize {
+                try write(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        buffer.append(UInt8(ascii: "\n"))
+        try write(buffer)
+    }
+
+    /// The JSON contract as parts: lists stay lazy, so ``writeJSON(chunkSize:to:)`` makes one
+    /// element at a time.
+    private var jsonParts: JSONPart {
         func counts(_ counts: Counts) -> JSONValue {
             [
                 "documents": .number(JSONNumber(counts.documents)), "objects": .number(JSONNumber(counts.objects)),
@@ -10,54 +29,61 @@ extension SnapshotDiff {
             ]
         }
         func number(_ value: Int) -> JSONValue { .number(JSONNumber(value)) }
-        func documents(_ references: [DocumentReference]) -> JSONValue {
-            .array(references.map(\.json))
+        func list<Item>(_ items: [Item], _ element: @escaping (Item) -> JSONValue) -> JSONPart {
+            .elements(items.count) { element(items[$0]) }
         }
-        func findings(_ findings: [Finding]) -> JSONValue {
-            .array(
-                findings.map { finding in
-                    guard case .object(var members) = finding.json else { return finding.json }
-                    members["fingerprint"] = .string(finding.fingerprint)
-                    return .object(members)
-                })
+        func finding(_ finding: Finding) -> JSONValue {
+            guard case .object(var members) = finding.json else { return finding.json }
+            members["fingerprint"] = .string(finding.fingerprint)
+            return .object(members)
         }
-        return [
-            "old": counts(oldCounts), "new": counts(newCounts),
-            "summary": [
-                "documents_added": number(addedDocuments.count), "documents_removed": number(removedDocuments.count),
-                "objects_added": number(addedObjects.count), "objects_removed": number(removedObjects.count),
-                "lineage_changed": number(lineageChanges.count), "user_fields_changed": number(userFieldChanges.count),
-                "findings_new": number(newFindings.count), "findings_resolved": number(resolvedFindings.count),
-                "findings_persisting": number(persistingFindings.count),
-                "new_by_severity": .object(
-                    JSONObject(
-                        Severity.allCases.reversed().map { severity in
-                            (severity.rawValue, number(newFindings.count { $0.severity == severity }))
-                        })),
-            ],
-            "documents": ["added": documents(addedDocuments), "removed": documents(removedDocuments)],
-            "objects": ["added": .array(addedObjects.map(\.json)), "removed": .array(removedObjects.map(\.json))],
-            "lineage_changed": .array(
-                lineageChanges.map { change in
+        let summary: JSONValue = [
+            "documents_added": number(addedDocuments.count), "documents_removed": number(removedDocuments.count),
+            "objects_added": number(addedObjects.count), "objects_removed": number(removedObjects.count),
+            "lineage_changed": number(lineageChanges.count), "user_fields_changed": number(userFieldChanges.count),
+            "findings_new": number(newFindings.count), "findings_resolved": number(resolvedFindings.count),
+            "findings_persisting": number(persistingFindings.count),
+            "new_by_severity": .object(
+                JSONObject(
+                    Severity.allCases.reversed().map { severity in
+                        (severity.rawValue, number(newFindings.count { $0.severity == severity }))
+                    })),
+        ]
+        return .object([
+            ("old", .value(counts(oldCounts))), ("new", .value(counts(newCounts))), ("summary", .value(summary)),
+            (
+                "documents",
+                .object([("added", list(addedDocuments, \.json)), ("removed", list(removedDocuments, \.json))])
+            ),
+            ("objects", .object([("added", list(addedObjects, \.json)), ("removed", list(removedObjects, \.json))])),
+            (
+                "lineage_changed",
+                list(lineageChanges) { change in
                     var members = change.document.json.objectValue ?? JSONObject()
                     members["resolved"] = .array(change.resolved.map(\.json))
                     members["statements"] = .array(change.statements.map(\.json))
                     return .object(members)
-                }),
-            "user_fields_changed": .array(
-                userFieldChanges.map { change in
+                }
+            ),
+            (
+                "user_fields_changed",
+                list(userFieldChanges) { change in
                     var members = change.document.json.objectValue ?? JSONObject()
                     members["added"] = .array(change.added.map(JSONValue.string))
                     members["removed"] = .array(change.removed.map(JSONValue.string))
                     members["changed"] = .array(change.changed.map(JSONValue.string))
                     return .object(members)
-                }),
-            "user_fields_unreadable": documents(unreadableUserFields),
-            "findings": [
-                "new": findings(newFindings), "resolved": findings(resolvedFindings),
-                "persisting": findings(persistingFindings),
-            ],
-        ]
+                }
+            ),
+            ("user_fields_unreadable", list(unreadableUserFields, \.json)),
+            (
+                "findings",
+                .object([
+                    ("new", list(newFindings, finding)), ("resolved", list(resolvedFindings, finding)),
+                    ("persisting", list(persistingFindings, finding)),
+                ])
+            ),
+        ])
     }
 
     /// The diff for people: a summary, then each list (at most `maximumPerSection` entries each,
@@ -144,5 +170,59 @@ extension SnapshotDiff.FactChange {
             "fact": .string(fact), "place": place.map { .string($0.rawValue) } ?? .null, "field": .string(fieldPath),
             "old": old ?? .null, "new": new ?? .null,
         ]
+    }
+}
+
+/// A JSON document in parts: whole values, objects of parts, and lists made one element at a time.
+private indirect enum JSONPart {
+    case value(JSONValue)
+    case object([(String, JSONPart)])
+    case elements(Int, (Int) -> JSONValue)
+
+    /// The whole value.
+    var value: JSONValue {
+        switch self {
+        case .value(let value): value
+        case .object(let members): .object(JSONObject(members.map { ($0.0, $0.1.value) }))
+        case .elements(let count, let element): .array((0..<count).map(element))
+        }
+    }
+
+    /// Appends the text, indented two spaces a level with each list element compact on its own
+    /// line, calling `flush` after each element so the caller can write out what is buffered.
+    func write(into output: inout [UInt8], depth: Int, flush: (inout [UInt8]) throws -> Void) rethrows {
+        func newline(_ depth: Int) {
+            output.append(UInt8(ascii: "\n"))
+            output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
+        }
+        switch self {
+        case .value(let value):
+            value.write(into: &output)
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            for (index, (key, part)) in members.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(depth + 1)
+                JSONValue.string(key).write(into: &output)
+                output.append(contentsOf: ": ".utf8)
+                try part.write(into: &output, depth: depth + 1, flush: flush)
+            }
+            newline(depth)
+            output.append(UInt8(ascii: "}"))
+        case .elements(let count, let element):
+            guard count > 0 else {
+                output.append(contentsOf: "[]".utf8)
+                return
+            }
+            output.append(UInt8(ascii: "["))
+            for index in 0..<count {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                newline(depth + 1)
+                element(index).write(into: &output)
+                try flush(&output)
+            }
+            newline(depth)
+            output.append(UInt8(ascii: "]"))
+        }
     }
 }

@@ -71,7 +71,7 @@ struct DiffCommand: AsyncParsableCommand {
         ).diff
         switch format {
         case .text: StandardOutput.write(diff.text(maximumPerSection: all ? nil : 10))
-        case .json: StandardOutput.write(diff.json.serialized(.pretty) + "\n")
+        case .json: diff.writeJSON { StandardOutput.write(bytes: $0) }
         }
         if let threshold = failOn.severity, diff.newFindings.contains(where: { $0.severity >= threshold }) {
             throw ExitCode.findings

@@ -9,9 +9,14 @@ enum StandardError {
     }
 }
 
-/// Writes results to standard output in one piece.
+/// Writes results to standard output: in one piece, or piece by piece for output streamed as it
+/// is made.
 enum StandardOutput {
     static func write(_ text: String) {
         FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    static func write(bytes: [UInt8]) {
+        FileHandle.standardOutput.write(Data(bytes))
     }
 }

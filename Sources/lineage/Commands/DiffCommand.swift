@@ -63,12 +63,14 @@ struct DiffCommand: AsyncParsableCommand {
         input.inputs = new.map { [$0] } ?? []
         input.api = api
         input.keepGoing = keepGoing
+        // Both sides are read and audited at once: each alone leaves a core idle in its serial
+        // stretches, which the other fills.
+        async let earlier = EarlierSnapshot.read(old, auditor: auditor, keepGoing: keepGoing)
         let snapshot = try await input.readSnapshot()
         let report = auditor.audit(ProcessLifetime.graph(of: snapshot))
         try snapshot.checkInputsUnchanged()
-        let diff = try await EarlierSnapshot.diff(
-            since: old, to: snapshot, report: report, auditor: auditor, keepGoing: keepGoing
-        ).diff
+        let (oldSnapshot, oldReport) = try await earlier
+        let diff = SnapshotDiff(old: oldSnapshot, oldReport: oldReport, new: snapshot, newReport: report)
         switch format {
         case .text: StandardOutput.write(diff.text(maximumPerSection: all ? nil : 10))
         case .json: diff.writeJSON { StandardOutput.write(bytes: $0) }

@@ -139,6 +139,8 @@ public actor Sandbox {
     private var faults: [String: Int] = [:]
     /// Writes carried out whose answer was replaced by a 504, by request.
     private var lostAnswers: [String: Int] = [:]
+    /// OpenLineage events received at `POST /api/v1/lineage`, in order.
+    private var lineageEvents: [JSONValue] = []
     private var server: HTTPServer?
     private var task: Task<Void, any Error>?
 
@@ -225,6 +227,9 @@ public actor Sandbox {
             String($0).removingPercentEncoding ?? String($0)
         }
         let method = request.method.rawValue
+        if segments == ["_sandbox", "lineage-events"], method == "GET" {
+            return json(200, .array(lineageEvents))
+        }
         if segments == ["_sandbox", "requests"], method == "GET" {
             return json(
                 200,
@@ -246,8 +251,10 @@ public actor Sandbox {
         if let expected = options.apiKey, request.headers[HTTPHeader("Authorization")] != "Bearer " + expected {
             return error(401, "UnauthorizedError", "Invalid or missing API key")
         }
+        // OpenLineage's endpoint, for `lineage export --post`: namespaces are in the events, not a header.
+        let isLineageEndpoint = method == "POST" && segments == ["api", "v1", "lineage"]
         let namespace = request.headers[HTTPHeader("X-Namespace")] ?? ""
-        if let expected = options.namespace ?? store.namespace, namespace != expected {
+        if !isLineageEndpoint, let expected = options.namespace ?? store.namespace, namespace != expected {
             if options.unresolvedNamespace == .warning, method == "POST", segments.last == "list" {
                 return unresolvedListing(namespace, collections: segments == ["v1", "collections", "list"])
             }
@@ -274,6 +281,7 @@ public actor Sandbox {
                 "Request body of \(body.count) bytes is over the limit of \(Self.maximumBodySize) bytes",
                 ["limit": .number(JSONNumber(Self.maximumBodySize))])
         }
+        if isLineageEndpoint { return receiveLineageEvent(body) }
         let response = route(
             method, segments, query: request.query, body: body, host: request.headers[HTTPHeader("Host")])
         let isWrite = ["PATCH", "DELETE"].contains(method) || (method == "POST" && segments.last == "documents")
@@ -282,6 +290,19 @@ public actor Sandbox {
             return error(504, "GatewayTimeoutError", "injected: the request was carried out, its answer lost")
         }
         return response
+    }
+
+    /// Stores one OpenLineage event, as Marquez's `POST /api/v1/lineage` does (201, no body);
+    /// a body that is not a JSON object with `eventTime`, `producer` and `schemaURL` gets 400.
+    private func receiveLineageEvent(_ body: [UInt8]) -> HTTPResponse {
+        guard let event = try? JSONValue(parsing: body, name: "event"), event.objectValue != nil,
+            ["eventTime", "producer", "schemaURL"].allSatisfy({ event[$0]?.stringValue != nil })
+        else {
+            return error(
+                400, "BadRequestError", "not an OpenLineage event (eventTime, producer and schemaURL are required)")
+        }
+        lineageEvents.append(event)
+        return HTTPResponse(statusCode: .created)
     }
 
     private func route(

@@ -44,6 +44,7 @@ struct Lineage: AsyncParsableCommand {
         version: version,
         subcommands: [
             StatsCommand.self, AuditCommand.self, DiffCommand.self, ImpactCommand.self, GraphCommand.self,
+            ExportCommand.self,
             ReportCommand.self,
             FetchCommand.self,
             ServeCommand.self, PlanCommand.self, ApplyCommand.self, UndoCommand.self, SampleCommand.self,

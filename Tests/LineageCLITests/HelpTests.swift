@@ -6,7 +6,8 @@ import Testing
 @Suite("Help text")
 struct HelpTests {
     static let commands = [
-        "stats", "audit", "diff", "impact", "graph", "report", "fetch", "serve", "plan", "apply", "undo", "sample",
+        "stats", "audit", "diff", "impact", "graph", "export", "report", "fetch", "serve", "plan", "apply", "undo",
+        "sample",
         "sql",
     ]
 

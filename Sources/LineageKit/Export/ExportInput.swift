@@ -1,13 +1,15 @@
+import Foundation
+
 /// What every export reads: the graph, the nodes to export, and the audit's findings by node,
 /// with the facts the formats share (each document's extractor, each node's tier).
-struct ExportInput {
+struct ExportInput: @unchecked Sendable {
     let graph: DecompositionGraph
     /// Positions in ``DecompositionGraph/nodes`` to export, in graph order.
     let included: [Int]
     /// Whether each node is exported.
     let isIncluded: [Bool]
-    /// Findings about each document, by document id.
-    let findings: [String: [Finding]]
+    /// Findings about each document, by node position.
+    let findings: [Int: [Finding]]
     /// Each node's tier (``DecompositionGraph/allTiers()``; negative when unknown).
     let tiers: [Int32]
     /// Each collection's configured extractor.
@@ -19,11 +21,13 @@ struct ExportInput {
         if let nodes { for node in nodes { isIncluded[node.index] = true } }
         self.isIncluded = isIncluded
         included = isIncluded.indices.filter { isIncluded[$0] }
-        var byDocument: [String: [Finding]] = [:]
+        var byNode: [Int: [Finding]] = [:]
         for finding in findings {
-            if let document = finding.documentID { byDocument[document, default: []].append(finding) }
+            if let document = finding.documentID, let node = graph.node(.document(document)) {
+                byNode[node.index, default: []].append(finding)
+            }
         }
-        self.findings = byDocument
+        self.findings = byNode
         tiers = graph.allTiers()
         var configured: [String: String] = [:]
         for collection in graph.collections {
@@ -52,8 +56,101 @@ struct ExportInput {
         graph.document(at: graph.nodes[index])?.lineage.chain?.last?.timestamp
     }
 
+    /// Renders `count` items in blocks, each block cut into one piece per core and rendered on all
+    /// cores, and hands each piece's bytes to `sink` in order: the output streams, and at most a
+    /// block's worth is in memory.
+    static func renderInParallel(
+        count: Int, blockSize: Int = 1 << 16, render: @Sendable (Range<Int>, inout [UInt8]) -> Void,
+        to sink: ([UInt8]) throws -> Void
+    ) rethrows {
+        var start = 0
+        while start < count {
+            let end = min(count, start + blockSize)
+            let pieces = max(1, min(ProcessInfo.processInfo.activeProcessorCount, (end - start) / 1024))
+            let ranges = (0..<pieces).map { piece in
+                (start + (end - start) * piece / pieces)..<(start + (end - start) * (piece + 1) / pieces)
+            }
+            let outputs = mapPieces(pieces) { piece in
+                var bytes: [UInt8] = []
+                render(ranges[piece], &bytes)
+                return bytes
+            }
+            for output in outputs where !output.isEmpty { try sink(output) }
+            start = end
+        }
+    }
+
     /// The worst severity among `findings`.
     static func worst(_ findings: [Finding]) -> Severity? { findings.map(\.severity).max() }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends `text` escaped for XML text and attribute values (`& < > " '`), with characters XML
+    /// 1.0 cannot hold written as U+FFFD: ``AuditReport/xml(_:)``'s rule, without making a string.
+    mutating func appendXMLEscaped(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "&"): append(contentsOf: "&amp;".utf8)
+                case UInt8(ascii: "<"): append(contentsOf: "&lt;".utf8)
+                case UInt8(ascii: ">"): append(contentsOf: "&gt;".utf8)
+                case UInt8(ascii: "\""): append(contentsOf: "&quot;".utf8)
+                case UInt8(ascii: "'"): append(contentsOf: "&apos;".utf8)
+                case 0x09, 0x0A, 0x0D: append(byte)
+                case 0..<0x20: append(contentsOf: [0xEF, 0xBF, 0xBD])
+                case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE:
+                    // U+FFFE and U+FFFF.
+                    append(contentsOf: [0xEF, 0xBF, 0xBD])
+                    index += 2
+                default: append(byte)
+                }
+                index += 1
+            }
+        }
+    }
+
+    /// Appends `text` as UTF-8.
+    mutating func append(_ text: String) { append(contentsOf: text.utf8) }
+}
+
+/// A compact JSON object written straight into bytes, members in the order they are added: what
+/// ``JSONValue/write(into:layout:)`` makes of the same object, without building it.
+struct InlineJSONObject {
+    private var isEmpty = true
+
+    /// Opens the object.
+    init(into bytes: inout [UInt8]) { bytes.append(UInt8(ascii: "{")) }
+
+    /// Adds `"key":"value"`.
+    mutating func string(_ key: String, _ value: String, into bytes: inout [UInt8]) {
+        self.key(key, into: &bytes)
+        JSONValue.writeString(value, into: &bytes)
+    }
+
+    /// Adds `"key":` and an integer.
+    mutating func integer(_ key: String, _ value: Int, into bytes: inout [UInt8]) {
+        self.key(key, into: &bytes)
+        bytes.append(String(value))
+    }
+
+    /// Adds `"key":true` or `"key":false`.
+    mutating func bool(_ key: String, _ value: Bool, into bytes: inout [UInt8]) {
+        self.key(key, into: &bytes)
+        bytes.append(value ? "true" : "false")
+    }
+
+    /// Closes the object.
+    func close(into bytes: inout [UInt8]) { bytes.append(UInt8(ascii: "}")) }
+
+    private mutating func key(_ key: String, into bytes: inout [UInt8]) {
+        if !isEmpty { bytes.append(UInt8(ascii: ",")) }
+        isEmpty = false
+        JSONValue.writeString(key, into: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+    }
 }
 
 /// Bytes gathered into pieces and handed on, so an export is written as it is made and never
@@ -70,6 +167,8 @@ struct ChunkedOutput {
     mutating func append(_ text: String) { buffer.append(contentsOf: text.utf8) }
 
     mutating func append(_ value: JSONValue) { value.write(into: &buffer) }
+
+    mutating func append(_ bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
 
     /// Hands the buffer on once it holds at least a chunk.
     mutating func flushIfFull(_ sink: ([UInt8]) throws -> Void) rethrows {

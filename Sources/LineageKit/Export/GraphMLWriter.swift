@@ -35,38 +35,58 @@ public struct GraphMLWriter: Sendable {
                 "  <key id=\"\(key.id)\" for=\"\(key.target)\" attr.name=\"\(key.id)\" attr.type=\"\(key.type)\"/>\n")
         }
         output.append("  <graph id=\"lineage\" edgedefault=\"directed\">\n")
-        for index in input.included {
-            let node = graph.nodes[index]
-            output.append("    <node id=\"\(AuditReport.xml(node.id.rawID))\">")
-            Self.data("kind", node.kind.rawValue, into: &output)
-            if let collection = node.collectionID { Self.data("collection", collection, into: &output) }
-            if let bucket = node.bucketID { Self.data("bucket", bucket, into: &output) }
-            if input.tiers[index] >= 0 { Self.data("tier", String(input.tiers[index]), into: &output) }
-            Self.data("ghost", node.kind.isGhost ? "true" : "false", into: &output)
-            let found = node.kind == .document ? input.findings[node.id.rawID] ?? [] : []
-            Self.data("findings", String(found.count), into: &output)
-            if !found.isEmpty {
-                Self.data("rules", Set(found.map(\.rule)).sorted().joined(separator: " "), into: &output)
-                if let worst = ExportInput.worst(found) { Self.data("severity", worst.rawValue, into: &output) }
-            }
-            output.append("</node>\n")
-            try output.flushIfFull(sink)
-        }
-        var edge = 0
-        for index in input.included {
-            guard let parent = input.parent(of: index) else { continue }
-            output.append("    <edge id=\"e\(edge)\" source=\"\(AuditReport.xml(graph.nodes[parent].id.rawID))\" ")
-            output.append("target=\"\(AuditReport.xml(graph.nodes[index].id.rawID))\">")
-            if let extractor = input.extractor(of: index) { Self.data("extractor", extractor, into: &output) }
-            output.append("</edge>\n")
-            edge += 1
-            try output.flushIfFull(sink)
-        }
+        try output.finish(sink)
+        let included = input.included
+        try ExportInput.renderInParallel(
+            count: included.count,
+            render: { range, bytes in
+                for index in included[range] { Self.node(index, input, into: &bytes) }
+            }, to: sink)
+        // Edges are numbered by their node's position among the exported ones.
+        try ExportInput.renderInParallel(
+            count: included.count,
+            render: { range, bytes in
+                for position in range { Self.edge(included[position], number: position, input, into: &bytes) }
+            }, to: sink)
         output.append("  </graph>\n</graphml>\n")
         try output.finish(sink)
     }
 
-    private static func data(_ key: String, _ value: String, into output: inout ChunkedOutput) {
-        output.append("<data key=\"\(key)\">\(AuditReport.xml(value))</data>")
+    private static func node(_ index: Int, _ input: ExportInput, into bytes: inout [UInt8]) {
+        let node = input.graph.nodes[index]
+        bytes.append("    <node id=\"")
+        bytes.appendXMLEscaped(node.id.rawID)
+        bytes.append("\">")
+        data("kind", node.kind.rawValue, into: &bytes)
+        if let collection = node.collectionID { data("collection", collection, into: &bytes) }
+        if let bucket = node.bucketID { data("bucket", bucket, into: &bytes) }
+        if input.tiers[index] >= 0 { data("tier", String(input.tiers[index]), into: &bytes) }
+        data("ghost", node.kind.isGhost ? "true" : "false", into: &bytes)
+        let found = input.findings[index] ?? []
+        data("findings", String(found.count), into: &bytes)
+        if !found.isEmpty {
+            data("rules", Set(found.map(\.rule)).sorted().joined(separator: " "), into: &bytes)
+            if let worst = ExportInput.worst(found) { data("severity", worst.rawValue, into: &bytes) }
+        }
+        bytes.append("</node>\n")
+    }
+
+    private static func edge(_ index: Int, number: Int, _ input: ExportInput, into bytes: inout [UInt8]) {
+        guard let parent = input.parent(of: index) else { return }
+        bytes.append("    <edge id=\"e\(number)\" source=\"")
+        bytes.appendXMLEscaped(input.graph.nodes[parent].id.rawID)
+        bytes.append("\" target=\"")
+        bytes.appendXMLEscaped(input.graph.nodes[index].id.rawID)
+        bytes.append("\">")
+        if let extractor = input.extractor(of: index) { data("extractor", extractor, into: &bytes) }
+        bytes.append("</edge>\n")
+    }
+
+    private static func data(_ key: String, _ value: String, into bytes: inout [UInt8]) {
+        bytes.append("<data key=\"")
+        bytes.append(key)
+        bytes.append("\">")
+        bytes.appendXMLEscaped(value)
+        bytes.append("</data>")
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Writes the decomposition graph as W3C PROV-JSON (the PROV-JSON submission's layout), which
 /// the `prov` Python package and ProvStore read.
 ///
@@ -28,16 +30,23 @@ public struct PROVJSONWriter: Sendable {
         chunkSize: Int = 1 << 20, to sink: ([UInt8]) throws -> Void
     ) rethrows {
         let input = ExportInput(graph: graph, nodes: nodes, findings: findings)
-        var output = ChunkedOutput(chunkSize: chunkSize)
-        // Activities: one per (source, collection, extractor), in order of first appearance.
+        let included = input.included
+        // Each derived document's extractor and time, on all cores; then its activity: one per
+        // (source, collection, extractor), numbered in order of first appearance.
+        let facts = mapPieces(max(1, ProcessInfo.processInfo.activeProcessorCount)) { piece in
+            let pieces = max(1, ProcessInfo.processInfo.activeProcessorCount)
+            let range = (included.count * piece / pieces)..<(included.count * (piece + 1) / pieces)
+            return included[range].map { index in
+                input.parent(of: index) == nil ? (nil, nil) : (input.extractor(of: index), input.timestamp(of: index))
+            }
+        }.flatMap { $0 }
         var activityOf: [ActivityKey: Int] = [:]
         var activities: [(key: ActivityKey, start: String?, end: String?)] = []
         var activityOfDocument = [Int32](repeating: -1, count: graph.nodes.count)
-        for index in input.included {
+        for (position, index) in included.enumerated() {
             guard let parent = input.parent(of: index) else { continue }
-            let key = ActivityKey(
-                source: parent, collection: graph.nodes[index].collectionID, extractor: input.extractor(of: index))
-            let time = input.timestamp(of: index)
+            let (extractor, time) = facts[position]
+            let key = ActivityKey(source: parent, collection: graph.nodes[index].collectionID, extractor: extractor)
             let number: Int
             if let known = activityOf[key] {
                 number = known
@@ -52,38 +61,24 @@ public struct PROVJSONWriter: Sendable {
             }
             activityOfDocument[index] = Int32(number)
         }
+        let activityOfNode = activityOfDocument
+        let firstDerived = included.firstIndex { activityOfNode[$0] >= 0 }
 
+        var output = ChunkedOutput(chunkSize: chunkSize)
         output.append("{\n  \"prefix\": ")
         output.append(.object(JSONObject(Self.prefixes.map { ($0.0, JSONValue.string($0.1)) })))
         output.append(",\n  \"entity\": {")
-        var first = true
-        func member(_ id: String, _ value: JSONValue) {
-            output.append(first ? "\n    " : ",\n    ")
-            first = false
-            output.append(.string(id))
-            output.append(": ")
-            output.append(value)
-        }
-        for index in input.included {
-            let node = graph.nodes[index]
-            var attributes = JSONObject()
-            let isObject = node.kind == .object || node.kind == .ghostObject
-            attributes["prov:type"] = .string(isObject ? "mixpeek:Object" : "mixpeek:Document")
-            if let collection = node.collectionID { attributes["mixpeek:collection_id"] = .string(collection) }
-            if let bucket = node.bucketID { attributes["mixpeek:bucket_id"] = .string(bucket) }
-            if input.tiers[index] >= 0 { attributes["lineage:tier"] = .number(JSONNumber(Int(input.tiers[index]))) }
-            attributes["lineage:ghost"] = .bool(node.kind.isGhost)
-            let found = node.kind == .document ? input.findings[node.id.rawID] ?? [] : []
-            attributes["lineage:findings"] = .number(JSONNumber(found.count))
-            if !found.isEmpty {
-                attributes["lineage:rules"] = .string(Set(found.map(\.rule)).sorted().joined(separator: " "))
-                if let worst = ExportInput.worst(found) { attributes["lineage:severity"] = .string(worst.rawValue) }
-            }
-            member(Self.identifier(node.id.rawID), .object(attributes))
-            try output.flushIfFull(sink)
-        }
-        output.append(first ? "},\n  \"activity\": {" : "\n  },\n  \"activity\": {")
-        first = true
+        try output.finish(sink)
+        try ExportInput.renderInParallel(
+            count: included.count,
+            render: { range, bytes in
+                for position in range {
+                    Self.memberKey(
+                        first: position == 0, Self.identifier(graph.nodes[included[position]].id.rawID), into: &bytes)
+                    Self.writeEntity(included[position], input, into: &bytes)
+                }
+            }, to: sink)
+        output.append(included.isEmpty ? "},\n  \"activity\": {" : "\n  },\n  \"activity\": {")
         for (number, activity) in activities.enumerated() {
             var attributes: JSONObject = ["prov:type": "mixpeek:Extraction"]
             if let start = activity.start { attributes["prov:startTime"] = .string(start) }
@@ -93,45 +88,88 @@ public struct PROVJSONWriter: Sendable {
             }
             if let collection = activity.key.collection { attributes["mixpeek:collection_id"] = .string(collection) }
             attributes["lineage:source"] = .string(graph.nodes[activity.key.source].id.rawID)
-            member(Self.activityIdentifier(number), .object(attributes))
+            var bytes: [UInt8] = []
+            Self.member(first: number == 0, Self.activityIdentifier(number), .object(attributes), into: &bytes)
+            output.append(bytes)
             try output.flushIfFull(sink)
         }
-        output.append(first ? "},\n  \"used\": {" : "\n  },\n  \"used\": {")
-        first = true
+        output.append(activities.isEmpty ? "},\n  \"used\": {" : "\n  },\n  \"used\": {")
         for (number, activity) in activities.enumerated() {
             var attributes: JSONObject = [
                 "prov:activity": .string(Self.activityIdentifier(number)),
                 "prov:entity": .string(Self.identifier(graph.nodes[activity.key.source].id.rawID)),
             ]
             if let start = activity.start { attributes["prov:time"] = .string(start) }
-            member("lineage:u\(number)", .object(attributes))
+            var bytes: [UInt8] = []
+            Self.member(first: number == 0, "lineage:u\(number)", .object(attributes), into: &bytes)
+            output.append(bytes)
             try output.flushIfFull(sink)
         }
-        for (section, relation) in [("wasGeneratedBy", 0), ("wasDerivedFrom", 1)] {
-            output.append(first ? "},\n  \"\(section)\": {" : "\n  },\n  \"\(section)\": {")
-            first = true
-            for index in input.included where activityOfDocument[index] >= 0 {
-                let activity = Self.activityIdentifier(Int(activityOfDocument[index]))
-                let entity = Self.identifier(graph.nodes[index].id.rawID)
-                var attributes: JSONObject
-                if relation == 0 {
-                    attributes = ["prov:entity": .string(entity), "prov:activity": .string(activity)]
-                    if let time = input.timestamp(of: index) { attributes["prov:time"] = .string(time) }
-                    member("lineage:g\(index)", .object(attributes))
-                } else {
-                    let source = graph.nodes[input.parent(of: index) ?? index].id.rawID
-                    attributes = [
-                        "prov:generatedEntity": .string(entity), "prov:usedEntity": .string(Self.identifier(source)),
-                        "prov:activity": .string(activity), "prov:generation": .string("lineage:g\(index)"),
-                        "prov:usage": .string("lineage:u\(activityOfDocument[index])"),
-                    ]
-                    member("lineage:d\(index)", .object(attributes))
-                }
-                try output.flushIfFull(sink)
-            }
+        for section in ["wasGeneratedBy", "wasDerivedFrom"] {
+            output.append(activities.isEmpty ? "},\n  \"\(section)\": {" : "\n  },\n  \"\(section)\": {")
+            try output.finish(sink)
+            let generation = section == "wasGeneratedBy"
+            try ExportInput.renderInParallel(
+                count: included.count,
+                render: { range, bytes in
+                    for position in range {
+                        let index = included[position]
+                        guard activityOfNode[index] >= 0 else { continue }
+                        let activity = Self.activityIdentifier(Int(activityOfNode[index]))
+                        let entity = Self.identifier(graph.nodes[index].id.rawID)
+                        Self.memberKey(
+                            first: position == firstDerived, "lineage:\(generation ? "g" : "d")\(index)", into: &bytes)
+                        var object = InlineJSONObject(into: &bytes)
+                        if generation {
+                            object.string("prov:entity", entity, into: &bytes)
+                            object.string("prov:activity", activity, into: &bytes)
+                            if let time = facts[position].1 { object.string("prov:time", time, into: &bytes) }
+                        } else {
+                            let source = graph.nodes[input.parent(of: index) ?? index].id.rawID
+                            object.string("prov:generatedEntity", entity, into: &bytes)
+                            object.string("prov:usedEntity", Self.identifier(source), into: &bytes)
+                            object.string("prov:activity", activity, into: &bytes)
+                            object.string("prov:generation", "lineage:g\(index)", into: &bytes)
+                            object.string("prov:usage", "lineage:u\(activityOfNode[index])", into: &bytes)
+                        }
+                        object.close(into: &bytes)
+                    }
+                }, to: sink)
         }
-        output.append(first ? "}\n}\n" : "\n  }\n}\n")
+        output.append(activities.isEmpty ? "}\n}\n" : "\n  }\n}\n")
         try output.finish(sink)
+    }
+
+    /// `"id": value`, after a comma unless it is the section's first member.
+    private static func member(first: Bool, _ id: String, _ value: JSONValue, into bytes: inout [UInt8]) {
+        memberKey(first: first, id, into: &bytes)
+        value.write(into: &bytes)
+    }
+
+    /// `"id": `, after a comma unless it is the section's first member.
+    private static func memberKey(first: Bool, _ id: String, into bytes: inout [UInt8]) {
+        bytes.append(first ? "\n    " : ",\n    ")
+        JSONValue.writeString(id, into: &bytes)
+        bytes.append(": ")
+    }
+
+    /// Writes the attributes of the entity of the node at `index`.
+    private static func writeEntity(_ index: Int, _ input: ExportInput, into bytes: inout [UInt8]) {
+        let node = input.graph.nodes[index]
+        var object = InlineJSONObject(into: &bytes)
+        let isObject = node.kind == .object || node.kind == .ghostObject
+        object.string("prov:type", isObject ? "mixpeek:Object" : "mixpeek:Document", into: &bytes)
+        if let collection = node.collectionID { object.string("mixpeek:collection_id", collection, into: &bytes) }
+        if let bucket = node.bucketID { object.string("mixpeek:bucket_id", bucket, into: &bytes) }
+        if input.tiers[index] >= 0 { object.integer("lineage:tier", Int(input.tiers[index]), into: &bytes) }
+        object.bool("lineage:ghost", node.kind.isGhost, into: &bytes)
+        let found = input.findings[index] ?? []
+        object.integer("lineage:findings", found.count, into: &bytes)
+        if !found.isEmpty {
+            object.string("lineage:rules", Set(found.map(\.rule)).sorted().joined(separator: " "), into: &bytes)
+            if let worst = ExportInput.worst(found) { object.string("lineage:severity", worst.rawValue, into: &bytes) }
+        }
+        object.close(into: &bytes)
     }
 
     /// One extractor applied to one source for one collection.
@@ -149,17 +187,25 @@ public struct PROVJSONWriter: Sendable {
     /// `id` as the local part of a qualified name: letters, digits, `_`, `.` and `-` kept, every
     /// other UTF-8 byte `%XX`.
     static func localName(_ id: String) -> String {
+        guard !id.utf8.allSatisfy(isNameByte) else { return id }
         var out = ""
         for byte in id.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"):
+            if isNameByte(byte) {
                 out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
+            } else {
                 let hex = Array("0123456789ABCDEF")
                 out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0x0F)])
             }
         }
         return out
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+            UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"):
+            true
+        default: false
+        }
     }
 }

@@ -66,6 +66,23 @@ extension JSONValue {
 
     /// Appends `text` as a quoted JSON string, escaping quotes, backslashes and control characters.
     static func writeString(_ text: String, into output: inout [UInt8]) {
+        let written: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(0xF4) else { return false }
+            output.append(UInt8(ascii: "\""))
+            var plainStart = bytes.startIndex
+            for index in bytes.indices
+            where bytes[index] < 0x20 || bytes[index] == UInt8(ascii: "\"")
+                || bytes[index] == UInt8(ascii: "\\")
+            {
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart..<index]))
+                writeEscaped(CollectionOfOne(bytes[index]), into: &output)
+                plainStart = index + 1
+            }
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[plainStart...]))
+            output.append(UInt8(ascii: "\""))
+            return true
+        }
+        if written == true { return }
         if text.utf8.contains(0xF4) {
             writeStringWithMarkers(text, into: &output)
             return

@@ -140,7 +140,6 @@ struct AuditCommand: AsyncParsableCommand {
         let wanted = Set(
             report.findings.compactMap { $0.documentID == nil ? nil : key($0.collectionID, $0.documentID) })
         var locations: [String: SourceLocation] = [:]
-        var firstFile: SourceLocation?
         for document in snapshot.documents {
             let key = key(document.collectionID, document.id)
             if wanted.contains(key), let location = document.location { locations[key] = location }
@@ -151,7 +150,9 @@ struct AuditCommand: AsyncParsableCommand {
     /// Appends `text` to the file at `path` (GitHub's job summary file), creating it when missing.
     static func append(_ text: String, to path: String) throws {
         if !FileManager.default.fileExists(atPath: path) {
-            FileManager.default.createFile(atPath: path, contents: nil)
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                throw ValidationError("Cannot create the job summary \(path) (GITHUB_STEP_SUMMARY).")
+            }
         }
         guard let handle = FileHandle(forWritingAtPath: path) else {
             throw ValidationError("Cannot write the job summary \(path) (GITHUB_STEP_SUMMARY).")

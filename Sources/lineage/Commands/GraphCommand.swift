@@ -107,7 +107,7 @@ struct GraphCommand: AsyncParsableCommand {
         let snapshot = try await readSnapshot()
         var graph = ProcessLifetime.graph(of: snapshot)
         let report = noFindings && diff == nil ? nil : try Auditor().audit(graph)
-        var findings = noFindings ? [] : report?.findings ?? []
+        let findings = noFindings ? [] : report?.findings ?? []
         try snapshot.checkInputsUnchanged()
         var writer = DOTWriter(options: .init(collapseThreshold: collapse > 0 ? collapse : nil, clusters: cluster))
         if let diff, let report {

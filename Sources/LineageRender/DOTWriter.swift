@@ -332,7 +332,7 @@ public struct DOTWriter: Sendable {
         }
         if !findings.isEmpty {
             let worst = findings.map(\.severity).max() ?? .info
-            attributes.append(("color", Self.outline(worst)))
+            attributes.append(("color", worst.outlineColour))
             attributes.append(("penwidth", "2.5"))
             tooltip += "\n" + findings.map(\.rule).joined(separator: ", ")
         }
@@ -360,10 +360,6 @@ public struct DOTWriter: Sendable {
     static let addedColour = "#2ca02c"
     static let addedFill = "#c7e9c0"
     static let removedColour = "#999999"
-
-    private static func outline(_ severity: Severity) -> String {
-        severity == .error ? "#d62728" : severity == .warning ? "#ff7f0e" : "#1f77b4"
-    }
 
     /// Up to two of the options' label fields the document has, as `field=value`.
     private func tellingFields(of document: Document) -> [String] {
@@ -412,7 +408,7 @@ public struct DOTWriter: Sendable {
                     "legend:\(severity.rawValue)",
                     [
                         ("label", "\(severity.rawValue) finding"), ("fillcolor", "#ffffff"),
-                        ("color", outline(severity)), ("penwidth", "2.5"),
+                        ("color", severity.outlineColour), ("penwidth", "2.5"),
                     ]
                 ))
         }

@@ -36,9 +36,10 @@ public struct MermaidWriter: Sendable {
             lines.append("  n\(edge.source.index) --> n\(edge.derived.index)")
         }
         lines.append("  classDef ghost stroke-dasharray: 5 5")
-        lines.append("  classDef error stroke:#d62728,stroke-width:3px")
-        lines.append("  classDef warning stroke:#ff7f0e,stroke-width:3px")
-        lines.append("  classDef info stroke:#1f77b4,stroke-width:2px")
+        for severity in [Severity.error, .warning, .info] {
+            let width = severity == .info ? 2 : 3
+            lines.append("  classDef \(severity.rawValue) stroke:\(severity.outlineColour),stroke-width:\(width)px")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

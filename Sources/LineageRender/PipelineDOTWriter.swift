@@ -39,7 +39,7 @@ public struct PipelineDOTWriter: Sendable {
                 let warningCount = warnings[id] ?? 0
                 if errorCount + warningCount > 0 {
                     label += "\n\(errorCount) errors, \(warningCount) warnings"
-                    attributes.append(("color", errorCount > 0 ? "#d62728" : "#ff7f0e"))
+                    attributes.append(("color", (errorCount > 0 ? Severity.error : .warning).outlineColour))
                     attributes.append(("penwidth", "2.5"))
                 }
             }

@@ -221,6 +221,25 @@ struct ReaderTests {
         #expect(throws: LineageKitError.self) { try document.readUserFields() }
     }
 
+    @Test(
+        "`_internal: null` is a 2025 record: the reader and the API-response rule agree its user fields are `metadata`")
+    func nullInternalBlock() throws {
+        let text =
+            #"{"document_id":"doc_1","collection_id":"c","_internal":null,"root_object_id":"obj_1","#
+            + #""metadata":{"title":"T"},"extra":1}"#
+        let document = try #require(try Fixtures.read(text).documents.first)
+        #expect(document.shape == .flat2025)
+        #expect(document.userFields == ["title": "T"])
+        let record = try #require(try JSONValue(parsing: Array(text.utf8), name: "record").objectValue)
+        let response = Document.userFields(inResponse: record)
+        #expect(!response.atRoot, "PATCH bodies must write user fields where the reader found them")
+        #expect(response.fields == document.userFields)
+        var current = record
+        current["_internal"] = ["lineage": ["root_object_id": "obj_1"]]
+        let currentFields = Document.userFields(inResponse: current)
+        #expect(currentFields.atRoot && currentFields.fields == ["metadata": ["title": "T"], "extra": 1])
+    }
+
     @Test("files LineageKit wrote (baselines, plans, manifests) are recognised, not read as records")
     func lineageFiles() throws {
         let snapshot = try Fixtures.read(

@@ -88,7 +88,7 @@ public struct Document: Sendable {
             }
         case .input(let prints):
             guard prints.count > 0, let record = try raw.value().objectValue else { return JSONObject() }
-            return shape == .current ? Self.rootUserFields(of: record) : record["metadata"]?.objectValue ?? JSONObject()
+            return Self.userFields(inResponse: record).fields
         }
     }
 
@@ -178,10 +178,14 @@ public struct Document: Sendable {
         })
 
     /// The user fields of a document as the API returns it, and where they live: at the root
-    /// beside `_internal` (the current shape; every root key but ``systemRootFieldNames``), or in
-    /// `metadata` (the 2025 shapes). Writers of PATCH bodies and the sandbox share this rule.
+    /// beside an `_internal` object (the current shape; every root key but
+    /// ``systemRootFieldNames``), or in `metadata` (the 2025 shapes, where `_internal` is absent or
+    /// `null`). The reader (which decides ``DocumentShape/current`` by the same test), writers of
+    /// PATCH bodies and the sandbox all use this rule.
     public static func userFields(inResponse document: JSONObject) -> (atRoot: Bool, fields: JSONObject) {
-        guard document["_internal"] != nil else { return (false, document["metadata"]?.objectValue ?? JSONObject()) }
+        guard document["_internal"]?.objectValue != nil else {
+            return (false, document["metadata"]?.objectValue ?? JSONObject())
+        }
         return (true, rootUserFields(of: document))
     }
 

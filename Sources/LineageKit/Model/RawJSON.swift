@@ -88,35 +88,22 @@ final class RecordOrigin: Sendable {
         try Self.check(status, size: size, modificationTime: modificationTime, name: name)
     }
 
-    /// Throws `inputChanged` naming the file when `status` (`nil`: unknown) is not the file as it
-    /// was read.
-    private static func check(_ status: stat?, size: Int, modificationTime: timespec.Snapshot, name: String) throws {
-        guard let status, Int(status.st_size) == size, timespec.Snapshot(modificationOf: status) == modificationTime
-        else {
+    /// Throws `inputChanged` naming the file when `status` is not the file as it was read.
+    private static func check(_ status: stat, size: Int, modificationTime: timespec.Snapshot, name: String) throws {
+        guard Int(status.st_size) == size, timespec.Snapshot(modificationOf: status) == modificationTime else {
             throw LineageKitError(code: .inputChanged, message: "\(name) changed after it was read; read it again")
         }
     }
 
+    /// The `length` bytes at `offset` of the file, which must still be as it was read.
     func read(offset: Int, length: Int, size: Int, modificationTime: timespec.Snapshot) throws -> [UInt8] {
-        let descriptor = open(name, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw LineageKitError(code: .unreadableInput, message: "cannot open \(name) again: \(systemErrorText())")
+        let file = try OpenFile(path: name)
+        guard file.size == size, file.modificationTime == modificationTime else {
+            throw LineageKitError(code: .inputChanged, message: "\(name) changed after it was read; read it again")
         }
-        defer { close(descriptor) }
-        var status = stat()
-        try Self.check(
-            fstat(descriptor, &status) == 0 ? status : nil, size: size, modificationTime: modificationTime, name: name)
         var buffer = [UInt8](repeating: 0, count: length)
-        var done = 0
-        while done < length {
-            let count = buffer.withUnsafeMutableBytes { pointer -> Int in
-                guard let base = pointer.baseAddress else { return -1 }
-                return pread(descriptor, base + done, length - done, off_t(offset + done))
-            }
-            guard count > 0 else {
-                throw LineageKitError(code: .unreadableInput, message: "cannot read \(name): \(systemErrorText())")
-            }
-            done += count
+        guard try file.read(into: &buffer, at: 0, count: length, fileOffset: offset) == length else {
+            throw LineageKitError(code: .inputChanged, message: "\(name) shrank after it was read; read it again")
         }
         return buffer
     }

@@ -94,6 +94,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .executableTarget(
+            name: "CustomRule",
+            dependencies: ["LineageKit"],
+            path: "examples/custom-rule",
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
             name: "LineageBenchmark",
             dependencies: ["LineageKit", "LineageRender", "MixpeekClient"],
             path: "Benchmarks/LineageBenchmark",

@@ -3,8 +3,11 @@
 /// A rule looks at one document at a time (``check(_:in:into:)``), called for every document,
 /// possibly on several threads at once, or at the namespace as a whole
 /// (``checkNamespace(in:into:)``), called once. Either may do nothing. Rules stay silent when the
-/// evidence they need is absent (no chain, no objects given) rather than guess. Adding a rule is
-/// adding a type that conforms to this protocol and listing it in ``Auditor/allRules``.
+/// evidence they need is absent (no chain, no objects given) rather than guess.
+///
+/// Your own rules run beside the built-in ones when given to
+/// ``Auditor/init(configuration:customRules:)``, with ids in the `custom.` namespace (see
+/// <doc:CustomRules>); built-in rules are listed in ``Auditor/allRules``.
 public protocol AuditRule: Sendable {
     /// The stable id (`family.name`), which CI jobs, baselines and `--rules` rely on.
     var id: String { get }
@@ -27,8 +30,11 @@ extension AuditRule {
     /// Does nothing: some rules look only at the namespace as a whole.
     public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {}
 
-    /// A finding of this rule about `document`.
-    func finding(_ document: DocumentUnderAudit, _ message: String, evidence: JSONObject = JSONObject()) -> Finding {
+    /// A finding of this rule (its id and severity) about `document`, with `message` for people
+    /// and the `evidence` behind it.
+    public func finding(_ document: DocumentUnderAudit, _ message: String, evidence: JSONObject = JSONObject())
+        -> Finding
+    {
         Finding(
             rule: id, severity: severity, documentID: document.document.id,
             collectionID: document.document.collectionID, message: message, evidence: evidence)

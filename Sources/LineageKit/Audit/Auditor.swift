@@ -35,28 +35,65 @@ public struct Auditor: Sendable {
         BatchUnreconciledRule(),
     ]
 
-    /// The rules that run, in documentation order.
+    /// The rules that run: the selected built-in rules in documentation order, then the selected
+    /// custom rules in the order given.
     public let rules: [any AuditRule]
     /// The configuration in force.
     public let configuration: Configuration
 
-    /// Selects rules by the configuration's patterns.
+    /// The prefix every custom rule's id starts with, so that a custom rule can never be mistaken
+    /// for (or shadow) a built-in one, today's or a future one's.
+    public static let customRulePrefix = "custom."
+
+    /// Selects rules by the configuration's patterns, from the built-in rules and `customRules`.
     ///
-    /// - Throws: ``LineageKitError`` (`invalidArgument`) when a pattern matches no rule, which is
-    ///   almost always a typo that would otherwise silently audit nothing.
-    public init(configuration: Configuration = Configuration()) throws {
+    /// - Parameters:
+    ///   - configuration: Which rules run; its patterns match built-in and custom ids alike.
+    ///   - customRules: Your own rules, run beside the built-in ones. Each id starts with
+    ///     ``customRulePrefix`` followed by a name of lowercase letters, digits, `-`, `_` and `.`
+    ///     (`custom.caption-language`), and no two are the same.
+    /// - Throws: ``LineageKitError`` (`invalidArgument`) when a custom rule's id is malformed or
+    ///   repeated, or when a pattern matches no rule, which is almost always a typo that would
+    ///   otherwise silently audit nothing.
+    public init(configuration: Configuration = Configuration(), customRules: [any AuditRule] = []) throws {
+        var customIDs: Set<String> = []
+        for rule in customRules {
+            guard Self.isCustomRuleID(rule.id) else {
+                throw LineageKitError(
+                    code: .invalidArgument,
+                    message: "custom rule id '\(rule.id)' must be '\(Self.customRulePrefix)' and a name of lowercase "
+                        + "letters, digits, '-', '_' and '.', such as '\(Self.customRulePrefix)caption-language'")
+            }
+            guard customIDs.insert(rule.id).inserted else {
+                throw LineageKitError(code: .invalidArgument, message: "two custom rules have the id '\(rule.id)'")
+            }
+        }
+        let candidates = Self.allRules + customRules
         for pattern in configuration.rules + configuration.ignoredRules
-        where !Self.allRules.contains(where: { Glob.matches(pattern, $0.id) }) {
+        where !candidates.contains(where: { Glob.matches(pattern, $0.id) }) {
             throw LineageKitError(
                 code: .invalidArgument,
                 message: "rule pattern '\(pattern)' matches no rule; rules are "
-                    + Self.allRules.map(\.id).joined(separator: ", "))
+                    + candidates.map(\.id).joined(separator: ", "))
         }
         self.configuration = configuration
-        self.rules = Self.allRules.filter { rule in
+        self.rules = candidates.filter { rule in
             (configuration.rules.isEmpty || configuration.rules.contains { Glob.matches($0, rule.id) })
                 && !configuration.ignoredRules.contains { Glob.matches($0, rule.id) }
         }
+    }
+
+    /// Whether `id` is a well-formed custom rule id: ``customRulePrefix`` and a non-empty name of
+    /// lowercase ASCII letters, digits, `-`, `_` and `.`.
+    static func isCustomRuleID(_ id: String) -> Bool {
+        guard id.hasPrefix(customRulePrefix) else { return false }
+        let name = id.utf8.dropFirst(customRulePrefix.utf8.count)
+        return !name.isEmpty
+            && name.allSatisfy { byte in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+                    || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+                    || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".")
+            }
     }
 
     /// Audits `graph`.

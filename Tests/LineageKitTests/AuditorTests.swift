@@ -21,6 +21,38 @@ struct AuditorTests {
                 && !Glob.matches("drift", "drift.metadata"))
     }
 
+    /// The rules whose finding is an observation about how complete the input is, which a whole
+    /// sample namespace never triggers; a test of its own (`AuditRuleTests`, `TodaysAPITests`) makes
+    /// each one fire.
+    static let rulesWithoutSampleDefect: Set = ["coverage.missing", "coverage.partial", "reference.unchecked"]
+
+    @Test("every built-in rule has its sample defect (or its own test), its row in docs/cli.md and its SQL form")
+    func everyRuleIsComplete() throws {
+        let documentation = try String(contentsOfFile: Fixtures.repositoryRoot + "/docs/cli.md", encoding: .utf8)
+        let testsDirectory = Fixtures.repositoryRoot + "/Tests"
+        let ruleTests = try (FileManager.default.subpathsOfDirectory(atPath: testsDirectory))
+            .filter { $0.hasSuffix(".swift") && !$0.hasSuffix("/AuditorTests.swift") }
+            .map { try String(contentsOfFile: testsDirectory + "/" + $0, encoding: .utf8) }.joined()
+        let defects = Set(SampleDefect.allCases.map(\.rule))
+        for rule in Auditor.allRules {
+            if Self.rulesWithoutSampleDefect.contains(rule.id) {
+                #expect(!defects.contains(rule.id), "\(rule.id) has a sample defect now: drop it from the exceptions")
+                #expect(
+                    ruleTests.contains("\"\(rule.id)\""),
+                    "\(rule.id) has neither a sample defect nor a test that runs it")
+            } else {
+                #expect(
+                    defects.contains(rule.id), "\(rule.id) has no SampleDefect: lineage sample --defects cannot show it"
+                )
+            }
+            #expect(
+                documentation.contains("| `\(rule.id)` | \(rule.severity.rawValue) |"),
+                "docs/cli.md has no rules-table row for \(rule.id) (\(rule.severity.rawValue))")
+            #expect((rule as? any SQLAuditRule) != nil, "\(rule.id) has no SQL form")
+        }
+        #expect(defects.isSubset(of: Auditor.allRules.map(\.id)), "every sample defect names a rule")
+    }
+
     /// Audits `lineage sample --defects` corpora of every shape and style: every injected defect is
     /// found, and no error or warning falls on a document the generator did not touch.
     @Test(

@@ -110,7 +110,9 @@ public struct NodeSelector: Sendable, CustomStringConvertible {
 
     /// The nodes of `graph` the expression selects, in graph order.
     ///
-    /// - Parameter findings: the audit's findings, for `rule:` terms.
+    /// - Parameters:
+    ///   - graph: The graph to select from.
+    ///   - findings: The audit's findings, for `rule:` terms.
     /// - Throws: ``LineageKitError`` when a term names a node or collection the graph does not have.
     public func select(in graph: DecompositionGraph, findings: [Finding] = []) throws -> [DecompositionGraph.Node] {
         var selected: Set<Int> = []

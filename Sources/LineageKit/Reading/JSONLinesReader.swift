@@ -81,6 +81,13 @@ struct JSONLinesReader {
                     return min(lineStart, valid)
                 }
                 if stop || atEnd { break }
+                if bufferFileOffset == range.lowerBound, !chunk.documents.isEmpty {
+                    // The first block tells how long a record is: room for the whole piece now
+                    // saves growing the array by copies, each into freshly faulted pages. Room
+                    // never written to is never faulted in, so a generous guess costs no memory.
+                    let estimate = range.count / max(1, consumed / chunk.documents.count)
+                    chunk.documents.reserveCapacity(estimate + estimate / 8 + 16)
+                }
                 carried = valid - consumed
                 if consumed > 0 {
                     buffer.withUnsafeMutableBytes { bytes in

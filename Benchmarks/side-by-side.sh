@@ -2,26 +2,27 @@
 # Whole CLI processes on the same snapshot directories, each a fresh process, median of the runs:
 # `lineage stats`, `lineage audit --format json`, `lineage report`, `lineage diff --format json`
 # (against a changed copy of the namespace, Benchmarks/changed-copy.py: 1% each removed, added,
-# re-rooted and edited), and DuckDB's CLI running four of the audit rules as SQL
-# (Benchmarks/duckdb/four-rules.sql), which is what a data engineer would do instead. Rewrites the
-# "side-by-side" section of docs/benchmarks.md.
+# re-rooted and edited), `lineage export` in each of its formats, and DuckDB's CLI running four of
+# the audit rules as SQL (Benchmarks/duckdb/four-rules.sql), which is what a data engineer would do
+# instead. Rewrites the "side-by-side" section of docs/benchmarks.md.
 #
 # Namespaces are generated (kept out of git under bench-data/) when missing: 100k and 1m are
 # `lineage sample` namespaces (--style compact), vendor-100k, vendor-1m and vendor-10m the same
 # trees written as richly as the vendor's payloads (--style vendor). DuckDB's CLI comes from PyPI
 # (duckdb-cli) into .venv (scripts/python-env); at 10M documents it needs about 19 GB.
 #
-# Usage: Benchmarks/side-by-side.sh [--repeat N] [--tools "stats audit report diff duckdb"] [SIZE...]
+# Usage: Benchmarks/side-by-side.sh [--repeat N] [--tools "TOOL..."] [SIZE...]
+# Tools: stats audit report diff export-openlineage export-prov export-graphml duckdb (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Benchmarks/namespaces.sh
 repeat=3
-tools="stats audit report diff duckdb"
+tools="stats audit report diff export-openlineage export-prov export-graphml duckdb"
 while [ $# -gt 0 ]; do
     case "$1" in
         --repeat) repeat="$2"; shift 2 ;;
         --tools) tools="$2"; shift 2 ;;
-        -*) echo "usage: $0 [--repeat N] [--tools \"stats audit report diff duckdb\"] [SIZE...]" >&2; exit 2 ;;
+        -*) echo "usage: $0 [--repeat N] [--tools \"$tools\"] [SIZE...]" >&2; exit 2 ;;
         *) break ;;
     esac
 done
@@ -48,6 +49,9 @@ for size in "${sizes[@]}"; do
             diff)
                 [ -f "$dir-changed/documents.jsonl" ] || "$python" Benchmarks/changed-copy.py "$dir" "$dir-changed"
                 command=("$lineage" diff "$dir" "$dir-changed" --format json --fail-on never) ;;
+            export-openlineage) command=("$lineage" export "$dir" --format openlineage -o "$report/export" --force) ;;
+            export-prov) command=("$lineage" export "$dir" --format prov-json -o "$report/export" --force) ;;
+            export-graphml) command=("$lineage" export "$dir" --format graphml -o "$report/export" --force) ;;
             duckdb)
                 [ -x "$duckdb" ] || { echo "$0: $duckdb is missing; scripts/python-env installs duckdb-cli" >&2; exit 1; }
                 command=("$duckdb" -c ".read $sql") ;;
@@ -67,6 +71,9 @@ runs = read_runs(sys.argv[1])
 cpu, cores = machine()
 names = {"stats": "`lineage stats`", "audit": "`lineage audit --format json`", "report": "`lineage report`",
          "diff": "`lineage diff --format json` (against a changed copy; input counted once)",
+         "export-openlineage": "`lineage export --format openlineage`",
+         "export-prov": "`lineage export --format prov-json`",
+         "export-graphml": "`lineage export --format graphml`",
          "duckdb": "DuckDB CLI, four rules as SQL"}
 out = [f"Measured {datetime.date.today()} on {cpu}, {cores} cores; release build; each cell the median of "
        f"{max(len(v) for v in runs.values())} fresh processes.",

@@ -3,7 +3,7 @@ import LineageKit
 /// A document's user fields as the API shows them, and the PATCH bodies that set them.
 ///
 /// The 2025 shapes keep user fields in `metadata`; the current shape keeps them at the root,
-/// beside `_internal` and the other system fields (``Document/systemRootFieldNames``). Today's API
+/// beside `_internal` and the other system fields (`Document.systemRootFieldNames`). Today's API
 /// takes every shape's user fields in a PATCH body's `metadata` (each key sent is set, a key set to
 /// `null` is removed, keys left out stay), so that is the form sent first (``PatchForm``).
 struct UserFields: Equatable {

@@ -1,4 +1,4 @@
-import FlyingFox
+internal import FlyingFox
 import LineageKit
 
 /// Deleting and creating documents, as today's API does: `DELETE …/documents/batch` by explicit

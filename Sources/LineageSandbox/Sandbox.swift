@@ -1,4 +1,4 @@
-import FlyingFox
+internal import FlyingFox
 import FlyingSocks
 import Foundation
 import LineageKit

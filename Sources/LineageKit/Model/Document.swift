@@ -172,14 +172,14 @@ public struct Document: Sendable {
 
     /// Root keys that are system fields in some shape and never user fields: everything else at
     /// the root of a current-shape document is a user field.
-    public static let systemRootFieldNames: Set<String> = Set(
+    package static let systemRootFieldNames: Set<String> = Set(
         RecordDecoder.systemRootFields.map {
             String(decoding: UnsafeRawBufferPointer(start: $0.utf8Start, count: $0.utf8CodeUnitCount), as: UTF8.self)
         })
 
     /// The user fields of a document as the API returns it, and where they live: at the root
     /// beside an `_internal` object (the current shape; every root key but
-    /// ``systemRootFieldNames``), or in `metadata` (the 2025 shapes, where `_internal` is absent or
+    /// the system root fields), or in `metadata` (the 2025 shapes, where `_internal` is absent or
     /// `null`). The reader (which decides ``DocumentShape/current`` by the same test), writers of
     /// PATCH bodies and the sandbox all use this rule.
     public static func userFields(inResponse document: JSONObject) -> (atRoot: Bool, fields: JSONObject) {

@@ -134,7 +134,7 @@ public struct CorrectionPlan: Sendable, Equatable {
     public var snapshot: JSONObject
     /// The patches, one per document.
     public var patches: [Patch]
-    /// Documents left out because their lineage is disputed (see ``PlanBuilder/Options``).
+    /// Documents left out because their lineage is disputed (see ``PlanBuilder/includeDisputed``).
     public var held: [Held]
     /// Documents to delete, sent only when apply is allowed to delete.
     public var deletions: [Deletion]

@@ -53,8 +53,11 @@ actor Journal {
 
     /// Every entry of the journal at `path` (none when it does not exist), with its line number.
     ///
-    /// - Parameter tolerant: Skip a torn last line instead of failing (for reading a journal some
-    ///   other run holds); otherwise heal it first with ``heal(_:)``.
+    /// - Parameters:
+    ///   - path: The journal file.
+    ///   - tolerant: Skip a torn last line instead of failing (for reading a journal some other run
+    ///     holds); otherwise heal it first with ``heal(_:)``.
+    /// - Returns: The entries with their line numbers, in file order.
     /// - Throws: ``CorrectionsError`` naming the line that is not a journal entry.
     static func read(_ path: String, tolerant: Bool = false) throws -> [(line: Int, entry: JSONObject)] {
         guard let data = FileManager.default.contents(atPath: path) else { return [] }

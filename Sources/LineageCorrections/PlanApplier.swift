@@ -120,7 +120,7 @@ public struct PlanApplier: Sendable {
     /// Applies `plan`, journaling to `journalPath` (read, not written, in a dry run).
     ///
     /// - Throws: ``CorrectionsError`` when another run holds the journal, the journal belongs to
-    ///   another plan or is damaged beyond a torn last line; ``MixpeekError`` when the key or
+    ///   another plan or is damaged beyond a torn last line; `MixpeekError` when the key or
     ///   namespace is refused.
     public func apply(
         _ plan: CorrectionPlan, journalPath: String, options: Options = Options(),

@@ -48,10 +48,16 @@ public struct ReportWriter: Sendable {
 
     /// The report's HTML.
     ///
-    /// - Throws: ``LineageRenderError`` when Graphviz cannot draw a picture.
-    ///
-    /// - Parameter changes: the diff from an earlier snapshot (`lineage report --diff OLD`), shown
-    ///   as a "Changes" section after the summary.
+    /// - Parameters:
+    ///   - snapshot: The snapshot the report is about.
+    ///   - graph: Its decomposition graph.
+    ///   - report: The audit of the graph.
+    ///   - plan: A correction plan to show, if any.
+    ///   - changes: The diff from an earlier snapshot, shown as a "Changes" section after the
+    ///     summary.
+    ///   - nonce: The Content-Security-Policy nonce of the report's inline style and script.
+    /// - Returns: One self-contained HTML document.
+    /// - Throws: `LineageRenderError` when Graphviz cannot draw a picture.
     public func html(
         snapshot: Snapshot, graph: DecompositionGraph, report: AuditReport, plan: CorrectionPlan? = nil,
         changes: SnapshotDiff? = nil, nonce: String = ReportWriter.makeNonce()

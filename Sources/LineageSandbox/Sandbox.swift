@@ -153,7 +153,7 @@ public actor Sandbox {
 
     /// Loads the snapshot at `directory`.
     ///
-    /// - Throws: ``LineageKitError`` naming the file and line of a bad record.
+    /// - Throws: `LineageKitError` naming the file and line of a bad record.
     public init(snapshot directory: String, options: Options = Options()) throws {
         self.directory = directory
         self.options = options

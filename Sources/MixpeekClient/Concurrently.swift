@@ -1,8 +1,8 @@
 /// Bounded concurrency for request work: many documents or collections, a few at a time.
-public enum Concurrently {
+package enum Concurrently {
     /// `body(0)` … `body(count - 1)` with at most `limit` running at once, the results in index
     /// order. `completed` hears how many have finished after each one does.
-    public static func map<T: Sendable>(
+    package static func map<T: Sendable>(
         _ count: Int, limit: Int, completed: ((Int) -> Void)? = nil,
         _ body: @escaping @Sendable (Int) async throws -> T
     ) async throws -> [T] {

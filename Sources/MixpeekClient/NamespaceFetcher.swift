@@ -100,7 +100,7 @@ public struct NamespaceFetcher: Sendable {
         /// The processing batches, each with `failed_documents` (with ``Options/batches``); `nil`
         /// when not fetched.
         public var batches: [JSONValue]?
-        /// What came down, as inputs for ``SnapshotReader``, each named after the namespace and
+        /// What came down, as inputs for `SnapshotReader`, each named after the namespace and
         /// base URL of `client`.
         public func sources(from client: MixpeekClient) -> [InputSource] {
             let origin = "\(client.configuration.namespace) at \(client.configuration.baseURL.absoluteString)"
@@ -170,7 +170,7 @@ public struct NamespaceFetcher: Sendable {
     /// pages and never the namespace. The result's ``Result/documents`` is empty;
     /// ``Result/documentCount`` says how many were written.
     ///
-    /// - Throws: as ``fetch(progress:)``, and ``LineageKitError`` (`writeFailed`) when `path`
+    /// - Throws: as ``fetch(progress:)``, and `LineageKitError` (`writeFailed`) when `path`
     ///   exists without `overwrite` or cannot be written. Nothing is left behind on failure.
     public func fetch(
         into path: String, namespace: String, baseURL: String, overwrite: Bool, now: Date = Date(),

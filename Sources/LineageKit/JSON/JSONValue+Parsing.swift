@@ -42,6 +42,7 @@ extension JSONValue {
     ///   - name: The file's name, for errors.
     ///   - toleratingTruncatedLastLine: Skip a last line that does not parse and has no newline
     ///     after it, as a crash mid-write leaves (journals); any other bad line is still an error.
+    /// - Returns: Each line's value with its line number, in file order.
     /// - Throws: ``LineageKitError`` naming `name`, the line and the column.
     public static func parseLines(
         _ bytes: [UInt8], name: String, toleratingTruncatedLastLine: Bool = false

@@ -113,6 +113,7 @@ public struct NodeSelector: Sendable, CustomStringConvertible {
     /// - Parameters:
     ///   - graph: The graph to select from.
     ///   - findings: The audit's findings, for `rule:` terms.
+    /// - Returns: The selected nodes, in graph order.
     /// - Throws: ``LineageKitError`` when a term names a node or collection the graph does not have.
     public func select(in graph: DecompositionGraph, findings: [Finding] = []) throws -> [DecompositionGraph.Node] {
         var selected: Set<Int> = []

@@ -64,19 +64,9 @@ public enum GraphvizRenderer {
             if components.count > 1, format == .svg {
                 return try PackedSVG.render(components: components, context: context)
             }
-            return try withLaidOutGraph(components, context: context) { graph in
-                if format == .png { lineage_fit_bitmap(graph, Self.largestBitmapSide) }
-                var result: UnsafeMutablePointer<CChar>?
-                var length = 0
-                guard lineage_render_data(context, graph, format.rawValue, &result, &length) == 0, let result else {
-                    throw LineageRenderError(
-                        code: .renderFailed, message: lastMessage(or: "rendering \(format.rawValue) failed"))
-                }
-                defer { gvFreeRenderData(result) }
-                return result.withMemoryRebound(to: UInt8.self, capacity: length) {
-                    Array(UnsafeBufferPointer(start: $0, count: length))
-                }
-            }
+            let graph = try laidOutGraph(components, context: context)
+            if format == .png { graph.fitBitmap(largestSide: Self.largestBitmapSide) }
+            return try graph.render(format.rawValue, failure: "rendering \(format.rawValue) failed")
         }
     }
 
@@ -87,8 +77,9 @@ public enum GraphvizRenderer {
     public static func positions(of components: [LayoutComponent]) throws -> [String: NodePosition] {
         guard !components.isEmpty else { return [:] }
         return try withContext { context in
-            try withLaidOutGraph(components, context: context) { graph in
-                lineage_attach_positions(graph)
+            let laidOut = try laidOutGraph(components, context: context)
+            laidOut.attachPositions()
+            return laidOut.withPointer { graph in
                 var positions: [String: NodePosition] = [:]
                 var node = agfstnode(graph)
                 while let current = node {
@@ -127,30 +118,20 @@ public enum GraphvizRenderer {
         return try body(context)
     }
 
-    /// Reads and lays out one piece with its engine, or packs several (``PackedGraph``), hands
-    /// the laid-out graph to `body`, then frees layout and graph.
-    private static func withLaidOutGraph<T>(
-        _ components: [LayoutComponent], context: OpaquePointer,
-        _ body: (UnsafeMutablePointer<Agraph_t>) throws -> T
-    ) throws -> T {
-        let graph: UnsafeMutablePointer<Agraph_t>
-        let engine: String
+    /// One piece read and laid out with its engine, or several packed into one graph
+    /// (``PackedGraph``) that keeps their positions.
+    private static func laidOutGraph(_ components: [LayoutComponent], context: OpaquePointer) throws -> GraphvizGraph {
         if components.count == 1, let only = components.first {
-            guard let single = only.dot.withCString({ lineage_read_graph($0) }) else {
-                throw LineageRenderError(code: .invalidDOT, message: lastMessage(or: "the DOT text does not parse"))
-            }
-            (graph, engine) = (single, only.engine.rawValue)
-        } else {
-            (graph, engine) = (try PackedGraph(components: components, context: context).graph, "nop2")
+            var graph = try GraphvizGraph(dot: only.dot, failure: "the DOT text does not parse")
+            try graph.layOut(
+                with: only.engine.rawValue, in: context,
+                failure: "layout with \(only.engine.rawValue) failed (is Graphviz's config6a installed?)")
+            return graph
         }
-        defer { agclose(graph) }
-        guard gvLayout(context, graph, engine) == 0 else {
-            throw LineageRenderError(
-                code: .layoutFailed,
-                message: lastMessage(or: "layout with \(engine) failed (is Graphviz's config6a installed?)"))
-        }
-        defer { gvFreeLayout(context, graph) }
-        return try body(graph)
+        var graph = try PackedGraph.combine(components, context: context)
+        try graph.layOut(
+            with: "nop2", in: context, failure: "layout with nop2 failed (is Graphviz's config6a installed?)")
+        return graph
     }
 
     /// Graphviz's last error message (freed here), or `fallback`.

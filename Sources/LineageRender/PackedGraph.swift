@@ -6,80 +6,63 @@ internal import CGraphviz
 /// dot's layout time grows faster than linearly with the graph, while a forest's trees are small:
 /// laying each tree out alone keeps the whole linear in the number of trees. Callers hold
 /// ``GraphvizRenderer``'s lock.
-struct PackedGraph {
-    /// The combined graph; the caller closes it with `agclose`.
-    let graph: UnsafeMutablePointer<Agraph_t>
-
+enum PackedGraph {
     /// Points left between packed pieces.
     static let margin: UInt32 = 16
 
-    /// Lays out `components` with their engines in `context` and packs them into one graph.
-    init(components: [LayoutComponent], context: OpaquePointer) throws {
-        var pieces: [UnsafeMutablePointer<Agraph_t>] = []
-        var laidOut = 0
-        defer {
-            for (position, piece) in pieces.enumerated() {
-                if position < laidOut { gvFreeLayout(context, piece) }
-                agclose(piece)
-            }
-        }
+    /// Lays out `components` with their engines in `context` and packs them into one graph whose
+    /// nodes and edges carry final positions (lay it out with `nop2`).
+    static func combine(_ components: [LayoutComponent], context: OpaquePointer) throws -> GraphvizGraph {
+        var pieces = GraphvizGraphList(capacity: components.count)
         var boxes: [Double] = []
         boxes.reserveCapacity(components.count * 4)
         for (position, component) in components.enumerated() {
-            let piece = try Self.read(component, position: position)
-            pieces.append(piece)
-            try Self.layOut(piece, component, position: position, context: context)
-            laidOut += 1
-            lineage_attach_positions(piece)
-            let box = Self.numbers(in: Self.attribute(of: piece, "bb") ?? "")
+            let piece = try laidOutPiece(component, position: position, context: context)
+            piece.attachPositions()
+            let box = piece.withPointer { numbers(in: attribute(of: $0, "bb") ?? "") }
             boxes += box.count == 4 ? box : [0, 0, 0, 0]
+            pieces.append(piece)
         }
         var offsets = [Double](repeating: 0, count: components.count * 2)
         guard lineage_pack_boxes(boxes, Int32(components.count), Self.margin, &offsets) == 0 else {
             throw LineageRenderError(code: .layoutFailed, message: "packing \(components.count) pieces failed")
         }
-        guard let combined = lineage_new_digraph("lineage") else {
-            throw LineageRenderError(code: .layoutFailed, message: "could not create the packed graph")
+        let combined = try GraphvizGraph(emptyDigraphNamed: "lineage")
+        combined.withPointer { target in
+            var copier = Copier(target: target)
+            var bounds = (
+                minX: Double.infinity, minY: Double.infinity, maxX: -Double.infinity, maxY: -Double.infinity
+            )
+            for position in 0..<pieces.count {
+                let shift = (x: offsets[2 * position], y: offsets[2 * position + 1])
+                pieces.withGraph(at: position) { piece in
+                    piece.withPointer { copier.copy($0, shift: shift, prefix: "p\(position)_") }
+                }
+                bounds.minX = min(bounds.minX, boxes[4 * position] + shift.x)
+                bounds.minY = min(bounds.minY, boxes[4 * position + 1] + shift.y)
+                bounds.maxX = max(bounds.maxX, boxes[4 * position + 2] + shift.x)
+                bounds.maxY = max(bounds.maxY, boxes[4 * position + 3] + shift.y)
+            }
+            if pieces.count > 0 {
+                setAttribute(
+                    of: target, "bb",
+                    [bounds.minX, bounds.minY, bounds.maxX, bounds.maxY].map(format).joined(separator: ","))
+            }
         }
-        var copier = Copier(target: combined)
-        var bounds = (minX: Double.infinity, minY: Double.infinity, maxX: -Double.infinity, maxY: -Double.infinity)
-        for (position, piece) in pieces.enumerated() {
-            let shift = (x: offsets[2 * position], y: offsets[2 * position + 1])
-            copier.copy(piece, shift: shift, prefix: "p\(position)_")
-            bounds.minX = min(bounds.minX, boxes[4 * position] + shift.x)
-            bounds.minY = min(bounds.minY, boxes[4 * position + 1] + shift.y)
-            bounds.maxX = max(bounds.maxX, boxes[4 * position + 2] + shift.x)
-            bounds.maxY = max(bounds.maxY, boxes[4 * position + 3] + shift.y)
-        }
-        if !pieces.isEmpty {
-            Self.setAttribute(
-                of: combined, "bb",
-                [bounds.minX, bounds.minY, bounds.maxX, bounds.maxY].map(Self.format).joined(separator: ","))
-        }
-        graph = combined
+        return combined
     }
 
-    /// Reads one piece's DOT text; the caller closes the graph.
-    static func read(_ component: LayoutComponent, position: Int) throws -> UnsafeMutablePointer<Agraph_t> {
-        guard let piece = component.dot.withCString({ lineage_read_graph($0) }) else {
-            throw LineageRenderError(
-                code: .invalidDOT,
-                message: GraphvizRenderer.lastMessage(or: "piece \(position + 1) of the picture does not parse"))
-        }
+    /// One piece read and laid out with its engine; errors name the piece by its position.
+    static func laidOutPiece(_ component: LayoutComponent, position: Int, context: OpaquePointer) throws
+        -> GraphvizGraph
+    {
+        var piece = try GraphvizGraph(
+            dot: component.dot, failure: "piece \(position + 1) of the picture does not parse")
+        try piece.layOut(
+            with: component.engine.rawValue, in: context,
+            failure: "layout of piece \(position + 1) with \(component.engine.rawValue) failed "
+                + "(is Graphviz's config6a installed?)")
         return piece
-    }
-
-    /// Lays one piece out with its engine; the caller frees the layout.
-    static func layOut(
-        _ piece: UnsafeMutablePointer<Agraph_t>, _ component: LayoutComponent, position: Int, context: OpaquePointer
-    ) throws {
-        guard gvLayout(context, piece, component.engine.rawValue) == 0 else {
-            throw LineageRenderError(
-                code: .layoutFailed,
-                message: GraphvizRenderer.lastMessage(
-                    or: "layout of piece \(position + 1) with \(component.engine.rawValue) failed "
-                        + "(is Graphviz's config6a installed?)"))
-        }
     }
 
     /// Copies pieces' nodes, edges and clusters into the target, with every coordinate moved.

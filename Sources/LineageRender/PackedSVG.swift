@@ -22,21 +22,8 @@ enum PackedSVG {
         var pieces: [Piece] = []
         pieces.reserveCapacity(components.count)
         for (position, component) in components.enumerated() {
-            let graph = try PackedGraph.read(component, position: position)
-            defer { agclose(graph) }
-            try PackedGraph.layOut(graph, component, position: position, context: context)
-            defer { gvFreeLayout(context, graph) }
-            var result: UnsafeMutablePointer<CChar>?
-            var length = 0
-            guard lineage_render_data(context, graph, "svg", &result, &length) == 0, let result else {
-                throw LineageRenderError(
-                    code: .renderFailed,
-                    message: GraphvizRenderer.lastMessage(or: "rendering piece \(position + 1) as svg failed"))
-            }
-            defer { gvFreeRenderData(result) }
-            let bytes = result.withMemoryRebound(to: UInt8.self, capacity: length) {
-                Array(UnsafeBufferPointer(start: $0, count: length))
-            }
+            let graph = try PackedGraph.laidOutPiece(component, position: position, context: context)
+            let bytes = try graph.render("svg", failure: "rendering piece \(position + 1) as svg failed")
             guard let piece = parse(bytes) else {
                 throw LineageRenderError(
                     code: .renderFailed, message: "piece \(position + 1): Graphviz's SVG has no sized <svg> element")

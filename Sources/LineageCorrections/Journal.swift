@@ -141,7 +141,7 @@ final class JournalLock: Sendable {
             let reason = String(cString: strerror(errno))
             close(descriptor)
             guard busy else { throw CorrectionsError("cannot lock the journal \(path): \(reason)") }
-            throw CorrectionsError(Self.busyMessage(path))
+            throw CorrectionsError(Self.busyMessage(path), remedy: .newJournal)
         }
         self.descriptor = descriptor
     }
@@ -161,7 +161,7 @@ final class JournalLock: Sendable {
             holder = "lineage \(start?["operation"]?.stringValue ?? "apply") (pid \(pid))"
         }
         return "the journal \(path) is in use by \(holder); nothing was sent. Wait for that run to end, "
-            + "or give another --journal"
+            + "or use another journal"
     }
 
     /// The pid holding a `flock` on `path`, from Linux's `/proc/locks` (which names it even before
@@ -292,7 +292,7 @@ struct JournalHistory {
             else {
                 throw CorrectionsError(
                     "\(file):\(line): a journal entry without its identity (plan, collection_id, document_id); "
-                        + "journals of lineage before format 2 cannot be resumed: give a new --journal")
+                        + "journals of lineage before format 2 cannot be resumed", remedy: .newJournal)
             }
             return Self.key(collection, document)
         }

@@ -128,15 +128,15 @@ public struct PlanApplier: Sendable {
     ) async throws -> Summary {
         if !plan.deletions.isEmpty, !options.allowDelete, !options.dryRun {
             throw CorrectionsError(
-                "the plan deletes \(plan.deletions.count) document(s) (duplicates); apply sends deletions only with "
-                    + "--allow-delete. Nothing was sent")
+                "the plan deletes \(plan.deletions.count) document(s) (duplicates), and deletions are not allowed. "
+                    + "Nothing was sent", remedy: .allowDeletions)
         }
         let session = try JournalSession(path: journalPath, operation: "apply", options: options)
         let digest = plan.digest
         if !session.history.plans.isEmpty, session.history.plans != [digest] {
             throw CorrectionsError(
                 "the journal \(journalPath) belongs to another plan (\(session.history.plans.joined(separator: ", "))"
-                    + ", this one is \(digest)); give a new --journal for this plan")
+                    + ", this one is \(digest)); use a new journal for this plan", remedy: .newJournal)
         }
         let journal = try await session.open(journalPath, operation: "apply", plan: digest, client: client)
         let context = Context(
@@ -174,7 +174,7 @@ public struct PlanApplier: Sendable {
             session.history.plans.count == 1
         else {
             throw CorrectionsError(
-                "\(journalPath) is not the journal of an apply of one plan (give the file apply --journal wrote)")
+                "\(journalPath) is not the journal of an apply of one plan", remedy: .applyJournal)
         }
         let journal = try await session.open(journalPath + ".undo", operation: "undo", plan: digest, client: client)
         let context = Context(

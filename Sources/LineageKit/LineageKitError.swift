@@ -55,13 +55,18 @@ public struct LineageKitError: Error, Sendable, CustomStringConvertible {
     public let location: SourceLocation?
     /// The document (or object, or collection) the problem belongs to, when known.
     public let recordID: String?
+    /// What to change to get past the error, when a setting can (``message`` does not name it).
+    public let remedy: Remedy?
 
     /// Creates an error.
-    public init(code: Code, message: String, location: SourceLocation? = nil, recordID: String? = nil) {
+    public init(
+        code: Code, message: String, location: SourceLocation? = nil, recordID: String? = nil, remedy: Remedy? = nil
+    ) {
         self.code = code
         self.message = message
         self.location = location
         self.recordID = recordID
+        self.remedy = remedy
     }
 
     /// `file:line:column: record ID: message`, leaving out what is unknown.

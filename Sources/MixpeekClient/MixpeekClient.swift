@@ -338,9 +338,9 @@ public struct MixpeekClient: Sendable {
         MixpeekError(
             code: .namespaceNotFound,
             message: "namespace '\(configuration.namespace)' did not resolve for this API key (the API answered "
-                + "with an empty result marked unresolved, which is not the namespace's contents); check --namespace "
-                + "or MIXPEEK_NAMESPACE and the key",
-            request: label)
+                + "with an empty result marked unresolved, which is not the namespace's contents); check the "
+                + "namespace and the key",
+            request: label, remedy: .namespace)
     }
 
     /// The items of a list page: `results`, or the documents of each of `groups`.
@@ -516,8 +516,8 @@ public struct MixpeekClient: Sendable {
         case 401:
             return MixpeekError(
                 code: .unauthorized,
-                message: "the API key was refused (\(said)); check MIXPEEK_API_KEY or the --api-key-file",
-                status: status, request: label, body: body)
+                message: "the API key was refused (\(said))", status: status, request: label, body: body,
+                remedy: .apiKey)
         case 403:
             return MixpeekError(
                 code: .forbidden, message: "not allowed (\(said)); check the key's permissions and quota",
@@ -525,9 +525,8 @@ public struct MixpeekClient: Sendable {
         case 404 where resource == "namespace" || (detail ?? "").lowercased().contains("namespace"):
             return MixpeekError(
                 code: .namespaceNotFound,
-                message: "namespace '\(configuration.namespace)' was not found (\(said)); "
-                    + "check --namespace or MIXPEEK_NAMESPACE",
-                status: status, request: label, body: body)
+                message: "namespace '\(configuration.namespace)' was not found (\(said))", status: status,
+                request: label, body: body, remedy: .namespace)
         case 404:
             return MixpeekError(
                 code: .notFound, message: "not found (\(said))", status: status, request: label, body: body)

@@ -1,4 +1,5 @@
 import Foundation
+import LineageKit
 
 /// Where and as whom the client talks to Mixpeek. The API key is kept out of every description.
 public struct MixpeekConfiguration: Sendable, CustomStringConvertible {
@@ -37,15 +38,15 @@ public struct MixpeekConfiguration: Sendable, CustomStringConvertible {
         if scheme == "http", !insecure, !Self.isLoopback(host) {
             throw MixpeekError(
                 code: .configuration,
-                message: "refusing plain http:// to \(host): the API key would cross the network unencrypted "
-                    + "(use https://, or --insecure if you mean it)")
+                message: "refusing plain http:// to \(host): the API key would cross the network unencrypted; "
+                    + "use https://", remedy: .allowInsecure)
         }
         guard !namespace.isEmpty else {
-            throw MixpeekError(code: .configuration, message: "no namespace: give --namespace or set MIXPEEK_NAMESPACE")
+            throw MixpeekError(code: .configuration, message: "no namespace was given", remedy: .namespace)
         }
         guard !apiKey.isEmpty else {
             throw MixpeekError(
-                code: .configuration, message: "no API key: set MIXPEEK_API_KEY or give --api-key-file")
+                code: .configuration, message: "no API key was given", remedy: .apiKey)
         }
         guard (1...1000).contains(pageSize) else {
             throw MixpeekError(code: .configuration, message: "page size \(pageSize) is not between 1 and 1,000")
@@ -102,7 +103,7 @@ public struct MixpeekConfiguration: Sendable, CustomStringConvertible {
         MixpeekError(
             code: .configuration,
             message: "the base URL holds credentials (user:password@host); they would be written to files and "
-                + "printed. Give the URL without them, and the key through MIXPEEK_API_KEY or --api-key-file")
+                + "printed. Give the URL without them, and the key on its own", remedy: .apiKey)
     }
 
     /// Whether `host` names this machine.

@@ -59,14 +59,20 @@ public struct MixpeekError: Error, Sendable, CustomStringConvertible {
     public let request: String?
     /// The error response's body, when it was JSON (a 422's `detail` names refused keys).
     public let body: JSONValue?
+    /// What to change to get past the error, when a setting can (``message`` does not name it).
+    public let remedy: Remedy?
 
     /// Creates an error.
-    public init(code: Code, message: String, status: Int? = nil, request: String? = nil, body: JSONValue? = nil) {
+    public init(
+        code: Code, message: String, status: Int? = nil, request: String? = nil, body: JSONValue? = nil,
+        remedy: Remedy? = nil
+    ) {
         self.code = code
         self.message = message
         self.status = status
         self.request = request
         self.body = body
+        self.remedy = remedy
     }
 
     /// `request: message`.

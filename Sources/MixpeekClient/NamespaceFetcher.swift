@@ -471,7 +471,7 @@ public struct NamespaceFetcher: Sendable {
         let manager = FileManager.default
         if manager.fileExists(atPath: path), !overwrite {
             throw LineageKitError(
-                code: .writeFailed, message: "\(path) exists; give --force to replace it", location: nil)
+                code: .writeFailed, message: "\(path) exists; not replacing it", remedy: .allowOverwrite)
         }
         let parent = (path as NSString).deletingLastPathComponent
         let staging =

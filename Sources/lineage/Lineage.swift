@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import LineageKit
 
 /// The process entry: runs the command on the concurrency runtime's threads and waits on the main
 /// thread, then exits from the main thread. (An `async` main parks the main thread in
@@ -91,7 +92,12 @@ struct Lineage: AsyncParsableCommand {
                 if !message.isEmpty { print(message) }
                 return 0
             }
-            StandardError.print(code == .validationFailure ? fullMessage(for: error) : "lineage: error: \(error)")
+            guard code != .validationFailure else {
+                StandardError.print(fullMessage(for: error))
+                return ExitCode.inputError.rawValue
+            }
+            let hint = Remedy.of(error).map { " (\($0.commandLineHint))" } ?? ""
+            StandardError.print("lineage: error: \(error)\(hint)")
         }
         return ExitCode.inputError.rawValue
     }

@@ -111,7 +111,7 @@ struct ClientOverHTTPTests {
             } catch let error as MixpeekError { return error }
         }
         #expect(unauthorized.code == .unauthorized)
-        #expect(unauthorized.description.contains("MIXPEEK_API_KEY"))
+        #expect(unauthorized.remedy == .apiKey && unauthorized.description.contains("API key was refused"))
         #expect(!unauthorized.description.contains(wrongKey) && !unauthorized.description.contains(Self.key))
         let wrongNamespace = try await Self.withSandbox(directory.path, options: options, namespace: "ns_nope") {
             client, _ in
@@ -121,7 +121,7 @@ struct ClientOverHTTPTests {
             } catch let error as MixpeekError { return error }
         }
         #expect(wrongNamespace.code == .namespaceNotFound)
-        #expect(wrongNamespace.description.contains("--namespace"))
+        #expect(wrongNamespace.remedy == .namespace && !wrongNamespace.description.contains("--"))
         #expect(!wrongNamespace.description.contains(Self.key))
     }
 

@@ -46,7 +46,7 @@ struct ConfigurationTests {
             try MixpeekConfiguration.resolve(
                 baseURL: nil, namespace: "ns", apiKeyFile: nil, insecure: false, environment: [:])
         }
-        #expect(noKey.message.contains("MIXPEEK_API_KEY"))
+        #expect(noKey.remedy == .apiKey && noKey.message.contains("no API key"))
     }
 
     @Test("backoff uses full jitter within a doubling bound; Retry-After in seconds or as an HTTP date wins")

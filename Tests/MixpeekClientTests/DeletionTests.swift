@@ -52,7 +52,7 @@ struct DeletionTests {
             let error = await #expect(throws: CorrectionsError.self) {
                 try await PlanApplier(client: client).apply(plan, journalPath: directory.file("journal.jsonl"))
             }
-            #expect(error?.message.contains("--allow-delete") == true)
+            #expect(error?.remedy == .allowDeletions && error?.message.contains("--") == false)
             #expect(await sandbox.counts().requests.isEmpty, "nothing was sent, not even a read")
             #expect(!FileManager.default.fileExists(atPath: directory.file("journal.jsonl")))
         }

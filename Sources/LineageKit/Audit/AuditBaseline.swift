@@ -37,7 +37,7 @@ public struct AuditBaseline: Sendable {
         guard value[Self.formatKey] != nil, let findings = value["findings"]?.arrayValue else {
             throw LineageKitError(
                 code: .unknownRecordKind,
-                message: "\(name) is not a lineage baseline (write one with --write-baseline)")
+                message: "\(name) is not a lineage baseline", remedy: .writeBaseline)
         }
         var keys: Set<String> = []
         for entry in findings {

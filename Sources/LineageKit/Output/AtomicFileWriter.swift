@@ -25,7 +25,7 @@ public final class AtomicFileWriter {
     public init(path: String, overwrite: Bool = false) throws {
         if !overwrite && access(path, F_OK) == 0 {
             throw LineageKitError(
-                code: .writeFailed, message: "\(path) already exists; not replacing it (pass --force to replace it)")
+                code: .writeFailed, message: "\(path) already exists; not replacing it", remedy: .allowOverwrite)
         }
         let directory = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : "."
         let name = path.split(separator: "/").last.map(String.init) ?? path

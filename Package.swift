@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "LineageKit", targets: ["LineageKit"]),
+        .library(name: "LineageSample", targets: ["LineageSample"]),
         .library(name: "LineageRender", targets: ["LineageRender"]),
         .library(name: "MixpeekClient", targets: ["MixpeekClient"]),
         .library(name: "LineageSandbox", targets: ["LineageSandbox"]),
@@ -24,6 +25,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "LineageKit", swiftSettings: strictSettings),
+        .target(name: "LineageSample", dependencies: ["LineageKit"], swiftSettings: strictSettings),
         .systemLibrary(
             name: "CGraphviz",
             pkgConfig: "libgvc",
@@ -45,6 +47,7 @@ let package = Package(
             name: "lineage",
             dependencies: [
                 "LineageKit",
+                "LineageSample",
                 "LineageRender",
                 "MixpeekClient",
                 "LineageSandbox",
@@ -62,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LineageKitTests",
-            dependencies: ["LineageKit", "LineageTestSupport"],
+            dependencies: ["LineageKit", "LineageSample", "LineageTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -73,7 +76,8 @@ let package = Package(
         .testTarget(
             name: "MixpeekClientTests",
             dependencies: [
-                "MixpeekClient", "LineageSandbox", "LineageCorrections", "LineageKit", "LineageTestSupport",
+                "MixpeekClient", "LineageSandbox", "LineageCorrections", "LineageKit", "LineageSample",
+                "LineageTestSupport",
             ],
             swiftSettings: strictSettings
         ),
@@ -84,7 +88,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LineageCLITests",
-            dependencies: ["LineageTestSupport", "LineageKit"],
+            dependencies: ["LineageTestSupport", "LineageKit", "LineageSample"],
             swiftSettings: strictSettings
         ),
         .executableTarget(

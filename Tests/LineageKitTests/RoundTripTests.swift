@@ -3,6 +3,7 @@ import LineageTestSupport
 import Testing
 
 @testable import LineageKit
+@testable import LineageSample
 
 @Suite("Round trip fidelity")
 struct RoundTripTests {

@@ -1,5 +1,6 @@
 import Foundation
 import LineageKit
+import LineageSample
 import LineageSandbox
 import LineageTestSupport
 import MixpeekClient

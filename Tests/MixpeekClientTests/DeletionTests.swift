@@ -1,6 +1,7 @@
 import Foundation
 import LineageCorrections
 import LineageKit
+import LineageSample
 import LineageSandbox
 import LineageTestSupport
 import MixpeekClient

@@ -86,8 +86,8 @@ extension JSONObject {
 
 /// Parses ISO-8601 timestamps (`2025-10-31T10:00:00Z`, with optional fraction and offset) into
 /// seconds since 1970, for ordering chain steps; `nil` for anything else.
-enum ISOTimestamp {
-    static func seconds(_ text: String) -> Double? {
+package enum ISOTimestamp {
+    package static func seconds(_ text: String) -> Double? {
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int? {
             guard range.upperBound <= bytes.count else { return nil }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LineageKit
+import LineageSample
 
 /// `lineage sample`: writes a realistic synthetic namespace.
 struct SampleCommand: ParsableCommand {

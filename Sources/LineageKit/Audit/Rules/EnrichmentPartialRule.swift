@@ -13,9 +13,9 @@ public struct EnrichmentPartialRule: AuditRule {
     public let summary = "__fully_enriched is false, or __missing_features lists features the document lacks"
 
     /// The payload flag saying enrichment finished.
-    static let fullyEnriched = "__fully_enriched"
+    package static let fullyEnriched = "__fully_enriched"
     /// The payload flag listing the features enrichment did not produce.
-    static let missingFeatures = "__missing_features"
+    package static let missingFeatures = "__missing_features"
     /// Both flags, made once rather than for every document.
     private static let flags = [fullyEnriched, missingFeatures]
 

@@ -1,3 +1,5 @@
+import LineageKit
+
 /// The detail the vendor's example payloads carry besides lineage (`lineage sample --style vendor`).
 ///
 /// None of it is read by the lineage rules, which is the point: a reader has to get past it at full

@@ -1,3 +1,5 @@
+import LineageKit
+
 /// Writes sample documents in the chosen shape, keeping what children need of their parents.
 struct SampleDocumentWriter {
     /// What a child document needs of its parent.
@@ -149,16 +151,5 @@ struct SampleDocumentWriter {
         guard style == .vendor else { return .object(document) }
         addVendorDetail(to: &document, concrete: concrete, collection: collection, documentID: documentID, time: time)
         return JSONValue.object(document).sortingKeys()
-    }
-}
-
-extension String {
-    /// A hash that is the same in every process (Swift's `hashValue` is seeded per process).
-    package var hashValueStable: UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in utf8 {
-            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-        }
-        return hash
     }
 }

@@ -1,3 +1,5 @@
+import LineageKit
+
 /// A defect `lineage sample --defects N` injects, one kind per audit rule, each into documents
 /// chosen so that the audit must report exactly the listed findings and nothing on any other
 /// document: every defect is made on a leaf document (no document is derived from it), and

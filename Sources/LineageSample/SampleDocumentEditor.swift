@@ -1,3 +1,5 @@
+import LineageKit
+
 /// Edits a sample document's lineage in whatever shape it was written, for defect injection.
 ///
 /// Lineage lives in up to three places: `_internal.lineage` (chain `chain`, path `path`), the

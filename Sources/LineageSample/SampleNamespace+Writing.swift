@@ -1,4 +1,5 @@
 import Foundation
+import LineageKit
 
 #if canImport(Glibc)
     import Glibc
@@ -33,7 +34,7 @@ extension SampleNamespace {
     /// one `{"rule", "document_id", "collection_id"}` per line, the ``manifest`` as
     /// `snapshot.json` and the trees' processing batches as `batches.json`.
     ///
-    /// - Throws: ``LineageKitError`` when a file exists and `overwrite` is false, or on write errors;
+    /// - Throws: `LineageKitError` when a file exists and `overwrite` is false, or on write errors;
     ///   then no file of this call is left half-written.
     @discardableResult
     public func write(to directory: String, overwrite: Bool = false) throws -> WriteSummary {

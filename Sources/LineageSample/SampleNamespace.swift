@@ -1,3 +1,5 @@
+import LineageKit
+
 /// A realistic synthetic Mixpeek namespace: videos decomposed into frames, scenes, captions and
 /// faces, articles into chunks, with passthrough fields, in any document shape.
 ///
@@ -87,7 +89,7 @@ public struct SampleNamespace: Sendable {
     static let baseTime = 1_761_904_800  // 2025-10-31T10:00:00Z
 
     /// With defects, the manifest the sample writes as `snapshot.json`: the video bucket's objects
-    /// were all looked up (``Snapshot/checkedBuckets``), so the deleted root is known deleted.
+    /// were all looked up (`Snapshot.checkedBuckets`), so the deleted root is known deleted.
     /// No namespace or base URL: the sample was not fetched from anywhere.
     public var manifest: JSONValue? {
         guard options.defects > 0 else { return nil }
@@ -113,7 +115,7 @@ public struct SampleNamespace: Sendable {
     /// Generates every record in order: collections, then per root object the object and its
     /// documents, then (with defects) the findings the audit must report.
     ///
-    /// - Throws: ``LineageKitError`` (`invalidArgument`) when there are too few documents to inject
+    /// - Throws: `LineageKitError` (`invalidArgument`) when there are too few documents to inject
     ///   the defects asked for; errors `sink` throws.
     public func generate(_ sink: (Record) throws -> Void) throws {
         var random = SampleRandom(seed: options.seed)

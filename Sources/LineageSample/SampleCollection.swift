@@ -1,3 +1,5 @@
+import LineageKit
+
 /// The collections of the sample pipeline:
 /// videos → frames → scenes → captions, frames → faces, articles → chunks.
 enum SampleCollection: CaseIterable {
@@ -82,12 +84,5 @@ enum SampleCollection: CaseIterable {
                 "field_passthrough": .array(passthrough.map { ["source_path": .string($0)] }),
             ],
         ]
-    }
-}
-
-extension JSONObject: ExpressibleByDictionaryLiteral {
-    /// Creates an object from a literal, keeping the literal's order.
-    public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self.init(elements.map { (key: $0.0, value: $0.1) })
     }
 }

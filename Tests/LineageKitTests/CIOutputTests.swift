@@ -15,6 +15,10 @@ struct CIOutputTests {
     func xml() {
         #expect(AuditReport.xml(#"<a href="x">&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;")
         #expect(AuditReport.xml("bell\u{7}tab\tend") == "bell\u{FFFD}tab\tend")
+        // The edges of XML 1.0's character range, and text that is not ASCII, kept or replaced.
+        #expect(
+            AuditReport.xml("\r\n\u{0}\u{1F}\u{7F}é😀\u{FFFD}\u{FFFE}\u{FFFF}")
+                == "\r\n\u{FFFD}\u{FFFD}\u{7F}é😀\u{FFFD}\u{FFFD}\u{FFFD}")
     }
 
     @Test("a finding's fingerprint is SHA-256 of its baseline key, the same for the same rule and document")

@@ -58,24 +58,11 @@ extension AuditReport {
     }
 
     /// `text` escaped for XML text and attribute values; characters XML 1.0 cannot hold at all
-    /// (most control characters) become `\u{FFFD}`.
+    /// (most control characters) become `\u{FFFD}` (`[UInt8].appendXMLEscaped(_:)`'s rule).
     static func xml(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n", "\t", "\r": out.unicodeScalars.append(scalar)
-            default:
-                let value = scalar.value
-                let allowed = value >= 0x20 && !(0xFFFE...0xFFFF).contains(value)
-                out.unicodeScalars.append(allowed ? scalar : "\u{FFFD}")
-            }
-        }
-        return out
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        bytes.appendXMLEscaped(text)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -251,12 +251,11 @@ public actor Sandbox {
         if let expected = options.apiKey, request.headers[HTTPHeader("Authorization")] != "Bearer " + expected {
             return error(401, "UnauthorizedError", "Invalid or missing API key")
         }
-        // OpenLineage's endpoint, for `lineage export --post`: namespaces are in the events, not a header.
-        let isLineageEndpoint = method == "POST" && segments == ["api", "v1", "lineage"]
+        let route = SandboxRoute(method: method, path: segments)
         let namespace = request.headers[HTTPHeader("X-Namespace")] ?? ""
-        if !isLineageEndpoint, let expected = options.namespace ?? store.namespace, namespace != expected {
-            if options.unresolvedNamespace == .warning, method == "POST", segments.last == "list" {
-                return unresolvedListing(namespace, collections: segments == ["v1", "collections", "list"])
+        if route != .lineageEvent, let expected = options.namespace ?? store.namespace, namespace != expected {
+            if options.unresolvedNamespace == .warning, route?.isListing == true {
+                return unresolvedListing(namespace, collections: route == .listCollections)
             }
             return error(
                 404, "NotFoundError", "Namespace '\(namespace)' not found",
@@ -281,11 +280,12 @@ public actor Sandbox {
                 "Request body of \(body.count) bytes is over the limit of \(Self.maximumBodySize) bytes",
                 ["limit": .number(JSONNumber(Self.maximumBodySize))])
         }
-        if isLineageEndpoint { return receiveLineageEvent(body) }
-        let response = route(
-            method, segments, query: request.query, body: body, host: request.headers[HTTPHeader("Host")])
-        let isWrite = ["PATCH", "DELETE"].contains(method) || (method == "POST" && segments.last == "documents")
-        if isWrite, options.lostAnswerRate > 0, Double.random(in: 0..<1, using: &random) < options.lostAnswerRate {
+        guard let route else {
+            return error(404, "NotFoundError", "No route for \(method) /\(segments.joined(separator: "/"))")
+        }
+        let response = answer(route, query: request.query, body: body, host: request.headers[HTTPHeader("Host")])
+        if route.isWrite, options.lostAnswerRate > 0, Double.random(in: 0..<1, using: &random) < options.lostAnswerRate
+        {
             lostAnswers[key, default: 0] += 1
             return error(504, "GatewayTimeoutError", "injected: the request was carried out, its answer lost")
         }
@@ -305,72 +305,69 @@ public actor Sandbox {
         return HTTPResponse(statusCode: .created)
     }
 
-    private func route(
-        _ method: String, _ path: [String], query: [HTTPRequest.QueryItem], body: [UInt8], host: String?
+    /// The answer to one routed request.
+    private func answer(
+        _ route: SandboxRoute, query: [HTTPRequest.QueryItem], body: [UInt8], host: String?
     ) -> HTTPResponse {
         let parameters = Dictionary(query.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first })
-        switch (method, path) {
-        case ("POST", ["v1", "collections", "list"]):
+        switch route {
+        case .lineageEvent:
+            return receiveLineageEvent(body)
+        case .listCollections:
             return list(store.collections, kind: .collections, parameters: parameters, body: body)
-        case ("GET", let p) where p.count == 3 && p[0] == "v1" && p[1] == "collections":
-            guard let index = store.collectionIndex[p[2]] else { return notFound("collection", p[2]) }
+        case .collection(let id):
+            guard let index = store.collectionIndex[id] else { return notFound("collection", id) }
             return raw(200, store.collections[index].bytes)
-        case ("POST", let p) where p.count == 4 && p[0] == "v1" && p[1] == "collections" && p[3] == "export":
-            return export(collection: p[2], body: body, host: host)
-        case ("GET", let p) where p.count == 4 && p[0] == "v1" && p[1] == "collections" && p[3] == "reconciliation":
-            return reconciliation(collection: p[2], parameters: parameters)
-        case ("POST", let p)
-        where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents" && p[4] == "list":
-            guard store.collectionIndex[p[2]] != nil else { return notFound("collection", p[2]) }
-            return list(store.documents[p[2]] ?? [], kind: .documents, parameters: parameters, body: body)
-        case ("GET", let p) where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
-            guard let entry = documentEntry(p[2], p[4]) else { return notFound("document", p[4]) }
+        case .exportCollection(let collection):
+            return export(collection: collection, body: body, host: host)
+        case .reconciliation(let collection):
+            return reconciliation(collection: collection, parameters: parameters)
+        case .listDocuments(let collection):
+            guard store.collectionIndex[collection] != nil else { return notFound("collection", collection) }
+            return list(store.documents[collection] ?? [], kind: .documents, parameters: parameters, body: body)
+        case .document(let collection, let id):
+            guard let entry = documentEntry(collection, id) else { return notFound("document", id) }
             return raw(200, entry.bytes)
-        case ("GET", let p) where p.count == 6 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
-            guard documentEntry(p[2], p[4]) != nil else { return notFound("document", p[4]) }
-            switch p[5] {
-            case "lineage": return lineage(collection: p[2], document: p[4])
-            case "ancestors": return ancestors(collection: p[2], document: p[4])
-            case "descendants": return descendants(collection: p[2], document: p[4])
-            default: return error(404, "NotFoundError", "No route for \(method) /\(path.joined(separator: "/"))")
-            }
-        case ("GET", let p) where p.count == 3 && p[0] == "v1" && p[1] == "documents":
-            guard let key = lineageIndex().byID[p[2]]?.first, let entry = documentEntry(key.collection, key.id) else {
-                return notFound("document", p[2])
-            }
-            return raw(200, entry.bytes)
-        case ("DELETE", let p)
-        where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents" && p[4] == "batch":
-            return deleteDocuments(collection: p[2], body: body)
-        case ("POST", let p) where p.count == 4 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
-            return createDocument(collection: p[2], body: body)
-        case ("PATCH", let p) where p.count == 5 && p[0] == "v1" && p[1] == "collections" && p[3] == "documents":
-            return patch(collection: p[2], id: p[4], body: body)
-        case ("GET", let p) where p.count == 4 && p[0] == "v1" && p[1] == "objects" && p[3] == "documents":
-            return objectDocuments(p[2], parameters: parameters, query: query)
-        case ("GET", let p) where p.count == 4 && p[0] == "v1" && p[1] == "objects" && p[3] == "decomposition-tree":
-            return decompositionTree(p[2], includeDocumentIDs: parameters["include_document_ids"] == "true")
-        case ("POST", let p)
-        where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "objects" && p[4] == "list":
-            return list(store.objects[p[2]] ?? [], kind: .objects, parameters: parameters, body: body)
-        case ("POST", let p)
-        where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "batches" && p[4] == "list":
-            return list(store.batches[p[2]] ?? [], kind: .batches, parameters: parameters, body: body)
-        case ("GET", let p) where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "batches":
-            guard let entry = store.batches[p[2]]?.first(where: { $0.value["batch_id"]?.stringValue == p[4] }) else {
-                return notFound("batch", p[4])
+        case .documentLineage(let collection, let id):
+            guard documentEntry(collection, id) != nil else { return notFound("document", id) }
+            return lineage(collection: collection, document: id)
+        case .documentAncestors(let collection, let id):
+            guard documentEntry(collection, id) != nil else { return notFound("document", id) }
+            return ancestors(collection: collection, document: id)
+        case .documentDescendants(let collection, let id):
+            guard documentEntry(collection, id) != nil else { return notFound("document", id) }
+            return descendants(collection: collection, document: id)
+        case .documentAnywhere(let id):
+            guard let key = lineageIndex().byID[id]?.first, let entry = documentEntry(key.collection, key.id) else {
+                return notFound("document", id)
             }
             return raw(200, entry.bytes)
-        case ("GET", let p)
-        where p.count == 6 && p[0] == "v1" && p[1] == "buckets" && p[3] == "batches" && p[5] == "failed-documents":
-            return failedDocuments(bucket: p[2], batch: p[4], parameters: parameters)
-        case ("GET", let p) where p.count == 5 && p[0] == "v1" && p[1] == "buckets" && p[3] == "objects":
-            guard let index = store.objectIndex[p[2]]?[p[4]], let entry = store.objects[p[2]]?[index] else {
-                return notFound("object", p[4])
+        case .deleteDocuments(let collection):
+            return deleteDocuments(collection: collection, body: body)
+        case .createDocument(let collection):
+            return createDocument(collection: collection, body: body)
+        case .patchDocument(let collection, let id):
+            return patch(collection: collection, id: id, body: body)
+        case .objectDocuments(let object):
+            return objectDocuments(object, parameters: parameters, query: query)
+        case .decompositionTree(let object):
+            return decompositionTree(object, includeDocumentIDs: parameters["include_document_ids"] == "true")
+        case .listObjects(let bucket):
+            return list(store.objects[bucket] ?? [], kind: .objects, parameters: parameters, body: body)
+        case .listBatches(let bucket):
+            return list(store.batches[bucket] ?? [], kind: .batches, parameters: parameters, body: body)
+        case .batch(let bucket, let id):
+            guard let entry = store.batches[bucket]?.first(where: { $0.value["batch_id"]?.stringValue == id }) else {
+                return notFound("batch", id)
             }
             return raw(200, entry.bytes)
-        default:
-            return error(404, "NotFoundError", "No route for \(method) /\(path.joined(separator: "/"))")
+        case .failedDocuments(let bucket, let batch):
+            return failedDocuments(bucket: bucket, batch: batch, parameters: parameters)
+        case .object(let bucket, let id):
+            guard let index = store.objectIndex[bucket]?[id], let entry = store.objects[bucket]?[index] else {
+                return notFound("object", id)
+            }
+            return raw(200, entry.bytes)
         }
     }
 

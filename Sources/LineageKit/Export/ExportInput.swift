@@ -1,5 +1,3 @@
-import Foundation
-
 /// What every export reads: the graph, the nodes to export, and the audit's findings by node,
 /// with the facts the formats share (each document's extractor, each node's tier).
 struct ExportInput: @unchecked Sendable {
@@ -56,7 +54,7 @@ struct ExportInput: @unchecked Sendable {
         graph.document(at: graph.nodes[index])?.lineage.chain?.last?.timestamp
     }
 
-    /// Renders `count` items in blocks, each block cut into one piece per core and rendered on all
+    /// Renders `count` items in blocks, each block cut into ``pieceRanges(of:)`` and rendered on all
     /// cores, and hands each piece's bytes to `sink` in order: the output streams, and at most a
     /// block's worth is in memory.
     static func renderInParallel(
@@ -66,11 +64,8 @@ struct ExportInput: @unchecked Sendable {
         var start = 0
         while start < count {
             let end = min(count, start + blockSize)
-            let pieces = max(1, min(ProcessInfo.processInfo.activeProcessorCount, (end - start) / 1024))
-            let ranges = (0..<pieces).map { piece in
-                (start + (end - start) * piece / pieces)..<(start + (end - start) * (piece + 1) / pieces)
-            }
-            let outputs = mapPieces(pieces) { piece in
+            let ranges = pieceRanges(of: end - start).map { (start + $0.lowerBound)..<(start + $0.upperBound) }
+            let outputs = mapPieces(ranges.count) { piece in
                 var bytes: [UInt8] = []
                 render(ranges[piece], &bytes)
                 return bytes

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Writes the decomposition graph as W3C PROV-JSON (the PROV-JSON submission's layout), which
 /// the `prov` Python package and ProvStore read.
 ///
@@ -33,10 +31,9 @@ public struct PROVJSONWriter: Sendable {
         let included = input.included
         // Each derived document's extractor and time, on all cores; then its activity: one per
         // (source, collection, extractor), numbered in order of first appearance.
-        let facts = mapPieces(max(1, ProcessInfo.processInfo.activeProcessorCount)) { piece in
-            let pieces = max(1, ProcessInfo.processInfo.activeProcessorCount)
-            let range = (included.count * piece / pieces)..<(included.count * (piece + 1) / pieces)
-            return included[range].map { index in
+        let ranges = pieceRanges(of: included.count)
+        let facts = mapPieces(ranges.count) { piece in
+            included[ranges[piece]].map { index in
                 input.parent(of: index) == nil ? (nil, nil) : (input.extractor(of: index), input.timestamp(of: index))
             }
         }.flatMap { $0 }

@@ -85,12 +85,18 @@ final class RecordOrigin: Sendable {
         guard stat(name, &status) == 0 else {
             throw LineageKitError(code: .inputChanged, message: "\(name) was removed after it was read; read it again")
         }
-        try Self.check(status, size: size, modificationTime: modificationTime, name: name)
+        try Self.check(
+            size: Int(status.st_size), modificationTime: timespec.Snapshot(modificationOf: status),
+            expected: (size, modificationTime), name: name)
     }
 
-    /// Throws `inputChanged` naming the file when `status` is not the file as it was read.
-    private static func check(_ status: stat, size: Int, modificationTime: timespec.Snapshot, name: String) throws {
-        guard Int(status.st_size) == size, timespec.Snapshot(modificationOf: status) == modificationTime else {
+    /// Throws `inputChanged` naming the file when its size and modification time now are not
+    /// those it had when it was read.
+    private static func check(
+        size: Int, modificationTime: timespec.Snapshot, expected: (size: Int, modificationTime: timespec.Snapshot),
+        name: String
+    ) throws {
+        guard size == expected.size, modificationTime == expected.modificationTime else {
             throw LineageKitError(code: .inputChanged, message: "\(name) changed after it was read; read it again")
         }
     }
@@ -98,9 +104,8 @@ final class RecordOrigin: Sendable {
     /// The `length` bytes at `offset` of the file, which must still be as it was read.
     func read(offset: Int, length: Int, size: Int, modificationTime: timespec.Snapshot) throws -> [UInt8] {
         let file = try OpenFile(path: name)
-        guard file.size == size, file.modificationTime == modificationTime else {
-            throw LineageKitError(code: .inputChanged, message: "\(name) changed after it was read; read it again")
-        }
+        try Self.check(
+            size: file.size, modificationTime: file.modificationTime, expected: (size, modificationTime), name: name)
         var buffer = [UInt8](repeating: 0, count: length)
         guard try file.read(into: &buffer, at: 0, count: length, fileOffset: offset) == length else {
             throw LineageKitError(code: .inputChanged, message: "\(name) shrank after it was read; read it again")

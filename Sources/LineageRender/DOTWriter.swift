@@ -69,19 +69,14 @@ public struct DOTWriter: Sendable {
         self.options = options
     }
 
-    private static let palette = [
-        "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5", "#d9d9d9",
-        "#bc80bd", "#ccebc5", "#ffed6f",
-    ]
-
     /// The DOT text of `nodes` of `graph` (all nodes when `nil`) and the edges between them.
     public func dot(
         of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]? = nil, findings: [Finding] = []
     ) -> String {
-        let drawing = Drawing(writer: self, graph: graph, nodes: selection ?? graph.nodes, findings: findings)
+        let drawing = Drawing(picture: picture(of: graph, nodes: selection, findings: findings), options: options)
         var out = drawing.header
         if let legend = drawing.legend { out += legend }
-        out += drawing.body(of: Array(drawing.vertices.indices))
+        out += drawing.body(of: Array(drawing.picture.nodes.indices))
         return out + "}\n"
     }
 
@@ -91,7 +86,7 @@ public struct DOTWriter: Sendable {
     public func components(
         of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]? = nil, findings: [Finding] = []
     ) -> [LayoutComponent] {
-        let drawing = Drawing(writer: self, graph: graph, nodes: selection ?? graph.nodes, findings: findings)
+        let drawing = Drawing(picture: picture(of: graph, nodes: selection, findings: findings), options: options)
         var pieces: [LayoutComponent] = []
         if let legend = drawing.legend {
             pieces.append(
@@ -100,7 +95,7 @@ public struct DOTWriter: Sendable {
                         + "}\n",
                     nodeCount: drawing.legendCount))
         }
-        for (number, members) in drawing.connectedPieces().enumerated() {
+        for (number, members) in drawing.picture.connectedPieces().enumerated() {
             let id = "  graph [id=\(Self.quote(options.idPrefix + "piece_\(number)"))];\n"
             pieces.append(
                 LayoutComponent(dot: drawing.header + id + drawing.body(of: members) + "}\n", nodeCount: members.count))
@@ -108,109 +103,46 @@ public struct DOTWriter: Sendable {
         return pieces
     }
 
-    /// One node statement of the picture, before it is placed in a graph or a cluster.
-    private struct Vertex {
-        let name: String
-        let statement: String
-        let cluster: String?
+    private func picture(
+        of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]?, findings: [Finding]
+    ) -> Picture {
+        let settings = Picture.Settings(
+            maximumLabelLength: options.maximumLabelLength, collapseThreshold: options.collapseThreshold,
+            clusters: options.clusters, labelFields: options.labelFields, changes: options.changes)
+        return Picture(graph: graph, nodes: selection ?? graph.nodes, findings: findings, settings: settings)
     }
 
-    /// Everything one picture draws: node statements, edges between them, clusters and legend.
+    /// A picture in DOT: its header, legend, node statements and, by source, its edges.
     private struct Drawing {
-        var header = ""
+        let picture: Picture
+        let header: String
         var legend: String?
         var legendCount = 0
-        var vertices: [Vertex] = []
-        /// Edges as positions in ``vertices``, by source.
-        var derived: [[Int]] = []
-        /// DOT attributes of marked edges (a diff's added and removed ones), by (source, derived).
-        var edgeAttributes: [Int: [Int: String]] = [:]
-        var clusterNames: [String: String] = [:]
+        let statements: [String]
+        /// Positions in the picture's edges, by source node.
+        let outgoing: [[Int]]
+        let clusterNames: [String: String]
 
-        init(writer: DOTWriter, graph: DecompositionGraph, nodes: [DecompositionGraph.Node], findings: [Finding]) {
-            let included = Set(nodes.map(\.index))
-            var findingsByDocument: [String: [Finding]] = [:]
-            for finding in findings {
-                if let document = finding.documentID { findingsByDocument[document, default: []].append(finding) }
-            }
-            let collections = Array(Set(nodes.compactMap(\.collectionID))).sorted()
-            var colour: [String: String] = [:]
-            for (position, collection) in collections.enumerated() {
-                colour[collection] = DOTWriter.palette[position % DOTWriter.palette.count]
-            }
-            let collapsed = writer.collapse(nodes, of: graph, included: included, findings: findingsByDocument)
-            header = "digraph lineage {\n"
-            header += "  graph [rankdir=\(writer.options.leftToRight ? "LR" : "TB"), fontname=\"Helvetica\"];\n"
+        init(picture: Picture, options: Options) {
+            self.picture = picture
+            var header = "digraph lineage {\n"
+            header += "  graph [rankdir=\(options.leftToRight ? "LR" : "TB"), fontname=\"Helvetica\"];\n"
             header += "  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
             header += "  edge [color=\"#666666\", arrowsize=0.6];\n"
-            var position: [Int: Int] = [:]
-            var edges: [(source: Int, derived: Int)] = []
-            var severities: Set<Severity> = []
-            for node in nodes where !collapsed.hidden.contains(node.index) {
-                let found = findingsByDocument[node.id.rawID] ?? []
-                severities.formUnion(found.map(\.severity))
-                position[node.index] = vertices.count
-                vertices.append(
-                    Vertex(
-                        name: DOTWriter.nodeName(node.id.rawID),
-                        statement: writer.statement(of: node, in: graph, colour: colour, findings: found),
-                        cluster: writer.clusterKey(of: node, in: graph)))
-            }
-            for edge in graph.edges(among: nodes) {
-                guard let source = position[edge.source.index], let derived = position[edge.derived.index] else {
-                    continue
-                }
-                edges.append((source, derived))
-            }
-            if let changes = writer.options.changes {
-                let addedStyle = " [color=\"\(DOTWriter.addedColour)\", penwidth=2]"
-                let removedStyle = " [color=\"\(DOTWriter.removedColour)\", style=dashed]"
-                for (source, target) in edges {
-                    let name = DOTWriter.rawID(fromNodeName: vertices[target].name)
-                    if changes.added.contains(name) { edgeAttributes[source, default: [:]][target] = addedStyle }
-                    if changes.removed.contains(name) { edgeAttributes[source, default: [:]][target] = removedStyle }
-                }
-                let positionOfID = Dictionary(
-                    nodes.compactMap { node in position[node.index].map { (node.id.rawID, $0) } },
-                    uniquingKeysWith: { first, _ in first })
-                for edge in changes.removedEdges {
-                    guard let source = positionOfID[edge.source], let target = positionOfID[edge.derived] else {
-                        continue
-                    }
-                    edges.append((source, target))
-                    edgeAttributes[source, default: [:]][target] =
-                        " [color=\"\(DOTWriter.removedColour)\", style=dashed, tooltip=\"no longer derived from this\"]"
-                }
-            }
-            for summary in collapsed.summaries {
-                guard let parent = position[summary.parent.index] else {
-                    continue
-                }
-                let id =
-                    "collapsed:" + DOTWriter.nodeName(summary.parent.id.rawID) + ":"
-                    + DOTWriter.nodeName(summary.collection)
-                let attributes = [
-                    ("id", id), ("shape", "folder"),
-                    ("label", writer.truncate("\(summary.collection) ×\(summary.count)")),
-                    ("fillcolor", colour[summary.collection] ?? "#ffffff"), ("class", "collapsed"),
-                    ("tooltip", "\(summary.count) documents of \(summary.collection) without findings or children"),
-                ]
-                edges.append((parent, vertices.count))
-                vertices.append(
-                    Vertex(
-                        name: id, statement: DOTWriter.statement(named: id, attributes),
-                        cluster: vertices[parent].cluster))
-            }
-            derived = Array(repeating: [], count: vertices.count)
-            for edge in edges { derived[edge.source].append(edge.derived) }
-            for (number, key) in Set(vertices.compactMap(\.cluster)).sorted().enumerated() {
+            self.header = header
+            statements = picture.nodes.map(DOTWriter.statement(of:))
+            var outgoing = Array(repeating: [Int](), count: picture.nodes.count)
+            for (position, edge) in picture.edges.enumerated() { outgoing[edge.source].append(position) }
+            self.outgoing = outgoing
+            var clusterNames: [String: String] = [:]
+            for (number, key) in Set(picture.nodes.compactMap(\.cluster)).sorted().enumerated() {
                 clusterNames[key] = "cluster_\(number)"
             }
-            if writer.options.legend, !collections.isEmpty {
+            self.clusterNames = clusterNames
+            if options.legend, !picture.collectionColours.isEmpty {
                 (legend, legendCount) = DOTWriter.legend(
-                    colours: colour, severities: severities,
-                    ghosts: nodes.contains { $0.kind.isGhost }, changes: writer.options.changes != nil,
-                    idPrefix: writer.options.idPrefix)
+                    colours: picture.collectionColours, severities: picture.severities, ghosts: picture.hasGhosts,
+                    changes: options.changes != nil, idPrefix: options.idPrefix)
             }
         }
 
@@ -219,132 +151,131 @@ public struct DOTWriter: Sendable {
             var out = ""
             var clustered: [String: [Int]] = [:]
             for member in members {
-                if let key = vertices[member].cluster {
+                if let key = picture.nodes[member].cluster {
                     clustered[key, default: []].append(member)
                 } else {
-                    out += "  " + vertices[member].statement
+                    out += "  " + statements[member]
                 }
             }
             for key in clustered.keys.sorted() {
                 out += "  subgraph \(DOTWriter.quote(clusterNames[key] ?? "cluster")) {\n"
                 out += "    label=\(DOTWriter.quote(key)); style=\"rounded,dashed\"; color=\"#999999\";\n"
-                for member in clustered[key] ?? [] { out += "    " + vertices[member].statement }
+                for member in clustered[key] ?? [] { out += "    " + statements[member] }
                 out += "  }\n"
             }
             for source in members {
-                for target in derived[source] {
+                for position in outgoing[source] {
                     out += "  "
-                    DOTWriter.appendQuoted(vertices[source].name, to: &out)
-                    out += " -> "
-                    DOTWriter.appendQuoted(vertices[target].name, to: &out)
-                    if let attributes = edgeAttributes[source]?[target] { out += attributes }
-                    out += ";\n"
+                    DOTWriter.appendEdge(picture.edges[position], of: picture, to: &out)
                 }
             }
             return out
         }
-
-        /// Positions in ``vertices`` grouped by connection (edges, and shared clusters), in the
-        /// order their first member was drawn.
-        func connectedPieces() -> [[Int]] {
-            var parent = Array(vertices.indices)
-            func root(_ vertex: Int) -> Int {
-                var vertex = vertex
-                while parent[vertex] != vertex {
-                    parent[vertex] = parent[parent[vertex]]
-                    vertex = parent[vertex]
-                }
-                return vertex
-            }
-            func join(_ first: Int, _ second: Int) {
-                let (a, b) = (root(first), root(second))
-                if a != b { parent[max(a, b)] = min(a, b) }
-            }
-            for (source, targets) in derived.enumerated() {
-                for target in targets { join(source, target) }
-            }
-            var firstInCluster: [String: Int] = [:]
-            for (index, vertex) in vertices.enumerated() {
-                guard let key = vertex.cluster else { continue }
-                if let first = firstInCluster[key] { join(first, index) } else { firstInCluster[key] = index }
-            }
-            var pieceOfRoot: [Int: Int] = [:]
-            var pieces: [[Int]] = []
-            for index in vertices.indices {
-                let top = root(index)
-                if let piece = pieceOfRoot[top] {
-                    pieces[piece].append(index)
-                } else {
-                    pieceOfRoot[top] = pieces.count
-                    pieces.append([index])
-                }
-            }
-            return pieces
-        }
     }
 
-    /// One node's DOT statement: shape, label, colours, finding outline, tooltip.
-    private func statement(
-        of node: DecompositionGraph.Node, in graph: DecompositionGraph, colour: [String: String], findings: [Finding]
-    ) -> String {
-        var attributes: [(String, String)] = [("id", Self.nodeName(node.id.rawID))]
-        let short = String(node.id.rawID.prefix(12))
+    /// One node's DOT statement: shape, label, colours, finding outline, diff mark, tooltip.
+    static func statement(of node: Picture.Node) -> String {
+        var attributes: [(String, String)] = [("id", node.name)]
         switch node.kind {
-        case .object, .ghostObject:
-            attributes.append(("shape", "box"))
-            attributes.append(("label", truncate((node.bucketID ?? "bucket ?") + "\n" + short)))
-            attributes.append(("fillcolor", "#eeeeee"))
-            attributes.append(("class", node.kind == .object ? "object" : "object ghost"))
-        case .document, .ghostDocument:
-            var label = truncate((node.collectionID ?? "collection ?") + "\n" + short)
-            if let document = graph.document(at: node) {
-                for line in tellingFields(of: document) { label += "\n" + truncate(line) }
+        case .bucket, .collection:
+            attributes.append(("shape", node.kind == .bucket ? "cylinder" : "box"))
+            if node.kind == .collection { attributes.append(("style", "filled,rounded")) }
+            if let worst = node.worst {
+                attributes.append(("color", worst.outlineColour))
+                attributes.append(("penwidth", "2.5"))
             }
-            attributes.append(("shape", "ellipse"))
-            attributes.append(("label", label))
-            attributes.append(("fillcolor", node.collectionID.flatMap { colour[$0] } ?? "#ffffff"))
-            attributes.append(("class", node.kind == .document ? "document" : "document ghost"))
+            attributes.append(("label", node.label))
+            return statement(named: node.name, attributes)
+        case .summary(let count):
+            attributes += [
+                ("shape", "folder"), ("label", node.label), ("fillcolor", node.fill ?? "#ffffff"),
+                ("class", "collapsed"),
+                ("tooltip", "\(count) documents of \(node.place ?? "?") without findings or children"),
+            ]
+            return statement(named: node.name, attributes)
+        case .object, .document:
+            break
         }
-        var tooltip = node.id.rawID
-        if node.kind.isGhost {
-            attributes.append(("style", "filled,dashed"))
-            tooltip += " (not in the input)"
+        var tooltip = node.isGhost ? node.id + " (not in the input)" : node.id
+        var style = node.isGhost ? "filled,dashed" : nil
+        var fill = node.fill ?? "#ffffff"
+        var classes = node.kind == .object ? "object" : "document"
+        if node.isGhost { classes += " ghost" }
+        var fontColour: String?
+        var changeColour: String?
+        var peripheries: String?
+        switch node.change {
+        case .added?:
+            fill = addedFill
+            classes += " added"
+            changeColour = addedColour
+            tooltip += " (added)"
+        case .removed?:
+            fill = "#ffffff"
+            classes += " removed"
+            style = "filled,dashed"
+            fontColour = removedColour
+            changeColour = removedColour
+            tooltip += " (removed)"
+        case .changed?:
+            classes += " changed"
+            peripheries = "2"
+            tooltip += " (changed)"
+        case nil:
+            break
         }
-        if let changes = options.changes {
-            let id = node.id.rawID
-            if changes.added.contains(id) {
-                attributes = attributes.map { $0.0 == "fillcolor" ? ("fillcolor", Self.addedFill) : $0 }
-                attributes = attributes.map { $0.0 == "class" ? ("class", $0.1 + " added") : $0 }
-                if findings.isEmpty { attributes.append(("color", Self.addedColour)) }
-                tooltip += " (added)"
-            } else if changes.removed.contains(id) {
-                attributes = attributes.map { $0.0 == "fillcolor" ? ("fillcolor", "#ffffff") : $0 }
-                attributes = attributes.map { $0.0 == "class" ? ("class", $0.1 + " removed") : $0 }
-                attributes.removeAll { $0.0 == "style" }
-                attributes += [("style", "filled,dashed"), ("fontcolor", Self.removedColour)]
-                if findings.isEmpty { attributes.append(("color", Self.removedColour)) }
-                tooltip += " (removed)"
-            } else if changes.changed.contains(id) {
-                attributes = attributes.map { $0.0 == "class" ? ("class", $0.1 + " changed") : $0 }
-                attributes.append(("peripheries", "2"))
-                tooltip += " (changed)"
-            }
-        }
-        if !findings.isEmpty {
-            let worst = findings.map(\.severity).max() ?? .info
+        attributes += [
+            ("shape", node.kind == .object ? "box" : "ellipse"), ("label", node.label), ("fillcolor", fill),
+            ("class", classes),
+        ]
+        if let style { attributes.append(("style", style)) }
+        if let fontColour { attributes.append(("fontcolor", fontColour)) }
+        if let peripheries { attributes.append(("peripheries", peripheries)) }
+        if let worst = node.worst {
             attributes.append(("color", worst.outlineColour))
             attributes.append(("penwidth", "2.5"))
-            tooltip += "\n" + findings.map(\.rule).joined(separator: ", ")
+            tooltip += "\n" + node.rules.joined(separator: ", ")
+        } else if let changeColour {
+            attributes.append(("color", changeColour))
         }
         attributes.append(("tooltip", tooltip))
-        return Self.statement(named: Self.nodeName(node.id.rawID), attributes)
+        return statement(named: node.name, attributes)
+    }
+
+    /// `"source" -> "target" [...];` and a newline, with the edge's mark or label.
+    static func appendEdge(_ edge: Picture.Edge, of picture: Picture, to out: inout String) {
+        appendQuoted(picture.nodes[edge.source].name, to: &out)
+        out += " -> "
+        appendQuoted(picture.nodes[edge.target].name, to: &out)
+        switch edge.mark {
+        case .added?: out += " [color=\"\(addedColour)\", penwidth=2]"
+        case .removed?: out += " [color=\"\(removedColour)\", style=dashed]"
+        case .noLongerHolds?:
+            out += " [color=\"\(removedColour)\", style=dashed, tooltip=\"no longer derived from this\"]"
+        case .undeclared?, nil:
+            var attributes: [(String, String)] = []
+            if let label = edge.label { attributes.append(("label", label)) }
+            if edge.mark == .undeclared {
+                attributes.append(("style", "dashed"))
+                attributes.append(("tooltip", "not declared by the collection's configuration"))
+            }
+            if !attributes.isEmpty { appendAttributes(attributes, to: &out) }
+        }
+        out += ";\n"
     }
 
     /// `"name" [key="value", ...];` and a newline, every part quoted.
-    private static func statement(named name: String, _ attributes: [(String, String)]) -> String {
+    static func statement(named name: String, _ attributes: [(String, String)]) -> String {
         var out = ""
         out.reserveCapacity(64 + name.utf8.count * 3 + attributes.reduce(0) { $0 + $1.1.utf8.count + 12 })
         appendQuoted(name, to: &out)
+        appendAttributes(attributes, to: &out)
+        out += ";\n"
+        return out
+    }
+
+    /// ` [key="value", ...]`, every value quoted.
+    private static func appendAttributes(_ attributes: [(String, String)], to out: inout String) {
         out += " ["
         for (position, (key, value)) in attributes.enumerated() {
             if position > 0 { out += ", " }
@@ -352,31 +283,13 @@ public struct DOTWriter: Sendable {
             out += "="
             appendQuoted(value, to: &out)
         }
-        out += "];\n"
-        return out
+        out += "]"
     }
 
     /// The colours of a diff's marks.
     static let addedColour = "#2ca02c"
     static let addedFill = "#c7e9c0"
     static let removedColour = "#999999"
-
-    /// Up to two of the options' label fields the document has, as `field=value`.
-    private func tellingFields(of document: Document) -> [String] {
-        guard !options.labelFields.isEmpty else { return [] }
-        var lines: [String] = []
-        let fields = document.userFields(named: options.labelFields)
-        for field in options.labelFields where lines.count < 2 {
-            guard let value = fields[field] else { continue }
-            switch value {
-            case .string(let text): lines.append("\(field)=\(text)")
-            case .number(let number): lines.append("\(field)=\(number.text)")
-            case .bool(let flag): lines.append("\(field)=\(flag)")
-            default: continue
-            }
-        }
-        return lines
-    }
 
     /// A cluster naming each collection's colour and, when drawn, the ghost and finding styles.
     private static func legend(
@@ -422,64 +335,6 @@ public struct DOTWriter: Sendable {
         }
         out += "  }\n"
         return (out, entries.count)
-    }
-
-    /// The box a node goes in, by the options' clustering.
-    private func clusterKey(of node: DecompositionGraph.Node, in graph: DecompositionGraph) -> String? {
-        switch options.clusters {
-        case nil: return nil
-        case .collection?: return node.collectionID
-        case .root?:
-            if node.kind == .object || node.kind == .ghostObject { return node.id.rawID }
-            return graph.document(at: node)?.lineage.rootObjectID
-        }
-    }
-
-    /// Leaf siblings folded into one summary node per parent and collection.
-    private struct Collapsed {
-        struct Summary {
-            let parent: DecompositionGraph.Node
-            let collection: String
-            let count: Int
-        }
-
-        var hidden: Set<Int> = []
-        var summaries: [Summary] = []
-    }
-
-    private func collapse(
-        _ nodes: [DecompositionGraph.Node], of graph: DecompositionGraph, included: Set<Int>,
-        findings: [String: [Finding]]
-    ) -> Collapsed {
-        var result = Collapsed()
-        guard let threshold = options.collapseThreshold else { return result }
-        for parent in nodes {
-            var groups: [String: [DecompositionGraph.Node]] = [:]
-            for child in graph.children(of: parent.id) where included.contains(child.index) {
-                let isLeaf = !graph.children(of: child.id).contains { included.contains($0.index) }
-                guard child.kind == .document, isLeaf, findings[child.id.rawID] == nil,
-                    let collection = child.collectionID, !isMarked(child.id.rawID)
-                else { continue }
-                groups[collection, default: []].append(child)
-            }
-            for (collection, members) in groups.sorted(by: { $0.key < $1.key }) where members.count > threshold {
-                result.hidden.formUnion(members.map(\.index))
-                result.summaries.append(.init(parent: parent, collection: collection, count: members.count))
-            }
-        }
-        return result
-    }
-
-    /// Whether a diff's marks name the node (marked nodes are never folded into a summary).
-    private func isMarked(_ id: String) -> Bool {
-        guard let changes = options.changes else { return false }
-        return changes.added.contains(id) || changes.removed.contains(id) || changes.changed.contains(id)
-    }
-
-    private func truncate(_ text: String) -> String {
-        // A string of no more bytes than the limit has no more characters either.
-        if text.utf8.count <= options.maximumLabelLength || text.count <= options.maximumLabelLength { return text }
-        return String(text.prefix(options.maximumLabelLength - 1)) + "…"
     }
 
     /// The DOT node name and SVG `id` of a node id: letters, digits, `_`, `.` and `-` as they are,

@@ -13,27 +13,23 @@ public struct MermaidWriter: Sendable {
     public func mermaid(
         of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]? = nil, findings: [Finding] = []
     ) -> String {
-        let nodes = selection ?? graph.nodes
-        var worst: [String: Severity] = [:]
-        for finding in findings {
-            guard let document = finding.documentID else { continue }
-            worst[document] = max(worst[document] ?? .info, finding.severity)
-        }
+        let picture = Picture(
+            graph: graph, nodes: selection ?? graph.nodes, findings: findings, settings: Picture.Settings())
         var lines = ["flowchart TD"]
-        for node in nodes {
-            let place = node.kind == .object || node.kind == .ghostObject ? node.bucketID : node.collectionID
-            let label = Self.escape((place ?? "?") + ": " + node.id.rawID)
-            let shape = node.kind == .object || node.kind == .ghostObject ? "[\"\(label)\"]" : "([\"\(label)\"])"
-            var line = "  n\(node.index)\(shape)"
-            if node.kind.isGhost {
+        for node in picture.nodes {
+            let label = Self.escape((node.place ?? "?") + ": " + node.id)
+            let shape = node.kind == .object ? "[\"\(label)\"]" : "([\"\(label)\"])"
+            var line = "  " + Self.name(of: node) + shape
+            if node.isGhost {
                 line += ":::ghost"
-            } else if let severity = worst[node.id.rawID] {
+            } else if let severity = node.worst {
                 line += ":::\(severity.rawValue)"
             }
             lines.append(line)
         }
-        for edge in graph.edges(among: nodes) {
-            lines.append("  n\(edge.source.index) --> n\(edge.derived.index)")
+        for edge in picture.edges {
+            lines.append(
+                "  " + Self.name(of: picture.nodes[edge.source]) + " --> " + Self.name(of: picture.nodes[edge.target]))
         }
         lines.append("  classDef ghost stroke-dasharray: 5 5")
         for severity in [Severity.error, .warning, .info] {
@@ -41,6 +37,11 @@ public struct MermaidWriter: Sendable {
             lines.append("  classDef \(severity.rawValue) stroke:\(severity.outlineColour),stroke-width:\(width)px")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A node's Mermaid id: `n` and its place in the graph.
+    private static func name(of node: Picture.Node) -> String {
+        "n\(node.graphIndex ?? -1)"
     }
 
     /// Text safe inside a Mermaid `"…"` label: quotes, brackets, markup and control characters

@@ -135,7 +135,7 @@ public final class AuditContext: Sendable {
         return collection >= 0 ? lifecycleOfCollection[Int(collection)] : nil
     }
 
-    /// The current extractor configuration hash of `document`'s collection (``StaleExtractorRule``)
+    /// The current extractor configuration hash of `document`'s collection (the `stale.extractor` rule)
     /// and where it comes from, when one is known.
     public func currentConfigHash(of document: DocumentUnderAudit) -> (hash: String, basis: String)? {
         let collection = graph.collectionOfNode[document.nodeIndex]

@@ -8,13 +8,13 @@
 /// else to the one batch whose `object_ids` hold its root object (none when several do). A tier
 /// task is judged only when the snapshot holds documents of one of its collections and the task has
 /// reported `documents_written`. Silent without batches.
-public struct BatchUnreconciledRule: AuditRule {
+package struct BatchUnreconciledRule: AuditRule {
     /// The stable rule id.
-    public let id = "batch.unreconciled"
+    package let id = "batch.unreconciled"
     /// The severity of this rule's findings.
-    public let severity = Severity.warning
+    package let severity = Severity.warning
     /// When the rule fires, in one line.
-    public let summary = "a batch's documents_written or failed documents disagree with the snapshot's documents"
+    package let summary = "a batch's documents_written or failed documents disagree with the snapshot's documents"
 
     /// Where a document may state the batch that made it, most specific first.
     static let batchPaths = [
@@ -23,10 +23,10 @@ public struct BatchUnreconciledRule: AuditRule {
     ]
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks the namespace against its batches.
-    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+    package func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
         let batches = graph.batches
         guard !batches.isEmpty else { return }
@@ -141,7 +141,7 @@ extension BatchUnreconciledRule: SQLAuditRule {
     ])
 
     /// The batches, each document's batch, the tier tasks and the failures, as tables.
-    public func sqlTables(_ dialect: SQLDialect) -> [String] {
+    package func sqlTables(_ dialect: SQLDialect) -> [String] {
         let d = dialect
         return [
             d.createTable("lk_batch") + """
@@ -194,7 +194,7 @@ extension BatchUnreconciledRule: SQLAuditRule {
     }
 
     /// The rule as SQL over an ``AuditScript``'s tables and its own.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let d = dialect
         let later =
             "(m.created_at IS NULL OR f.failed_at IS NULL OR \(d.isoSeconds("m.created_at")) IS NULL "

@@ -1,19 +1,19 @@
 /// `collection.archived` (info): the document's collection is archived (its configuration's
 /// `lifecycle_state`, from the March 2026 API): only metadata survives there, so features,
 /// vectors and search are gone, whatever the lineage says.
-public struct CollectionArchivedRule: AuditRule {
+package struct CollectionArchivedRule: AuditRule {
     /// The stable rule id.
-    public let id = "collection.archived"
+    package let id = "collection.archived"
     /// The severity of this rule's findings.
-    public let severity = Severity.info
+    package let severity = Severity.info
     /// When the rule fires, in one line.
-    public let summary = "the document's collection is archived: only its metadata survives"
+    package let summary = "the document's collection is archived: only its metadata survives"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard context.lifecycleState(of: document) == "archived" else { return }
         findings.append(
             finding(
@@ -24,7 +24,7 @@ public struct CollectionArchivedRule: AuditRule {
 
 extension CollectionArchivedRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         """
         SELECT d.document_id, d.collection_id,
           d.collection_id || ' is archived: only the metadata of its documents survives' AS message,

@@ -6,19 +6,19 @@
 /// without it. Each finding is cross-checked against the snapshot: when the snapshot does hold
 /// documents of the collection made from the object (the reconciliation is older than the
 /// documents, or wrong), the message and evidence say so.
-public struct CoverageMissingRule: AuditRule {
+package struct CoverageMissingRule: AuditRule {
     /// The stable rule id.
-    public let id = "coverage.missing"
+    package let id = "coverage.missing"
     /// The severity of this rule's findings.
-    public let severity = Severity.warning
+    package let severity = Severity.warning
     /// When the rule fires, in one line.
-    public let summary = "the API's reconciliation lists a source object that produced no document"
+    package let summary = "the API's reconciliation lists a source object that produced no document"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks the namespace as a whole.
-    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+    package func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
         for reconciliation in graph.reconciliations.sorted(by: { $0.collectionID < $1.collectionID }) {
             for discrepancy in reconciliation.discrepancies {
@@ -75,7 +75,7 @@ public struct CoverageMissingRule: AuditRule {
 extension CoverageMissingRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables: the discrepancies of the reconciliation
     /// file `lineage fetch --reconciliation` writes, when it is among the inputs.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let file = CollectionReconciliation.fileKey
         let entry = dialect.object([
             ("object_id", "object_id"), ("bucket_id", "bucket_id"), ("reason", "reason"), ("status", "status"),

@@ -1,21 +1,21 @@
 /// `cycle`: following source documents leads back to this document. Every member of the cycle
 /// gets the finding; documents below a cycle do not (their own source is fine).
-public struct CycleRule: AuditRule {
+package struct CycleRule: AuditRule {
     /// The stable rule id.
-    public let id = "cycle"
+    package let id = "cycle"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary = "following source documents leads back to this document"
+    package let summary = "following source documents leads back to this document"
 
     /// How many members of a cycle a finding names.
     static let shownSteps = 10
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard document.lineage.sourceDocumentID == document.document.id else { return }
         findings.append(
             finding(
@@ -24,7 +24,7 @@ public struct CycleRule: AuditRule {
     }
 
     /// Checks the namespace as a whole.
-    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+    package func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
         let parents = graph.parentIndex
         // 0: not seen; otherwise the number of the walk that first reached the node.
@@ -74,7 +74,7 @@ public struct CycleRule: AuditRule {
 extension CycleRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables: documents naming themselves, and the
     /// members of longer cycles (`lk_cycle_member`).
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         """
         SELECT document_id, collection_id, 'names itself as its source document' AS message,
           \(dialect.object([("cycle", dialect.arrayOf(["document_id", "document_id"]))])) AS evidence
@@ -98,7 +98,7 @@ extension CycleRule {
     /// k, `lk_jump_k` maps each document to the document 2^k source links above it, and documents
     /// whose walk ends drop out. What is left after enough steps lies on a cycle, and the targets
     /// cover every member of it.
-    public func sqlTables(_ dialect: SQLDialect) -> [String] {
+    package func sqlTables(_ dialect: SQLDialect) -> [String] {
         var statements = [
             dialect.createTable("lk_jump_0")
                 + "SELECT document_id, parent_document_id AS target FROM lk_link WHERE parent_exists"

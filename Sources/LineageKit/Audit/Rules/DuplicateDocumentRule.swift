@@ -12,21 +12,21 @@ import Foundation
 /// Values are compared as written (their bytes' fingerprints), so a re-run's exact copies match.
 /// The oldest document of a group (by `created_at`, then id) is the keeper; every other one gets a
 /// finding naming it.
-public struct DuplicateDocumentRule: AuditRule {
+package struct DuplicateDocumentRule: AuditRule {
     /// The stable rule id.
-    public let id = "duplicate.document"
+    package let id = "duplicate.document"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary = "another document of the collection has the same source, extractor and position"
+    package let summary = "another document of the collection has the same source, extractor and position"
 
     /// The user fields that place a document within its source when the collection names none.
-    public static let knownPositionFields = [
+    package static let knownPositionFields = [
         "frame_index", "chunk_index", "scene_index", "segment_index", "page_number", "start_time", "end_time",
     ]
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// What makes two documents the same: exact, for grouping those whose hashes agree.
     struct Identity: Hashable {
@@ -42,7 +42,7 @@ public struct DuplicateDocumentRule: AuditRule {
 
     /// Checks the namespace: a key per document (in parallel pieces), a sort, and an exact
     /// comparison only among documents whose keys agree.
-    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+    package func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
         let keying = Keying(context: context)
         let count = graph.documents.count
@@ -275,7 +275,7 @@ public struct DuplicateDocumentRule: AuditRule {
 
 extension DuplicateDocumentRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let d = dialect
         func value(_ name: String) -> String {
             "CAST(" + AuditScript.userField(d, fields: "u.user_fields", current: "u.has_internal", name: name)

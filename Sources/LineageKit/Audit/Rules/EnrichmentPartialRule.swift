@@ -4,13 +4,13 @@
 /// The flags sit beside the user fields (at the root in the current shape, in `metadata` in the
 /// 2025 shapes); the 2026-02 spec filters on `__fully_enriched`, and Mixpeek's data-model page
 /// names both. Documents without the flags are not judged.
-public struct EnrichmentPartialRule: AuditRule {
+package struct EnrichmentPartialRule: AuditRule {
     /// The stable rule id.
-    public let id = "enrichment.partial"
+    package let id = "enrichment.partial"
     /// The severity of this rule's findings.
-    public let severity = Severity.warning
+    package let severity = Severity.warning
     /// When the rule fires, in one line.
-    public let summary = "__fully_enriched is false, or __missing_features lists features the document lacks"
+    package let summary = "__fully_enriched is false, or __missing_features lists features the document lacks"
 
     /// The payload flag saying enrichment finished.
     package static let fullyEnriched = "__fully_enriched"
@@ -20,10 +20,10 @@ public struct EnrichmentPartialRule: AuditRule {
     private static let flags = [fullyEnriched, missingFeatures]
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         // Reads the record again only when fingerprints say either flag is there.
         let fields = document.document.userFields(named: Self.flags)
         let flag = fields[Self.fullyEnriched]
@@ -43,7 +43,7 @@ public struct EnrichmentPartialRule: AuditRule {
 
 extension EnrichmentPartialRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let flag = "CAST(\(dialect.json("u.user_fields", "$." + Self.fullyEnriched)) AS STRING)"
         let missing = dialect.parse(dialect.json("u.user_fields", "$." + Self.missingFeatures), as: .array(.json))
         return """

@@ -1,14 +1,14 @@
 /// `ingestion.incomplete`: the ingestion status is present and is not `COMPLETED` (any case).
-public struct IngestionIncompleteRule: AuditRule {
+package struct IngestionIncompleteRule: AuditRule {
     /// The stable rule id.
-    public let id = "ingestion.incomplete"
+    package let id = "ingestion.incomplete"
     /// The severity of this rule's findings.
-    public let severity = Severity.warning
+    package let severity = Severity.warning
     /// When the rule fires, in one line.
-    public let summary = "the ingestion status is present and is not COMPLETED"
+    package let summary = "the ingestion status is present and is not COMPLETED"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// `COMPLETED` in any case, compared without making an uppercased copy for every document.
     static func isCompleted(_ status: String) -> Bool {
@@ -19,7 +19,7 @@ public struct IngestionIncompleteRule: AuditRule {
     }
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let status = document.document.ingestionStatus, !Self.isCompleted(status) else { return }
         findings.append(
             finding(
@@ -30,7 +30,7 @@ public struct IngestionIncompleteRule: AuditRule {
 
 extension IngestionIncompleteRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let stated = dialect.object([("path", "ingestion_status_path"), ("value", "ingestion_status")])
         return """
             SELECT document_id, collection_id, 'ingestion status is ' || ingestion_status AS message,

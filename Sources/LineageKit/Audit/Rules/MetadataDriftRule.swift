@@ -5,20 +5,20 @@
 /// shares with its root object's metadata. The expected value is the root object's metadata value
 /// when the root object is in the input (and has the field), otherwise the source document's.
 /// The evidence carries the expected values, which corrections turn into PATCH requests.
-public struct MetadataDriftRule: AuditRule {
+package struct MetadataDriftRule: AuditRule {
     /// The stable rule id.
-    public let id = "drift.metadata"
+    package let id = "drift.metadata"
     /// The severity of this rule's findings.
-    public let severity = Severity.warning
+    package let severity = Severity.warning
     /// When the rule fires, in one line.
-    public let summary =
+    package let summary =
         "a passthrough field's value differs from the root object's (or source document's), or is missing"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         let doc = document.document
         let root = context.rootMetadata(of: document)
         let fields: [AuditContext.PassthroughPair]
@@ -101,7 +101,7 @@ extension MetadataDriftRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables: each passthrough field (configured, else
     /// the root object's metadata fields the document has) against the root object's metadata,
     /// else the source document's field; JSON values compare as the engine writes them.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         func userField(_ fields: String, _ current: String, _ name: String) -> String {
             AuditScript.userField(dialect, fields: fields, current: current, name: name)
         }

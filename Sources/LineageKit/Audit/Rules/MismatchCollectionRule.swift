@@ -1,17 +1,17 @@
 /// `mismatch.collection`: the chain's last step names another collection than the document's own.
-public struct MismatchCollectionRule: AuditRule {
+package struct MismatchCollectionRule: AuditRule {
     /// The stable rule id.
-    public let id = "mismatch.collection"
+    package let id = "mismatch.collection"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary = "the chain's last step names another collection than the document's own"
+    package let summary = "the chain's last step names another collection than the document's own"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         let doc = document.document
         var wrong: [JSONValue] = []
         for statement in doc.statements {
@@ -35,7 +35,7 @@ public struct MismatchCollectionRule: AuditRule {
 
 extension MismatchCollectionRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables: any place whose chain ends elsewhere.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let last = dialect.element("chain", "-1") + ".collection_id"
         return """
             SELECT document_id, collection_id,

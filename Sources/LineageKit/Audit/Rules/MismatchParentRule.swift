@@ -1,16 +1,16 @@
 /// `mismatch.parent`: the source document is in the input but disagrees: another root object,
 /// another collection than the stated source collection, or a chain whose collections are not
 /// this chain minus its last step.
-public struct MismatchParentRule: AuditRule {
+package struct MismatchParentRule: AuditRule {
     /// The stable rule id.
-    public let id = "mismatch.parent"
+    package let id = "mismatch.parent"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary = "the source document exists but disagrees on root, collection or chain"
+    package let summary = "the source document exists but disagrees on root, collection or chain"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Whether two chains name the same collections, step by step (compared in place).
     static func sameCollections(_ left: [LineageStep], _ right: ArraySlice<LineageStep>) -> Bool {
@@ -23,7 +23,7 @@ public struct MismatchParentRule: AuditRule {
     }
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let parent = context.sourceDocument(of: document) else { return }
         let doc = document.document
         let lineage = document.lineage
@@ -84,7 +84,7 @@ public struct MismatchParentRule: AuditRule {
 
 extension MismatchParentRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         func collections(_ chain: String) -> String {
             dialect.transform(chain, "x", "coalesce(x.collection_id, '?')")
         }

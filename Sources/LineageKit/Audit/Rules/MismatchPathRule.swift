@@ -1,18 +1,18 @@
 /// `mismatch.path`: the materialised path differs from the root bucket followed by the chain's
 /// collections.
-public struct MismatchPathRule: AuditRule {
+package struct MismatchPathRule: AuditRule {
     /// The stable rule id.
-    public let id = "mismatch.path"
+    package let id = "mismatch.path"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary = "the materialised path differs from root bucket + the chain's collections"
+    package let summary = "the materialised path differs from root bucket + the chain's collections"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         let doc = document.document
         for statement in doc.statements {
             guard let path = statement.path, let bucket = statement.rootBucketID ?? document.lineage.rootBucketID,
@@ -73,7 +73,7 @@ public struct MismatchPathRule: AuditRule {
 extension MismatchPathRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables: any place whose path is not the root
     /// bucket followed by the chain's collections (the place's own, else the resolved ones).
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let chain = "coalesce(s.chain, d.chain)"
         let bucket = "coalesce(s.root_bucket_id, d.root_bucket_id)"
         let expected = "\(bucket) || '/' || \(dialect.join(dialect.transform(chain, "x", "x.collection_id"), "/"))"

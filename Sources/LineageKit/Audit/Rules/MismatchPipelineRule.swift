@@ -1,18 +1,18 @@
 /// `mismatch.pipeline`: collection configurations are given, and the document's source (bucket,
 /// or source collection) is not the one its collection is configured with.
-public struct MismatchPipelineRule: AuditRule {
+package struct MismatchPipelineRule: AuditRule {
     /// The stable rule id.
-    public let id = "mismatch.pipeline"
+    package let id = "mismatch.pipeline"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary = "the document's source is not the one its collection's configuration names"
+    package let summary = "the document's source is not the one its collection's configuration names"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let configuredSource = context.configuredSource(of: document) else { return }
         let configured = configuredSource.kind
         let configuredSources = configuredSource.sources
@@ -58,7 +58,7 @@ public struct MismatchPipelineRule: AuditRule {
 
 extension MismatchPipelineRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
 
         return """
             SELECT document_id, collection_id,

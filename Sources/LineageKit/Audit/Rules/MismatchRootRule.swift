@@ -1,17 +1,17 @@
 /// `mismatch.root`: two places in one document disagree on the root object or root bucket.
-public struct MismatchRootRule: AuditRule {
+package struct MismatchRootRule: AuditRule {
     /// The stable rule id.
-    public let id = "mismatch.root"
+    package let id = "mismatch.root"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary = "two places in one document disagree on root object or root bucket"
+    package let summary = "two places in one document disagree on root object or root bucket"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard document.document.statements.count > 1 else { return }
         let disagreements = [LineageFact.rootObjectID, .rootBucketID].compactMap {
             $0.disagreement(in: document.document)
@@ -33,7 +33,7 @@ public struct MismatchRootRule: AuditRule {
 
 extension MismatchRootRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         """
         SELECT document_id, collection_id,
           'places disagree on ' || concat_ws('; ',

@@ -4,20 +4,20 @@
 /// a source document, a chain longer than one step, or a source object other than the root; for a
 /// collection source, when there is no source document; and when the chain's second-to-last step
 /// names another document or collection than the source fields.
-public struct MismatchSourceRule: AuditRule {
+package struct MismatchSourceRule: AuditRule {
     /// The stable rule id.
-    public let id = "mismatch.source"
+    package let id = "mismatch.source"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary =
+    package let summary =
         "the document's source facts disagree (between places, with the source type, or with the chain)"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         let doc = document.document
         let lineage = document.lineage
         var problems: [String] = []
@@ -104,7 +104,7 @@ public struct MismatchSourceRule: AuditRule {
 
 extension MismatchSourceRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let previous = dialect.element("chain", "-2")
         let problems = [
             ("distinct_source_type > 1", "'places disagree on source_type'"),

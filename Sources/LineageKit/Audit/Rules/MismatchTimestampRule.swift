@@ -1,17 +1,17 @@
 /// `mismatch.timestamp`: a chain step's timestamp is earlier than the step before it.
-public struct MismatchTimestampRule: AuditRule {
+package struct MismatchTimestampRule: AuditRule {
     /// The stable rule id.
-    public let id = "mismatch.timestamp"
+    package let id = "mismatch.timestamp"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary = "a chain step's timestamp is earlier than the step before it"
+    package let summary = "a chain step's timestamp is earlier than the step before it"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         for statement in document.document.statements {
             guard let chain = statement.chain, chain.count > 1 else { continue }
             // The common case, one format throughout (`…Z`, same length), compares as text.
@@ -60,7 +60,7 @@ public struct MismatchTimestampRule: AuditRule {
 extension MismatchTimestampRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables: in any place's chain, a readable
     /// timestamp earlier than the readable one before it.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let seconds = dialect.filter(
             dialect.transform("chain", "x", dialect.isoSeconds("x.timestamp")), "e", "e IS NOT NULL")
         let backwards = dialect.filter(

@@ -2,19 +2,19 @@
 /// all looked up when the snapshot was fetched (its manifest's `buckets_checked`): the API no
 /// longer has it, so the document's source is gone (Mixpeek's "Lineage broken (can't find source
 /// object)"). Inputs that did not fetch objects that way get ``OrphanMissingRootRule``'s warning.
-public struct OrphanDeletedRootRule: AuditRule {
+package struct OrphanDeletedRootRule: AuditRule {
     /// The stable rule id.
-    public let id = "orphan.deleted-root"
+    package let id = "orphan.deleted-root"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary = "the root object is gone from a bucket whose objects were all looked up when fetched"
+    package let summary = "the root object is gone from a bucket whose objects were all looked up when fetched"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let (root, bucket) = OrphanMissingRootRule.absentRoot(of: document, in: context),
             context.graph.checkedBuckets.contains(bucket)
         else { return }
@@ -29,7 +29,7 @@ public struct OrphanDeletedRootRule: AuditRule {
 
 extension OrphanDeletedRootRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         """
         SELECT document_id, collection_id,
           'root object ' || root_object_id || ' no longer exists in ' || root_bucket_id

@@ -1,19 +1,19 @@
 /// `orphan.missing-parent`: a collection-sourced document's source document is absent while the
 /// input does hold documents of that source collection (so the parent should have been there).
-public struct OrphanMissingParentRule: AuditRule {
+package struct OrphanMissingParentRule: AuditRule {
     /// The stable rule id.
-    public let id = "orphan.missing-parent"
+    package let id = "orphan.missing-parent"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary =
+    package let summary =
         "a collection-sourced document's source document is absent while the input holds documents of that collection"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard document.lineage.effectiveSourceKind == .collection else { return }
         let parentIndex = context.graph.parentIndex[document.nodeIndex]
         guard parentIndex >= 0 else { return }
@@ -42,7 +42,7 @@ public struct OrphanMissingParentRule: AuditRule {
 
 extension OrphanMissingParentRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         """
         SELECT l.document_id, l.collection_id,
           'source document ' || l.parent_document_id || ' is not in the input, though '

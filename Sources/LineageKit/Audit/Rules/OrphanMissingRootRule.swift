@@ -1,19 +1,19 @@
 /// `orphan.missing-root`: the root object is absent while the input does hold objects of that
 /// root bucket. Where the snapshot's manifest says the bucket's objects were all looked up, the
 /// object is known to be gone and ``OrphanDeletedRootRule`` reports it instead.
-public struct OrphanMissingRootRule: AuditRule {
+package struct OrphanMissingRootRule: AuditRule {
     /// The stable rule id.
-    public let id = "orphan.missing-root"
+    package let id = "orphan.missing-root"
     /// The severity of this rule's findings.
-    public let severity = Severity.warning
+    package let severity = Severity.warning
     /// When the rule fires, in one line.
-    public let summary = "the root object is absent while the input holds objects of that root bucket"
+    package let summary = "the root object is absent while the input holds objects of that root bucket"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard let (root, bucket) = Self.absentRoot(of: document, in: context),
             context.bucketsWithObjects.contains(bucket), !context.graph.checkedBuckets.contains(bucket)
         else { return }
@@ -44,7 +44,7 @@ public struct OrphanMissingRootRule: AuditRule {
 
 extension OrphanMissingRootRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         """
         SELECT document_id, collection_id,
           'root object ' || root_object_id || ' is not in the input, though objects of ' || root_bucket_id || ' are'

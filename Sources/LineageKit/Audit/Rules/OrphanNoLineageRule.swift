@@ -1,17 +1,17 @@
 /// `orphan.no-lineage`: the document states no lineage at all.
-public struct OrphanNoLineageRule: AuditRule {
+package struct OrphanNoLineageRule: AuditRule {
     /// The stable rule id.
-    public let id = "orphan.no-lineage"
+    package let id = "orphan.no-lineage"
     /// The severity of this rule's findings.
-    public let severity = Severity.error
+    package let severity = Severity.error
     /// When the rule fires, in one line.
-    public let summary = "the document states no lineage at all"
+    package let summary = "the document states no lineage at all"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks one document.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         guard document.document.statements.isEmpty else { return }
         findings.append(
             finding(
@@ -22,7 +22,7 @@ public struct OrphanNoLineageRule: AuditRule {
 
 extension OrphanNoLineageRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         """
         SELECT document_id, collection_id,
           'states no lineage: no _internal.lineage, no lineage object, no root lineage fields' AS message,

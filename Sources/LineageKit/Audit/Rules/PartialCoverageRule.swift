@@ -3,19 +3,19 @@
 ///
 /// The source is the collection's configuration when given, else the source its documents state.
 /// For a bucket source, the root objects are the bucket's objects in the input (silent without them).
-public struct PartialCoverageRule: AuditRule {
+package struct PartialCoverageRule: AuditRule {
     /// The stable rule id.
-    public let id = "coverage.partial"
+    package let id = "coverage.partial"
     /// The severity of this rule's findings.
-    public let severity = Severity.info
+    package let severity = Severity.info
     /// When the rule fires, in one line.
-    public let summary = "a collection reaches fewer root objects than its source"
+    package let summary = "a collection reaches fewer root objects than its source"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks the namespace as a whole.
-    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+    package func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
         let collections = graph.collectionIDs
         // Root object nodes reached by each collection, from the graph's groups: no per-document
@@ -100,7 +100,7 @@ public struct PartialCoverageRule: AuditRule {
 
 extension PartialCoverageRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let sourceNames: String
         switch dialect {
         case .duckdb: sourceNames = "string_agg(DISTINCT id, ', ' ORDER BY id)"
@@ -136,7 +136,7 @@ extension PartialCoverageRule: SQLAuditRule {
 
     /// Tables the query reads: root objects reached per collection, and each collection's sources
     /// (configured, else the one most of its documents state).
-    public func sqlTables(_ dialect: SQLDialect) -> [String] {
+    package func sqlTables(_ dialect: SQLDialect) -> [String] {
         let isConfigured = "source_type IN ('bucket', 'collection')"
         return [
             dialect.createTable("lk_reached")

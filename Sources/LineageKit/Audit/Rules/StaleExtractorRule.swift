@@ -11,17 +11,17 @@
 ///   (`feature_extractor_config_hash`, or `feature_extractor.config_hash`), else, when the
 ///   collection's documents hold more than one, the newest document's (by `created_at`; undated
 ///   documents count as oldest; ties by id).
-public struct StaleExtractorRule: AuditRule {
+package struct StaleExtractorRule: AuditRule {
     /// The stable rule id.
-    public let id = "stale.extractor"
+    package let id = "stale.extractor"
     /// The severity of this rule's findings.
-    public let severity = Severity.warning
+    package let severity = Severity.warning
     /// When the rule fires, in one line.
-    public let summary =
+    package let summary =
         "the document's extractor, version or configuration hash is not its collection's current one"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// The configuration hash a collection's configuration states, if any.
     static func configuredHash(_ config: CollectionConfig) -> String? {
@@ -30,7 +30,7 @@ public struct StaleExtractorRule: AuditRule {
     }
 
     /// Checks one document against its collection.
-    public func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+    package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         var evidence: JSONObject = [:]
         var reasons: [String] = []
         let made = document.document
@@ -97,7 +97,7 @@ public struct StaleExtractorRule: AuditRule {
 
 extension StaleExtractorRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         let d = dialect
         let stated = d.element("d.chain", "-1") + ".feature_extractor_id"
         let seconds = "coalesce(\(d.isoSeconds("u.created_at")), -1e300)"

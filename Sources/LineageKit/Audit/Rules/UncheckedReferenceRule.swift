@@ -1,18 +1,18 @@
 /// `reference.unchecked` (info): documents name source collections or root buckets that are not
 /// in the input at all, so their parents or roots could not be checked.
-public struct UncheckedReferenceRule: AuditRule {
+package struct UncheckedReferenceRule: AuditRule {
     /// The stable rule id.
-    public let id = "reference.unchecked"
+    package let id = "reference.unchecked"
     /// The severity of this rule's findings.
-    public let severity = Severity.info
+    package let severity = Severity.info
     /// When the rule fires, in one line.
-    public let summary = "documents name source collections or root buckets not included in the input"
+    package let summary = "documents name source collections or root buckets not included in the input"
 
     /// Creates the rule.
-    public init() {}
+    package init() {}
 
     /// Checks the namespace as a whole.
-    public func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
+    package func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         // Only references to absent records can point outside the input, and every such reference
         // is a ghost node: walk the ghosts and their documents, not every document.
         let graph = context.graph
@@ -62,7 +62,7 @@ public struct UncheckedReferenceRule: AuditRule {
 
 extension UncheckedReferenceRule: SQLAuditRule {
     /// The rule as SQL over an ``AuditScript``'s tables.
-    public func sql(_ dialect: SQLDialect) -> String {
+    package func sql(_ dialect: SQLDialect) -> String {
         """
         SELECT CAST(NULL AS STRING) AS document_id, collection AS collection_id,
           CAST(count(*) AS STRING) || ' document(s) name ' || collection

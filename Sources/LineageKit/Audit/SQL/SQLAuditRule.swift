@@ -12,7 +12,7 @@
 ///   `parent_object_id`, `ingestion_status`, `ingestion_status_path`.
 /// - `lk_doc_raw`: per document, `user_fields` (JSON text: the record in the current shape, else
 ///   its `metadata`), `has_internal`, `created_at` (`_internal.created_at`, else the root's) and
-///   `batch_id` (the batch the document states, as ``BatchUnreconciledRule`` reads it) and
+///   `batch_id` (the batch the document states, as the `batch.unreconciled` rule reads it) and
 ///   `config_hash` (`feature_extractor_config_hash`).
 /// - `lk_stmt`: one row per place stating lineage: `document_id`, `collection_id`, `rank` (0 is
 ///   the most authoritative), `place`, the facts, `path` and `chain` as that place states them.

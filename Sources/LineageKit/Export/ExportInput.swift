@@ -1,3 +1,5 @@
+import Dispatch
+
 /// What every export reads: the graph, the nodes to export, and the audit's findings by node,
 /// with the facts the formats share (each document's extractor, each node's tier).
 struct ExportInput: @unchecked Sendable {
@@ -55,24 +57,49 @@ struct ExportInput: @unchecked Sendable {
     }
 
     /// Renders `count` items in blocks, each block cut into ``pieceRanges(of:)`` and rendered on all
-    /// cores, and hands each piece's bytes to `sink` in order: the output streams, and at most a
-    /// block's worth is in memory.
+    /// cores, and hands each piece's bytes to `sink` in order, on the calling thread: the output
+    /// streams, and at most two blocks' worth is in memory. A block is written while the next is
+    /// rendered, so the writing (a tenth of a 1M-document PROV-JSON export's time, in the kernel)
+    /// no longer leaves the cores idle.
     static func renderInParallel(
         count: Int, blockSize: Int = 1 << 16, render: @Sendable (Range<Int>, inout [UInt8]) -> Void,
         to sink: ([UInt8]) throws -> Void
     ) rethrows {
-        var start = 0
-        while start < count {
-            let end = min(count, start + blockSize)
-            let ranges = pieceRanges(of: end - start).map { (start + $0.lowerBound)..<(start + $0.upperBound) }
-            let outputs = mapPieces(ranges.count) { piece in
-                var bytes: [UInt8] = []
-                render(ranges[piece], &bytes)
-                return bytes
+        try withoutActuallyEscaping(render) { render in
+            let rendered = RenderedBlock()
+            let group = DispatchGroup()
+            // Renders the block starting at `start` on the worker threads, into `rendered`.
+            func startRendering(at start: Int) {
+                let end = min(count, start + blockSize)
+                DispatchQueue.global().async(group: group) {
+                    let ranges = pieceRanges(of: end - start).map {
+                        (start + $0.lowerBound)..<(start + $0.upperBound)
+                    }
+                    rendered.outputs = mapPieces(ranges.count) { piece in
+                        var bytes: [UInt8] = []
+                        render(ranges[piece], &bytes)
+                        return bytes
+                    }
+                }
             }
-            for output in outputs where !output.isEmpty { try sink(output) }
-            start = end
+            // Nothing rendering may outlive this call, even when the sink throws.
+            defer { group.wait() }
+            var start = 0
+            if count > 0 { startRendering(at: 0) }
+            while start < count {
+                group.wait()
+                let outputs = rendered.outputs
+                start = min(count, start + blockSize)
+                if start < count { startRendering(at: start) }
+                for output in outputs where !output.isEmpty { try sink(output) }
+            }
         }
+    }
+
+    /// The pieces of the block last rendered, handed from the rendering threads to the writing
+    /// one; a `DispatchGroup` wait orders every access.
+    private final class RenderedBlock: @unchecked Sendable {
+        var outputs: [[UInt8]] = []
     }
 
     /// The worst severity among `findings`.

@@ -76,32 +76,44 @@ public struct PROVJSONWriter: Sendable {
                 }
             }, to: sink)
         output.append(included.isEmpty ? "},\n  \"activity\": {" : "\n  },\n  \"activity\": {")
-        for (number, activity) in activities.enumerated() {
-            var attributes: JSONObject = ["prov:type": "mixpeek:Extraction"]
-            if let start = activity.start { attributes["prov:startTime"] = .string(start) }
-            if let end = activity.end { attributes["prov:endTime"] = .string(end) }
-            if let extractor = activity.key.extractor {
-                attributes["mixpeek:feature_extractor_id"] = .string(extractor)
-            }
-            if let collection = activity.key.collection { attributes["mixpeek:collection_id"] = .string(collection) }
-            attributes["lineage:source"] = .string(graph.nodes[activity.key.source].id.rawID)
-            var bytes: [UInt8] = []
-            Self.member(first: number == 0, Self.activityIdentifier(number), .object(attributes), into: &bytes)
-            output.append(bytes)
-            try output.flushIfFull(sink)
-        }
-        output.append(activities.isEmpty ? "},\n  \"used\": {" : "\n  },\n  \"used\": {")
-        for (number, activity) in activities.enumerated() {
-            var attributes: JSONObject = [
-                "prov:activity": .string(Self.activityIdentifier(number)),
-                "prov:entity": .string(Self.identifier(graph.nodes[activity.key.source].id.rawID)),
-            ]
-            if let start = activity.start { attributes["prov:time"] = .string(start) }
-            var bytes: [UInt8] = []
-            Self.member(first: number == 0, "lineage:u\(number)", .object(attributes), into: &bytes)
-            output.append(bytes)
-            try output.flushIfFull(sink)
-        }
+        try output.finish(sink)
+        let made = activities
+        try ExportInput.renderInParallel(
+            count: made.count,
+            render: { range, bytes in
+                for number in range {
+                    let activity = made[number]
+                    Self.memberKey(first: number == 0, Self.activityIdentifier(number), into: &bytes)
+                    var object = InlineJSONObject(into: &bytes)
+                    object.string("prov:type", "mixpeek:Extraction", into: &bytes)
+                    if let start = activity.start { object.string("prov:startTime", start, into: &bytes) }
+                    if let end = activity.end { object.string("prov:endTime", end, into: &bytes) }
+                    if let extractor = activity.key.extractor {
+                        object.string("mixpeek:feature_extractor_id", extractor, into: &bytes)
+                    }
+                    if let collection = activity.key.collection {
+                        object.string("mixpeek:collection_id", collection, into: &bytes)
+                    }
+                    object.string("lineage:source", graph.nodes[activity.key.source].id.rawID, into: &bytes)
+                    object.close(into: &bytes)
+                }
+            }, to: sink)
+        output.append(made.isEmpty ? "},\n  \"used\": {" : "\n  },\n  \"used\": {")
+        try output.finish(sink)
+        try ExportInput.renderInParallel(
+            count: made.count,
+            render: { range, bytes in
+                for number in range {
+                    let activity = made[number]
+                    Self.memberKey(first: number == 0, "lineage:u\(number)", into: &bytes)
+                    var object = InlineJSONObject(into: &bytes)
+                    object.string("prov:activity", Self.activityIdentifier(number), into: &bytes)
+                    object.string(
+                        "prov:entity", Self.identifier(graph.nodes[activity.key.source].id.rawID), into: &bytes)
+                    if let start = activity.start { object.string("prov:time", start, into: &bytes) }
+                    object.close(into: &bytes)
+                }
+            }, to: sink)
         for section in ["wasGeneratedBy", "wasDerivedFrom"] {
             output.append(activities.isEmpty ? "},\n  \"\(section)\": {" : "\n  },\n  \"\(section)\": {")
             try output.finish(sink)
@@ -135,12 +147,6 @@ public struct PROVJSONWriter: Sendable {
         }
         output.append(activities.isEmpty ? "}\n}\n" : "\n  }\n}\n")
         try output.finish(sink)
-    }
-
-    /// `"id": value`, after a comma unless it is the section's first member.
-    private static func member(first: Bool, _ id: String, _ value: JSONValue, into bytes: inout [UInt8]) {
-        memberKey(first: first, id, into: &bytes)
-        value.write(into: &bytes)
     }
 
     /// `"id": `, after a comma unless it is the section's first member.

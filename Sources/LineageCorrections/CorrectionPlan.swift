@@ -329,7 +329,7 @@ public struct CorrectionPlan: Sendable, Equatable {
         out += "  by field:\n"
         for (field, count) in byField.sorted(by: { $0.key < $1.key }) { out += "    \(field): \(count)\n" }
         if !deletions.isEmpty {
-            out += "  deletions (apply sends them only with --allow-delete): \(deletions.count) document(s)\n"
+            out += "  deletions (sent only where deletions are allowed): \(deletions.count) document(s)\n"
             var perCollection: [String: Int] = [:]
             for deletion in deletions { perCollection[deletion.collectionID, default: 0] += 1 }
             for (collection, count) in perCollection.sorted(by: { $0.key < $1.key }) {
@@ -337,7 +337,7 @@ public struct CorrectionPlan: Sendable, Equatable {
             }
         }
         if !held.isEmpty {
-            out += "  held (lineage in dispute; --include-disputed plans them): \(held.count) document(s)\n"
+            out += "  held (lineage in dispute, not planned): \(held.count) document(s)\n"
             for entry in held.prefix(10) {
                 out += "    \(entry.documentID) in \(entry.collectionID): \(entry.reason)\n"
             }

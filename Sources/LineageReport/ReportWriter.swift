@@ -166,7 +166,7 @@ public struct ReportWriter: Sendable {
             out += "<h3>\(title)</h3>"
             if items.count > limit {
                 out += "<p class=\"muted\">The first \(limit.formatted()) of \(items.count.formatted()); "
-                out += "<code>lineage diff --format json</code> lists them all.</p>"
+                out += "the diff's JSON lists them all.</p>"
             }
             out += "<table class=\"compact\" id=\"changes-\(id)\"><tr>"
             out += headers.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>\n"

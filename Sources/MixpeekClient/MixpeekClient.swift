@@ -389,68 +389,17 @@ public struct MixpeekClient: Sendable {
         }
     }
 
-    /// Runs `attempt` (one request) until it gets a 2xx answer, retrying connection failures and
-    /// the statuses ``RetryPolicy`` retries, as the policy says; any other answer throws
-    /// `failure`'s error. A request that is not `idempotent` is retried only when it cannot have
-    /// been acted on: a refused connection, or a 429.
+    /// Runs `attempt` (one request) until it gets a 2xx answer, as ``RetryingExchange`` does, with
+    /// this client's policy and request counts; any other answer throws `failure`'s error.
     private func exchange(
         label: String, host: String, idempotent: Bool = true, failure: (TransportResponse, String) -> MixpeekError,
         attempt send: () async throws -> TransportResponse
     ) async throws -> TransportResponse {
-        let started = Date()
-        var attempt = 0
-        while true {
-            attempt += 1
-            counters.request()
-            let response: TransportResponse
-            do {
-                response = try await send()
-            } catch let error as MixpeekError {
-                throw error
-            } catch {
-                // Foundation's error text (NSError dumps, "Code=-1004") never reaches the user.
-                let (reason, hopeless) = Self.connectionFailure(error)
-                let failure = MixpeekError(
-                    code: .transport, message: "cannot connect to \(host): \(reason)", request: label)
-                guard idempotent || Self.neverSent(error) else { throw failure }
-                // Refused connections and unknown hosts rarely heal in seconds: a short retry only.
-                try await pause(
-                    attempt: attempt, retryAfter: nil, started: started, label: label, failure: failure,
-                    maximumAttempts: hopeless ? min(3, configuration.retry.maximumAttempts) : nil)
-                continue
-            }
-            if (200..<300).contains(response.status) { return response }
-            let error = failure(response, label)
-            guard RetryPolicy.retriedStatuses.contains(response.status), idempotent || response.status == 429 else {
-                throw error
-            }
-            try await pause(
-                attempt: attempt, retryAfter: RetryPolicy.retryAfterSeconds(response.headers["retry-after"]),
-                started: started, label: label, failure: error)
-        }
-    }
-
-    /// Waits before the next attempt, or throws `failure` when the attempts or the deadline run out.
-    private func pause(
-        attempt: Int, retryAfter: Double?, started: Date, label: String, failure: MixpeekError,
-        maximumAttempts: Int? = nil
-    ) async throws {
-        let policy = configuration.retry
-        guard attempt < (maximumAttempts ?? policy.maximumAttempts) else {
-            throw MixpeekError(
-                code: failure.code, message: failure.message + " (gave up after \(attempt) attempts)",
-                status: failure.status, request: label, body: failure.body)
-        }
-        let delay = policy.delay(beforeRetry: attempt, retryAfter: retryAfter)
-        guard Date().timeIntervalSince(started) + delay <= policy.deadline else {
-            throw MixpeekError(
-                code: .gaveUp,
-                message: failure.message + " (no time left within the \(Int(policy.deadline)) s deadline)",
-                status: failure.status, request: label)
-        }
-        counters.retry()
-        configuration.onRetry?("\(failure.message); retrying (attempt \(attempt + 1))")
-        try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+        let counters = counters
+        let exchange = RetryingExchange(
+            policy: configuration.retry, label: label, host: host, idempotent: idempotent,
+            onRetry: configuration.onRetry, countRequest: { counters.request() }, countRetry: { counters.retry() })
+        return try await exchange.run(failure: failure, send: send).response
     }
 
     /// Whether a failed request certainly never reached the server (the connection was refused or

@@ -70,41 +70,9 @@ public struct OpenLineageClient: Sendable {
         var headers = ["Content-Type": "application/json", "Accept": "application/json", "User-Agent": "LineageKit"]
         if let apiKey { headers["Authorization"] = "Bearer " + apiKey }
         let request = TransportRequest(method: "POST", url: endpoint, headers: headers, body: body)
-        let started = Date()
-        var attempt = 0
-        while true {
-            attempt += 1
-            var failure: MixpeekError
-            var retryAfter: Double?
-            do {
-                let response = try await transport.send(request)
-                if (200..<300).contains(response.status) { return attempt }
-                failure = Self.failure(response, label: label)
-                guard RetryPolicy.retriedStatuses.contains(response.status) else { throw failure }
-                retryAfter = RetryPolicy.retryAfterSeconds(response.headers["retry-after"])
-            } catch let error as MixpeekError {
-                throw error
-            } catch {
-                failure = MixpeekError(
-                    code: .transport,
-                    message: "cannot connect to \(endpoint.host ?? "the endpoint"): "
-                        + MixpeekClient.connectionFailure(error).reason,
-                    request: label)
-            }
-            guard attempt < retry.maximumAttempts else {
-                throw MixpeekError(
-                    code: failure.code, message: failure.message + " (gave up after \(attempt) attempts)",
-                    status: failure.status, request: label)
-            }
-            let delay = retry.delay(beforeRetry: attempt, retryAfter: retryAfter)
-            guard Date().timeIntervalSince(started) + delay <= retry.deadline else {
-                throw MixpeekError(
-                    code: .gaveUp, message: failure.message + " (no time left within the deadline)",
-                    status: failure.status, request: label)
-            }
-            onRetry?("\(failure.message); retrying (attempt \(attempt + 1))")
-            try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-        }
+        let exchange = RetryingExchange(
+            policy: retry, label: label, host: endpoint.host ?? "the endpoint", onRetry: onRetry)
+        return try await exchange.run(failure: Self.failure) { try await transport.send(request) }.attempts
     }
 
     /// The error for a non-2xx answer, with the body's first 300 bytes.

@@ -181,6 +181,34 @@ struct ClientOverHTTPTests {
             #expect(error.message.contains("gave up after 2 attempts"))
         }
     }
+
+    @Test("the OpenLineage client retries as the Mixpeek client does: a refused connection three times at most")
+    func openLineageRetriesAlike() async throws {
+        let retries = RetryLog()
+        var client = try OpenLineageClient(
+            url: "http://127.0.0.1:1", apiKey: nil,
+            // A deadline far off: under a loaded test run a refused connection can take seconds.
+            retry: RetryPolicy(maximumAttempts: 8, baseDelay: 0.001, maximumDelay: 0.001, deadline: 120))
+        client.onRetry = { retries.add($0) }
+        do {
+            try await client.post(["eventType": "COMPLETE"])
+            Issue.record("no error for a closed port")
+        } catch let error as MixpeekError {
+            #expect(error.code == .transport)
+            #expect(error.message.hasPrefix("cannot connect to 127.0.0.1: "))
+            #expect(error.message.hasSuffix("(gave up after 3 attempts)"), "\(error.message)")
+        }
+        #expect(retries.count == 2)
+    }
+}
+
+/// Retry messages, recorded.
+final class RetryLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [String] = []
+
+    func add(_ message: String) { lock.withLock { messages.append(message) } }
+    var count: Int { lock.withLock { messages.count } }
 }
 
 /// Progress callbacks, recorded.

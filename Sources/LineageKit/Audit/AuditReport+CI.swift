@@ -58,8 +58,9 @@ extension AuditReport {
     }
 
     /// A Markdown job summary (for `$GITHUB_STEP_SUMMARY`): totals, findings by rule and severity,
-    /// and the first `maximumFindings` findings with their evidence.
-    public func githubSummary(maximumFindings: Int = 20) -> String {
+    /// and the first `maximumFindings` findings with their evidence; `moreHint`, after "and N
+    /// more", says where the rest are.
+    public func githubSummary(maximumFindings: Int = 20, moreHint: String? = nil) -> String {
         let bySeverity = Dictionary(grouping: findings, by: \.severity).mapValues(\.count)
         var out = "## lineage audit\n\n"
         out += "\(documents) document(s), \(objects) object(s), \(collections) collection(s): "
@@ -83,7 +84,7 @@ extension AuditReport {
                 + "` |\n"
         }
         if findings.count > maximumFindings {
-            out += "\n… and \(findings.count - maximumFindings) more (`lineage audit --format json` lists them all).\n"
+            out += "\n… and \(findings.count - maximumFindings) more" + (moreHint.map { " (\($0))" } ?? "") + ".\n"
         }
         return out
     }

@@ -5,11 +5,14 @@ extension AuditReport {
         public var colour: Bool
         /// Findings shown per rule before "and N more" (`nil` shows all).
         public var maximumPerRule: Int?
+        /// How to see the rest, shown in parentheses after "and N more" (a command adds its flag).
+        public var moreHint: String?
 
         /// Creates options.
-        public init(colour: Bool = false, maximumPerRule: Int? = 10) {
+        public init(colour: Bool = false, maximumPerRule: Int? = 10, moreHint: String? = nil) {
             self.colour = colour
             self.maximumPerRule = maximumPerRule
+            self.moreHint = moreHint
         }
     }
 
@@ -51,7 +54,7 @@ extension AuditReport {
                 lines.append("  \(subject): \(finding.message)")
             }
             if shown < end - start {
-                lines.append("  … and \(end - start - shown) more (--all shows every finding)")
+                lines.append("  … and \(end - start - shown) more" + (options.moreHint.map { " (\($0))" } ?? ""))
             }
             start = end
         }

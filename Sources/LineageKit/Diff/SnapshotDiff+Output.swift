@@ -87,8 +87,8 @@ extension SnapshotDiff {
     }
 
     /// The diff for people: a summary, then each list (at most `maximumPerSection` entries each,
-    /// `nil` for all).
-    public func text(maximumPerSection: Int? = 10) -> String {
+    /// `nil` for all; `moreHint`, in parentheses after "and N more", says how to see the rest).
+    public func text(maximumPerSection: Int? = 10, moreHint: String? = nil) -> String {
         var out = "documents: \(oldCounts.documents) → \(newCounts.documents) "
         out += "(+\(addedDocuments.count) −\(removedDocuments.count)); "
         out +=
@@ -109,7 +109,9 @@ extension SnapshotDiff {
             out += "\n\(title) (\(items.count)):\n"
             let shown = maximumPerSection.map { Array(items.prefix($0)) } ?? items
             for item in shown { out += "  " + line(item) + "\n" }
-            if shown.count < items.count { out += "  … and \(items.count - shown.count) more (--all shows them)\n" }
+            if shown.count < items.count {
+                out += "  … and \(items.count - shown.count) more" + (moreHint.map { " (\($0))" } ?? "") + "\n"
+            }
         }
         section("Added documents", addedDocuments) { "+ \($0.collectionID)/\($0.documentID)" }
         section("Removed documents", removedDocuments) { "- \($0.collectionID)/\($0.documentID)" }

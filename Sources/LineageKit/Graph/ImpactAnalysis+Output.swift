@@ -56,8 +56,8 @@ extension ImpactAnalysis {
     }
 
     /// The impact for people: totals, collections, edges, and the first `maximumNodes` nodes
-    /// reached (`nil` for all).
-    public func text(selection: String, maximumNodes: Int? = 20) -> String {
+    /// reached (`nil` for all; `moreHint`, in parentheses after "and N more", says how to see the rest).
+    public func text(selection: String, maximumNodes: Int? = 20, moreHint: String? = nil) -> String {
         let selected = affected.count { $0.distance == 0 }
         let word = direction == .downstream ? "downstream of" : "upstream of"
         var out = "\(selection): \(selected) node(s) selected; with everything \(word) them, "
@@ -89,7 +89,7 @@ extension ImpactAnalysis {
                 out += "  \(entry.node.id.rawID) (\(place), \(entry.distance) step(s))\n"
             }
             if shown.count < reached.count {
-                out += "  … and \(reached.count - shown.count) more (--all, or --format csv, lists them)\n"
+                out += "  … and \(reached.count - shown.count) more" + (moreHint.map { " (\($0))" } ?? "") + "\n"
             }
         }
         return out

@@ -104,7 +104,9 @@ struct AuditCommand: AsyncParsableCommand {
         switch format {
         case .text:
             let colour = Terminal.supportsColour(FileHandle.standardOutput)
-            StandardOutput.write(report.text(.init(colour: colour, maximumPerRule: all ? nil : 10)))
+            StandardOutput.write(
+                report.text(
+                    .init(colour: colour, maximumPerRule: all ? nil : 10, moreHint: "--all shows every finding")))
         case .json:
             StandardOutput.write(report.json.serialized(.pretty) + "\n")
         case .junit:
@@ -119,7 +121,7 @@ struct AuditCommand: AsyncParsableCommand {
             StandardOutput.write(log.serialized(.pretty) + "\n")
         case .github:
             StandardOutput.write(report.githubAnnotations { locations[Self.key($0.collectionID, $0.documentID)] })
-            let summary = report.githubSummary()
+            let summary = report.githubSummary(moreHint: "`lineage audit --format json` lists them all")
             if let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty {
                 try Self.append(summary, to: path)
             } else {

@@ -72,7 +72,7 @@ struct DiffCommand: AsyncParsableCommand {
         let (oldSnapshot, oldReport) = try await earlier
         let diff = SnapshotDiff(old: oldSnapshot, oldReport: oldReport, new: snapshot, newReport: report)
         switch format {
-        case .text: StandardOutput.write(diff.text(maximumPerSection: all ? nil : 10))
+        case .text: StandardOutput.write(diff.text(maximumPerSection: all ? nil : 10, moreHint: "--all shows them"))
         case .json: diff.writeJSON { StandardOutput.write(bytes: $0) }
         }
         if let threshold = failOn.severity, diff.newFindings.contains(where: { $0.severity >= threshold }) {

@@ -59,7 +59,9 @@ struct ImpactCommand: AsyncParsableCommand {
         let impact = ImpactAnalysis(graph: graph, selection: nodes, direction: upstream ? .upstream : .downstream)
         let text: String
         switch format {
-        case .text: text = impact.text(selection: selector, maximumNodes: all ? nil : 20)
+        case .text:
+            text = impact.text(
+                selection: selector, maximumNodes: all ? nil : 20, moreHint: "--all, or --format csv, lists them")
         case .json: text = impact.json(selection: selector).serialized(.pretty) + "\n"
         case .csv: text = impact.csv
         }

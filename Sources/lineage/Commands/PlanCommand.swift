@@ -84,6 +84,11 @@ struct PlanCommand: AsyncParsableCommand {
         try AtomicFileWriter.write(plan.json.serialized(.pretty) + "\n", to: output, overwrite: force)
         StandardError.print(plan.summary())
         if noOps > 0 { StandardError.print("lineage: left out \(noOps) change(s) that are already true") }
+        if !plan.deletions.isEmpty {
+            StandardError.print(
+                "lineage: the plan deletes \(plan.deletions.count) duplicate document(s); lineage apply sends "
+                    + "deletions only with --allow-delete")
+        }
         if !plan.held.isEmpty {
             StandardError.print(
                 "lineage: held \(plan.held.count) document(s) whose lineage is disputed (listed under \"held\" in the "

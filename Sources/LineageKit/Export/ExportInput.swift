@@ -62,37 +62,35 @@ struct ExportInput: @unchecked Sendable {
     /// rendered, so the writing (a tenth of a 1M-document PROV-JSON export's time, in the kernel)
     /// no longer leaves the cores idle.
     static func renderInParallel(
-        count: Int, blockSize: Int = 1 << 16, render: @Sendable (Range<Int>, inout [UInt8]) -> Void,
+        count: Int, blockSize: Int = 1 << 16, render: @escaping @Sendable (Range<Int>, inout [UInt8]) -> Void,
         to sink: ([UInt8]) throws -> Void
     ) rethrows {
-        try withoutActuallyEscaping(render) { render in
-            let rendered = RenderedBlock()
-            let group = DispatchGroup()
-            // Renders the block starting at `start` on the worker threads, into `rendered`.
-            func startRendering(at start: Int) {
-                let end = min(count, start + blockSize)
-                DispatchQueue.global().async(group: group) {
-                    let ranges = pieceRanges(of: end - start).map {
-                        (start + $0.lowerBound)..<(start + $0.upperBound)
-                    }
-                    rendered.outputs = mapPieces(ranges.count) { piece in
-                        var bytes: [UInt8] = []
-                        render(ranges[piece], &bytes)
-                        return bytes
-                    }
+        let rendered = RenderedBlock()
+        let group = DispatchGroup()
+        // Renders the block starting at `start` on the worker threads, into `rendered`.
+        func startRendering(at start: Int) {
+            let end = min(count, start + blockSize)
+            DispatchQueue.global().async(group: group) {
+                let ranges = pieceRanges(of: end - start).map {
+                    (start + $0.lowerBound)..<(start + $0.upperBound)
+                }
+                rendered.outputs = mapPieces(ranges.count) { piece in
+                    var bytes: [UInt8] = []
+                    render(ranges[piece], &bytes)
+                    return bytes
                 }
             }
-            // Nothing rendering may outlive this call, even when the sink throws.
-            defer { group.wait() }
-            var start = 0
-            if count > 0 { startRendering(at: 0) }
-            while start < count {
-                group.wait()
-                let outputs = rendered.outputs
-                start = min(count, start + blockSize)
-                if start < count { startRendering(at: start) }
-                for output in outputs where !output.isEmpty { try sink(output) }
-            }
+        }
+        // No rendering outlives this call, even when the sink throws: it may read the caller's data.
+        defer { group.wait() }
+        var start = 0
+        if count > 0 { startRendering(at: 0) }
+        while start < count {
+            group.wait()
+            let outputs = rendered.outputs
+            start = min(count, start + blockSize)
+            if start < count { startRendering(at: start) }
+            for output in outputs where !output.isEmpty { try sink(output) }
         }
     }
 

@@ -304,7 +304,7 @@ struct Picture {
         return changes.added.contains(id) || changes.removed.contains(id) || changes.changed.contains(id)
     }
 
-    static func truncate(_ text: String, _ settings: Settings) -> String {
+    private static func truncate(_ text: String, _ settings: Settings) -> String {
         let limit = settings.maximumLabelLength
         // A string of no more bytes than the limit has no more characters either.
         if text.utf8.count <= limit || text.count <= limit { return text }

@@ -43,26 +43,28 @@ trap 'rm -rf "$results" "$sql" "$report"' EXIT
 for size in "${sizes[@]}"; do
     dir=$(benchmark_namespace "$lineage" "$size")
     sed -e "s|@DOCUMENTS@|$dir/documents.jsonl|; s|@OBJECTS@|$dir/objects.jsonl|" Benchmarks/duckdb/four-rules.sql >"$sql"
-    for tool in $tools; do
-        case "$tool" in
-            stats) command=("$lineage" stats "$dir") ;;
-            audit) command=("$lineage" audit "$dir" --format json --fail-on never) ;;
-            report) command=("$lineage" report "$dir" -o "$report/r.html" --force) ;;
-            audit-changed)
-                [ -f "$dir-changed/documents.jsonl" ] || "$python" Benchmarks/changed-copy.py "$dir" "$dir-changed"
-                command=("$lineage" audit "$dir-changed" --format json --fail-on never) ;;
-            diff)
-                [ -f "$dir-changed/documents.jsonl" ] || "$python" Benchmarks/changed-copy.py "$dir" "$dir-changed"
-                command=("$lineage" diff "$dir" "$dir-changed" --format json --fail-on never) ;;
-            export-openlineage) command=("$lineage" export "$dir" --format openlineage -o "$report/export" --force) ;;
-            export-prov) command=("$lineage" export "$dir" --format prov-json -o "$report/export" --force) ;;
-            export-graphml) command=("$lineage" export "$dir" --format graphml -o "$report/export" --force) ;;
-            duckdb)
-                [ -x "$duckdb" ] || { echo "$0: $duckdb is missing; scripts/python-env installs duckdb-cli" >&2; exit 1; }
-                command=("$duckdb" -c ".read $sql") ;;
-            *) echo "unknown tool $tool" >&2; exit 2 ;;
-        esac
-        for _ in $(seq "$repeat"); do
+    # Round by round, every tool once per round: the machine's speed drifts over minutes, and
+    # running each tool's repeats back to back put that drift between the rows being compared.
+    for _ in $(seq "$repeat"); do
+        for tool in $tools; do
+            case "$tool" in
+                stats) command=("$lineage" stats "$dir") ;;
+                audit) command=("$lineage" audit "$dir" --format json --fail-on never) ;;
+                report) command=("$lineage" report "$dir" -o "$report/r.html" --force) ;;
+                audit-changed)
+                    [ -f "$dir-changed/documents.jsonl" ] || "$python" Benchmarks/changed-copy.py "$dir" "$dir-changed"
+                    command=("$lineage" audit "$dir-changed" --format json --fail-on never) ;;
+                diff)
+                    [ -f "$dir-changed/documents.jsonl" ] || "$python" Benchmarks/changed-copy.py "$dir" "$dir-changed"
+                    command=("$lineage" diff "$dir" "$dir-changed" --format json --fail-on never) ;;
+                export-openlineage) command=("$lineage" export "$dir" --format openlineage -o "$report/export" --force) ;;
+                export-prov) command=("$lineage" export "$dir" --format prov-json -o "$report/export" --force) ;;
+                export-graphml) command=("$lineage" export "$dir" --format graphml -o "$report/export" --force) ;;
+                duckdb)
+                    [ -x "$duckdb" ] || { echo "$0: $duckdb is missing; scripts/python-env installs duckdb-cli" >&2; exit 1; }
+                    command=("$duckdb" -c ".read $sql") ;;
+                *) echo "unknown tool $tool" >&2; exit 2 ;;
+            esac
             /usr/bin/time -f "$size $tool %e %U %S %M" -a -o "$results" "${command[@]}" >/dev/null 2>&1
         done
     done

@@ -84,7 +84,7 @@ extension AuditReport {
                 + "` |\n"
         }
         if findings.count > maximumFindings {
-            out += "\n… and \(findings.count - maximumFindings) more" + (moreHint.map { " (\($0))" } ?? "") + ".\n"
+            out += "\n" + .andMore(findings.count - maximumFindings, hint: moreHint) + ".\n"
         }
         return out
     }

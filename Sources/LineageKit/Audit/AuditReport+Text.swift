@@ -54,7 +54,7 @@ extension AuditReport {
                 lines.append("  \(subject): \(finding.message)")
             }
             if shown < end - start {
-                lines.append("  … and \(end - start - shown) more" + (options.moreHint.map { " (\($0))" } ?? ""))
+                lines.append("  " + .andMore(end - start - shown, hint: options.moreHint))
             }
             start = end
         }

@@ -110,7 +110,7 @@ extension SnapshotDiff {
             let shown = maximumPerSection.map { Array(items.prefix($0)) } ?? items
             for item in shown { out += "  " + line(item) + "\n" }
             if shown.count < items.count {
-                out += "  … and \(items.count - shown.count) more" + (moreHint.map { " (\($0))" } ?? "") + "\n"
+                out += "  " + .andMore(items.count - shown.count, hint: moreHint) + "\n"
             }
         }
         section("Added documents", addedDocuments) { "+ \($0.collectionID)/\($0.documentID)" }

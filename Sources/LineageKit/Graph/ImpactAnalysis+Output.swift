@@ -89,7 +89,7 @@ extension ImpactAnalysis {
                 out += "  \(entry.node.id.rawID) (\(place), \(entry.distance) step(s))\n"
             }
             if shown.count < reached.count {
-                out += "  … and \(reached.count - shown.count) more" + (moreHint.map { " (\($0))" } ?? "") + "\n"
+                out += "  " + .andMore(reached.count - shown.count, hint: moreHint) + "\n"
             }
         }
         return out

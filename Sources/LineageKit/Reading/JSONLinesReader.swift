@@ -9,11 +9,13 @@ import Foundation
 
 /// Reads a JSON Lines file in parallel: the file is cut at line starts into pieces, each piece is
 /// read in blocks and decoded on its own thread, and the pieces come back in file order, their
-/// line numbers made absolute on all cores too.
+/// line numbers made absolute on all cores too. A line that is byte for byte a record of an
+/// earlier snapshot (``reuse``) is taken from it, not decoded.
 struct JSONLinesReader {
     let origin: RecordOrigin
     let handle: OpenFile
     let options: SnapshotReader.Options
+    var reuse: DocumentReuse?
     static let blockSize = 4 << 20
 
     func read() throws -> [RecordChunk] {
@@ -26,7 +28,13 @@ struct JSONLinesReader {
             if let last = starts.last, start > last, start < size { starts.append(start) }
         }
         let ranges = zip(starts, starts.dropFirst() + [size]).map { $0..<$1 }
-        var chunks = try mapPieces(ranges.count) { readPiece(ranges[$0]) }.map { try $0.get() }
+        // The earlier documents are read in place: reading them through the array would retain
+        // and release its storage for each line, on both threads at once.
+        let earlier = reuse?.documents ?? []
+        var chunks = try earlier.withUnsafeBufferPointer { earlier in
+            let shared = WorkerShared(earlier)
+            return mapPieces(ranges.count) { readPiece(ranges[$0], earlier: shared.value) }
+        }.map { try $0.get() }
         var lines = 0
         let lineOffsets = chunks.map { chunk in
             defer { lines += chunk.lineCount }
@@ -41,10 +49,18 @@ struct JSONLinesReader {
         return chunks
     }
 
-    private func readPiece(_ range: Range<Int>) -> Result<RecordChunk, any Error> {
+    private func readPiece(_ range: Range<Int>, earlier: UnsafeBufferPointer<Document>) -> Result<
+        RecordChunk, any Error
+    > {
         Result {
             var decoder = RecordDecoder()
             var chunk = RecordChunk()
+            let printing = options.keepsRecordPrints || reuse != nil
+            var matcher = reuse.map { EarlierRecordMatcher(index: $0.index, earlier: earlier) }
+            var lines: [Range<Int>] = []
+            var lineStarts: [Int] = []
+            var prints: [RecordPrint] = []
+            var matches: [Int] = []
             var buffer = [UInt8](repeating: 0, count: min(Self.blockSize, range.count))
             var carried = 0
             var bufferFileOffset = range.lowerBound
@@ -58,6 +74,10 @@ struct JSONLinesReader {
                 var stop = false
                 let consumed = buffer.withUnsafeBytes { bytes -> Int in
                     guard let base = bytes.baseAddress else { return 0 }
+                    // The block's whole lines first (each without its surrounding whitespace), so
+                    // that the earlier records they may repeat are checked together.
+                    lines.removeAll(keepingCapacity: true)
+                    lineStarts.removeAll(keepingCapacity: true)
                     var lineStart = 0
                     while lineStart < valid {
                         let lineEnd: Int
@@ -68,15 +88,31 @@ struct JSONLinesReader {
                         } else {
                             break
                         }
+                        lines.append(Self.trimmed(bytes, lineStart..<lineEnd, fileOffset: bufferFileOffset))
+                        lineStarts.append(lineStart)
+                        lineStart = lineEnd + 1
+                    }
+                    if printing {
+                        prints.removeAll(keepingCapacity: true)
+                        for range in lines {
+                            prints.append(
+                                range.isEmpty ? .none : RecordPrint(UnsafeRawBufferPointer(rebasing: bytes[range])))
+                        }
+                        matcher?.match(lines, prints: prints, in: bytes, into: &matches)
+                    }
+                    for (number, range) in lines.enumerated() {
                         line += 1
+                        guard !range.isEmpty else { continue }
                         if !decodeLine(
-                            bytes, lineStart..<lineEnd, line: line, fileOffset: bufferFileOffset, decoder: &decoder,
+                            bytes, range, lineStart: lineStarts[number], line: line, fileOffset: bufferFileOffset,
+                            decoder: &decoder,
+                            print: printing ? prints[number] : .none,
+                            earlier: matcher == nil || matches[number] < 0 ? nil : earlier[matches[number]],
                             into: &chunk)
                         {
                             stop = true
-                            return lineEnd
+                            return range.upperBound
                         }
-                        lineStart = lineEnd + 1
                     }
                     return min(lineStart, valid)
                 }
@@ -105,25 +141,45 @@ struct JSONLinesReader {
         }
     }
 
-    /// Decodes one line; returns `false` when reading must stop.
-    private func decodeLine(
-        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, line: Int, fileOffset: Int,
-        decoder: inout RecordDecoder, into chunk: inout RecordChunk
-    ) -> Bool {
+    /// A line without its surrounding whitespace (and the file's byte order mark); empty for a
+    /// blank line.
+    private static func trimmed(_ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, fileOffset: Int) -> Range<Int> {
         var start = range.lowerBound
         var end = range.upperBound
         if fileOffset + start == 0 {
             start += JSONScanner.byteOrderMarkLength(UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
         }
-        while start < end, Self.isWhitespace(bytes[start]) { start += 1 }
-        while end > start, Self.isWhitespace(bytes[end - 1]) { end -= 1 }
-        guard start < end else { return true }
+        while start < end, isWhitespace(bytes[start]) { start += 1 }
+        while end > start, isWhitespace(bytes[end - 1]) { end -= 1 }
+        return start < end ? start..<end : start..<start
+    }
+
+    /// Decodes one line (`range`, without the whitespace around it; the line starts at
+    /// `lineStart`), or takes `earlier`, the earlier document whose record is the same bytes;
+    /// returns `false` when reading must stop.
+    private func decodeLine(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, lineStart: Int, line: Int, fileOffset: Int,
+        decoder: inout RecordDecoder, print: RecordPrint, earlier: Document?, into chunk: inout RecordChunk
+    ) -> Bool {
+        let start = range.lowerBound
+        let end = range.upperBound
+        if var document = earlier {
+            document.raw = RawJSON(origin: origin, offset: fileOffset + start, length: end - start)
+            document.line = Int32(line)
+            document.column = 0
+            chunk.documents.append(document)
+            chunk.reused += 1
+            if options.keepsRecordPrints { chunk.documentPrints.append(print) }
+            return true
+        }
         let location = SourceLocation(file: origin.name, line: line)
         do {
             let record = try decoder.decode(bytes, start: start, end: end, location: location) {
                 RawJSON(origin: origin, offset: fileOffset + start, length: end - start)
             }
+            let documentCount = chunk.documents.count
             chunk.append(record)
+            if options.keepsRecordPrints, chunk.documents.count > documentCount { chunk.documentPrints.append(print) }
             return true
         } catch {
             chunk.skipped += 1
@@ -132,7 +188,7 @@ struct JSONLinesReader {
                     LineageKitError(
                         code: error.code, message: error.message,
                         location: SourceLocation(
-                            file: origin.name, line: line, column: error.offset - range.lowerBound + 1),
+                            file: origin.name, line: line, column: error.offset - lineStart + 1),
                         recordID: error.recordID))
             }
             return options.keepGoing

@@ -1,6 +1,8 @@
 /// The records and problems of one piece of input, in input order.
 struct RecordChunk: Sendable {
     var documents: [Document] = []
+    /// The fingerprint of each document's record, when the read keeps them (else empty).
+    var documentPrints: [RecordPrint] = []
     var objects: [BucketObject] = []
     var collections: [CollectionConfig] = []
     var reconciliations: [CollectionReconciliation] = []
@@ -8,6 +10,8 @@ struct RecordChunk: Sendable {
     var batches: [ProcessingBatch] = []
     var problems: [LineageKitError] = []
     var skipped = 0
+    /// Documents taken from an earlier snapshot rather than decoded.
+    var reused = 0
     /// Lines in this chunk, for turning chunk-relative lines into file lines.
     var lineCount = 0
     /// The input is a file LineageKit wrote (a baseline, a plan, a manifest), not records.

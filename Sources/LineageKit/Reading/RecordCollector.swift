@@ -5,6 +5,8 @@ struct RecordCollector {
     let options: SnapshotReader.Options
     /// The documents of each chunk, in input order, joined into one array by ``finish()``.
     private var documentPieces: [[Document]] = []
+    /// The fingerprints of the documents of each chunk, when the read keeps them.
+    private var documentPrintPieces: [[RecordPrint]] = []
     private var objects: [BucketObject] = []
     private var collections: [CollectionConfig] = []
     private var reconciliations: [CollectionReconciliation] = []
@@ -37,7 +39,14 @@ struct RecordCollector {
             throw first
         }
         report.skipped(chunk.skipped, problems: chunk.problems, keeping: options.maximumReportedProblems)
+        report.reusedDocuments += chunk.reused
         if !chunk.documents.isEmpty {
+            if options.keepsRecordPrints {
+                let prints = chunk.documentPrints
+                documentPrintPieces.append(
+                    prints.count == chunk.documents.count
+                        ? prints : Array(repeating: .none, count: chunk.documents.count))
+            }
             documentPieces.append([])
             swap(&documentPieces[documentPieces.count - 1], &chunk.documents)
         }
@@ -51,9 +60,19 @@ struct RecordCollector {
     mutating func finish() throws -> Snapshot {
         var documents = Self.join(&documentPieces)
         let documentIndex: IDTable?
-        (documents, documentIndex) = try deduplicate(
+        let droppedDocuments: Set<Int>
+        (documents, documentIndex, droppedDocuments) = try deduplicate(
             documents, kind: "document", id: { $0[$1].id }, location: { $0[$1].location },
             content: { try $0[$1].json() })
+        var reuseIndex: DocumentReuseIndex?
+        if options.keepsRecordPrints {
+            var prints = documentPrintPieces.flatMap { $0 }
+            documentPrintPieces = []
+            if !droppedDocuments.isEmpty {
+                prints = prints.enumerated().filter { !droppedDocuments.contains($0.offset) }.map(\.element)
+            }
+            reuseIndex = DocumentReuseIndex(prints: prints)
+        }
         objects = try deduplicate(
             objects, kind: "object", id: { $0[$1].id }, location: { $0[$1].location }, content: { $0[$1].json }
         ).items
@@ -65,6 +84,7 @@ struct RecordCollector {
             documents: documents, objects: objects, collections: collections, reconciliations: reconciliations,
             report: report)
         snapshot.documentIndex = documentIndex
+        snapshot.reuseIndex = reuseIndex
         snapshot.origins = origins
         snapshot.checkedBuckets = checkedBuckets
         snapshot.batches = batches
@@ -111,7 +131,7 @@ struct RecordCollector {
         _ items: [Item], kind: String, id: @Sendable (UnsafeBufferPointer<Item>, Int) -> String,
         location: (UnsafeBufferPointer<Item>, Int) -> SourceLocation?,
         content: (UnsafeBufferPointer<Item>, Int) throws -> JSONValue
-    ) throws -> (items: [Item], index: IDTable?) {
+    ) throws -> (items: [Item], index: IDTable?, dropped: Set<Int>) {
         var table = IDTable(capacity: items.count)
         var drop: Set<Int> = []
         try items.withUnsafeBufferPointer { buffer in
@@ -133,7 +153,7 @@ struct RecordCollector {
                 report.skipped(1, problems: [error], keeping: options.maximumReportedProblems)
             }
         }
-        guard !drop.isEmpty else { return (items, table) }
-        return (items.enumerated().filter { !drop.contains($0.offset) }.map(\.element), nil)
+        guard !drop.isEmpty else { return (items, table, []) }
+        return (items.enumerated().filter { !drop.contains($0.offset) }.map(\.element), nil, drop)
     }
 }

@@ -2,7 +2,10 @@
 public struct Snapshot: Sendable {
     /// The documents, in input order, each id once.
     public var documents: [Document] {
-        didSet { documentIndex = nil }
+        didSet {
+            documentIndex = nil
+            reuseIndex = nil
+        }
     }
     /// The bucket objects, in input order, each id once.
     public var objects: [BucketObject]
@@ -23,6 +26,9 @@ public struct Snapshot: Sendable {
     var documentIndex: IDTable?
     /// The files read, as they were when read.
     var origins: [RecordOrigin] = []
+    /// The documents by the fingerprint of their record, when read with
+    /// ``SnapshotReader/Options/keepsRecordPrints``; dropped whenever ``documents`` changes.
+    var reuseIndex: DocumentReuseIndex?
 
     /// Creates a snapshot.
     public init(
@@ -69,6 +75,9 @@ public struct ReadReport: Sendable {
     public var problems: [LineageKitError] = []
     /// Records that repeated an earlier record's id with the same content, and were merged.
     public var identicalDuplicates: Int = 0
+    /// Documents taken from an earlier snapshot because their record was unchanged, not decoded
+    /// again (``SnapshotReader/read(_:reusingDocumentsOf:)``).
+    public var reusedDocuments: Int = 0
     /// Files LineageKit itself wrote (baselines, plans, snapshot manifests), recognised by their
     /// marker key and not read as records.
     public var lineageFiles: [String] = []

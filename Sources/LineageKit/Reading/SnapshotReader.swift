@@ -19,6 +19,10 @@ public struct SnapshotReader: Sendable {
         public var maximumReportedProblems = 10
         /// How many threads read JSON Lines files.
         public var concurrency = ProcessInfo.processInfo.activeProcessorCount
+        /// Keep a fingerprint of each document's record (20 bytes per document), so that reading a
+        /// later snapshot of the same namespace can take the documents whose record has not changed
+        /// from this one instead of decoding them again (``SnapshotReader/read(_:reusingDocumentsOf:)``).
+        public var keepsRecordPrints = false
 
         /// Creates options.
         public init(keepGoing: Bool = false, maximumReportedProblems: Int = 10, concurrency: Int? = nil) {
@@ -41,12 +45,33 @@ public struct SnapshotReader: Sendable {
     /// - Throws: ``LineageKitError`` for unreadable inputs, and for bad records unless
     ///   ``Options/keepGoing`` is set; also for the same id twice with different content.
     public func read(_ inputs: [InputSource]) throws -> Snapshot {
+        try read(inputs, reuse: nil)
+    }
+
+    /// Reads every input into one snapshot, as `read(_:)` does, taking each document whose record
+    /// in a JSON Lines file is byte for byte a record of `earlier` from `earlier` instead of
+    /// decoding it again (with its place in the new input: file, offset and line).
+    ///
+    /// This is what makes comparing two snapshots of a namespace cheap: most documents do not
+    /// change between them. A fingerprint of each record's bytes proposes the earlier record, and
+    /// the earlier record's bytes, read again from its file, must be the same: a record whose
+    /// earlier file is gone or changed is decoded. `earlier` must have been read with
+    /// ``Options/keepsRecordPrints`` (and its documents left unchanged since); otherwise every
+    /// record is decoded, as by `read(_:)`. Either way the result is the snapshot `read(_:)`
+    /// returns; ``ReadReport/reusedDocuments`` counts the documents taken.
+    ///
+    /// - Throws: as `read(_:)`.
+    public func read(_ inputs: [InputSource], reusingDocumentsOf earlier: Snapshot) throws -> Snapshot {
+        try read(inputs, reuse: DocumentReuse(of: earlier))
+    }
+
+    private func read(_ inputs: [InputSource], reuse: DocumentReuse?) throws -> Snapshot {
         var collector = RecordCollector(options: options)
         for input in inputs {
             switch input {
             case .path(let path):
                 for file in try Self.files(at: path) {
-                    try readFile(file, into: &collector)
+                    try readFile(file, reuse: reuse, into: &collector)
                 }
             case .standardInput:
                 let bytes = Array(FileHandle.standardInput.readDataToEndOfFile())
@@ -58,7 +83,7 @@ public struct SnapshotReader: Sendable {
         return try collector.finish()
     }
 
-    /// Reads one input; a convenience for ``read(_:)``.
+    /// Reads one input; a convenience for `read(_:)`.
     public func read(_ input: InputSource) throws -> Snapshot {
         try read([input])
     }
@@ -94,7 +119,7 @@ public struct SnapshotReader: Sendable {
         return found.sorted().map { (path as NSString).appendingPathComponent($0) }
     }
 
-    private func readFile(_ path: String, into collector: inout RecordCollector) throws {
+    private func readFile(_ path: String, reuse: DocumentReuse?, into collector: inout RecordCollector) throws {
         let handle = try OpenFile(path: path)
         let origin = RecordOrigin(
             name: path, content: .file(size: handle.size, modificationTime: handle.modificationTime))
@@ -102,7 +127,7 @@ public struct SnapshotReader: Sendable {
         collector.noteOrigin(origin)
         if path.hasSuffix(".jsonl"), try handle.firstSignificantByte() != UInt8(ascii: "[") {
             collector.noteFile(path, bytes: handle.size)
-            var chunks = try JSONLinesReader(origin: origin, handle: handle, options: options).read()
+            var chunks = try JSONLinesReader(origin: origin, handle: handle, options: options, reuse: reuse).read()
             chunks.reverse()
             // Each piece is freed as soon as it is added, so pieces and snapshot never all coexist.
             while let chunk = chunks.popLast() {

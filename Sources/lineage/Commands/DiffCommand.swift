@@ -63,13 +63,16 @@ struct DiffCommand: AsyncParsableCommand {
         input.inputs = new.map { [$0] } ?? []
         input.api = api
         input.keepGoing = keepGoing
-        // Both sides are read and audited at once: each alone leaves a core idle in its serial
-        // stretches, which the other fills.
-        async let earlier = EarlierSnapshot.read(old, auditor: auditor, keepGoing: keepGoing)
-        let snapshot = try await input.readSnapshot()
+        // The earlier side is read first, keeping a fingerprint of each record, so that the later
+        // side takes every document whose record is unchanged from it instead of decoding it again
+        // (most of a namespace does not change between snapshots); the earlier side's audit runs
+        // meanwhile, filling the cores in the reads' serial stretches.
+        let oldSnapshot = try await EarlierSnapshot.read(old, keepingRecordPrints: true, keepGoing: keepGoing)
+        async let earlierReport = EarlierSnapshot.audit(oldSnapshot, auditor: auditor)
+        let snapshot = try await input.readSnapshot(reusingDocumentsOf: oldSnapshot)
         let report = auditor.audit(ProcessLifetime.graph(of: snapshot))
         try snapshot.checkInputsUnchanged()
-        let (oldSnapshot, oldReport) = try await earlier
+        let oldReport = try await earlierReport
         let diff = SnapshotDiff(old: oldSnapshot, oldReport: oldReport, new: snapshot, newReport: report)
         switch format {
         case .text: StandardOutput.write(diff.text(maximumPerSection: all ? nil : 10, moreHint: "--all shows them"))

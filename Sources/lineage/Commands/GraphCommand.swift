@@ -178,7 +178,10 @@ struct GraphCommand: AsyncParsableCommand {
     private func readSnapshot() async throws -> Snapshot {
         guard input.inputs.isEmpty, input.api.isGiven, level == .documents,
             let request = try select.flatMap({ try NodeSelector($0).treeRequest })
-        else { return try await input.readSnapshot() }
+        else {
+            // With --diff, the earlier snapshot reuses this one's unchanged documents.
+            return try await input.readSnapshot(keepingRecordPrints: diff != nil)
+        }
         let client = try input.api.client()
         let tree = try await TreeFetcher(client: client).fetch(request)
         let fetched = tree.fetched

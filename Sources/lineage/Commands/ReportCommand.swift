@@ -50,7 +50,8 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (snapshot, banner) = try await input.readSnapshotAndBanner()
+        // With --diff, the earlier snapshot reuses this one's unchanged documents.
+        let (snapshot, banner) = try await input.readSnapshotAndBanner(keepingRecordPrints: diff != nil)
         let graph = ProcessLifetime.graph(of: snapshot)
         let auditor = try Auditor()
         let report = auditor.audit(graph)

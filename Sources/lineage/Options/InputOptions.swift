@@ -31,14 +31,22 @@ struct InputOptions: ParsableArguments {
 
     /// Reads the inputs (or fetches the namespace), telling standard error about skipped records
     /// and about a snapshot the API said was incomplete.
-    func readSnapshot() async throws -> Snapshot {
-        try await readSnapshotAndBanner().snapshot
+    /// With `keepingRecordPrints`, a later snapshot can reuse its unchanged documents; with
+    /// `earlier`, this one reuses the unchanged documents of `earlier`.
+    func readSnapshot(keepingRecordPrints: Bool = false, reusingDocumentsOf earlier: Snapshot? = nil) async throws
+        -> Snapshot
+    {
+        try await readSnapshotAndBanner(keepingRecordPrints: keepingRecordPrints, reusingDocumentsOf: earlier).snapshot
     }
 
     /// Reads the inputs (or fetches the namespace), with the banner to show when the API said a
     /// listing was incomplete (fetched with `--allow-incomplete`): such a snapshot misses documents.
-    func readSnapshotAndBanner() async throws -> (snapshot: Snapshot, banner: String?) {
-        let reader = SnapshotReader(options: .init(keepGoing: keepGoing))
+    func readSnapshotAndBanner(keepingRecordPrints: Bool = false, reusingDocumentsOf earlier: Snapshot? = nil)
+        async throws -> (snapshot: Snapshot, banner: String?)
+    {
+        var options = SnapshotReader.Options(keepGoing: keepGoing)
+        options.keepsRecordPrints = keepingRecordPrints
+        let reader = SnapshotReader(options: options)
         var sources = inputs.map(InputSource.init(argument:))
         var incomplete: [NamespaceFetcher.IncompleteListing] = []
         if inputs.count == 1, let manifest = PlanCommand.manifest(of: inputs) {
@@ -49,7 +57,7 @@ struct InputOptions: ParsableArguments {
             incomplete = result.incomplete
             sources = result.sources(from: client)
         }
-        let snapshot = try reader.read(sources)
+        let snapshot = try earlier.map { try reader.read(sources, reusingDocumentsOf: $0) } ?? reader.read(sources)
         let report = snapshot.report
         if report.skippedRecords > 0 {
             StandardError.print("lineage: skipped \(report.skippedRecords) bad record(s); the first:")

@@ -155,14 +155,7 @@ public struct Document: Sendable {
             for pair in userFieldPrintPairs() { body(pair.name, pair.value) }
             return
         }
-        prints.store.values.withUnsafeBufferPointer { values in
-            var position = Int(prints.start) * 2
-            let end = position + Int(prints.count) * 2
-            while position < end {
-                body(values[position], values[position + 1])
-                position += 2
-            }
-        }
+        prints.forEach(body)
     }
 
     /// The non-system root fields of a current-shape record, in order.

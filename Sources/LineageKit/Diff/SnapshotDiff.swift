@@ -168,8 +168,10 @@ public struct SnapshotDiff: Sendable {
             unreadableUserFields += piece.unreadable
             for position in piece.matched { matched[Int(position)] = true }
         }
-        for (position, document) in old.enumerated() where !matched[position] {
-            removedDocuments.append(DocumentReference(collectionID: document.collectionID, documentID: document.id))
+        // By index: enumerating the documents would copy each (a retain and release of its parts).
+        for position in old.indices where !matched[position] {
+            removedDocuments.append(
+                DocumentReference(collectionID: old[position].collectionID, documentID: old[position].id))
         }
         addedDocuments.sort()
         removedDocuments.sort()

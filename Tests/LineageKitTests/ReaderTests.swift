@@ -299,4 +299,31 @@ struct ReaderTests {
         #expect(snapshot.documents.map(\.id) == ["doc_a", "doc_b"])
         #expect(snapshot.documents[0].userFields["p"]?.stringValue?.count == padding.count)
     }
+
+    @Test("siblings stating the same chain share one array, and a chain that differs or is wrong is read on its own")
+    func chainsWrittenAlikeShareAnArray() throws {
+        let chain = #"[{"collection_id":"col_f","feature_extractor_id":"x_v1","timestamp":"2025-11-14T23:01:21Z"}]"#
+        func document(_ id: String, _ chain: String) -> String {
+            #"{"document_id":"\#(id)","collection_id":"col_f","_internal":{"lineage":{"root_object_id":"obj_1","#
+                + #""chain":\#(chain)}}}"#
+        }
+        let later = chain.replacingOccurrences(of: "23:01:21", with: "23:01:22")
+        let snapshot = try Fixtures.read(
+            [document("doc_1", chain), document("doc_2", chain), document("doc_3", later)].joined(separator: "\n"))
+        let chains = snapshot.documents.map { try? #require($0.lineage.chain) }
+        let storage = chains.map { $0?.withUnsafeBufferPointer { $0.baseAddress } }
+        #expect(chains[0] == chains[1] && storage[0] == storage[1], "the same bytes: one array")
+        #expect(chains[2] != chains[0] && storage[2] != storage[0])
+        #expect(chains[2]?.first?.timestamp == "2025-11-14T23:01:22Z")
+        // After a good chain, one that differs only by a wrong type is still an error naming it.
+        let wrong = chain.replacingOccurrences(of: #""col_f""#, with: "5")
+        #expect(throws: LineageKitError.self) {
+            try Fixtures.read([document("doc_1", chain), document("doc_2", wrong)].joined(separator: "\n"))
+        }
+        do {
+            _ = try Fixtures.read([document("doc_1", chain), document("doc_2", wrong)].joined(separator: "\n"))
+        } catch {
+            #expect("\(error)".contains("_internal.lineage.chain[0].collection_id"), "\(error)")
+        }
+    }
 }

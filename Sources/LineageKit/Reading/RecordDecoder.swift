@@ -20,6 +20,7 @@ struct RecordError: Error, Sendable {
 /// available through ``RawJSON``). Objects and collection configurations are few and are parsed whole.
 struct RecordDecoder {
     private var strings = StringInterner()
+    private var chains = ChainInterner()
     /// Hashes of the keys seen in the objects being read, one frame per open object (reused
     /// between records, so checking for duplicate keys allocates nothing once warm).
     private var seenKeys: [UInt64] = []
@@ -284,6 +285,24 @@ struct RecordDecoder {
         case UInt8(ascii: "["): break
         default: throw typeError(&scanner, path: path(), expected: "an array of steps or null")
         }
+        // Siblings often state the same chain, byte for byte: share one array for them. A chain
+        // that does not even scan is decoded below, which reports what is wrong with it.
+        var probe = scanner
+        guard (try? probe.skipValue()) != nil else { return try decodeChain(&scanner, path: path()) }
+        let text = UnsafeRawBufferPointer(rebasing: scanner.bytes[scanner.index..<probe.index])
+        let cached = chains.chain(for: text)
+        if let known = cached.chain {
+            scanner = probe
+            return known
+        }
+        let steps = try decodeChain(&scanner, path: path())
+        chains.add(steps, for: text, slot: cached.slot, hash: cached.hash)
+        return steps
+    }
+
+    private mutating func decodeChain(_ scanner: inout JSONScanner, path: @autoclosure () -> String) throws
+        -> [LineageStep]
+    {
         var steps: [LineageStep] = []
         try scanner.readArray { scanner in
             let index = steps.count
@@ -531,5 +550,35 @@ extension JSONScanner {
         case UInt8(ascii: "n"): "null"
         default: "number"
         }
+    }
+}
+
+/// Shares one array for chains written with the same bytes, found from the raw bytes so that a
+/// repeat costs neither decoding nor an allocation: the frames of a video, made by one extractor run,
+/// often state the same chain. A small direct-mapped cache, as ``StringInterner``; a chain that
+/// comes back after being evicted gets a second array, which costs memory only.
+struct ChainInterner {
+    private static let size = 1024
+    private var hashes = [UInt64](repeating: 0, count: size)
+    private var texts = [[UInt8]](repeating: [], count: size)
+    private var chains = [[LineageStep]](repeating: [], count: size)
+
+    /// The slot `text` belongs in, and the chain last decoded from exactly these bytes if it is
+    /// still there.
+    mutating func chain(for text: UnsafeRawBufferPointer) -> (slot: Int, hash: UInt64, chain: [LineageStep]?) {
+        let hash = FastHash.hash(text) | 1
+        let slot = Int(truncatingIfNeeded: hash >> 20) & (Self.size - 1)
+        guard hashes[slot] == hash, texts[slot].withUnsafeBytes({ FastHash.equal($0, text) }) else {
+            return (slot, hash, nil)
+        }
+        return (slot, hash, chains[slot])
+    }
+
+    /// Remembers `chain`, decoded from `text`, in `slot` (from ``chain(for:)``).
+    mutating func add(_ chain: [LineageStep], for text: UnsafeRawBufferPointer, slot: Int, hash: UInt64) {
+        hashes[slot] = hash
+        texts[slot].removeAll(keepingCapacity: true)
+        texts[slot].append(contentsOf: text)
+        chains[slot] = chain
     }
 }

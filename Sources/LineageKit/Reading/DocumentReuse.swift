@@ -97,7 +97,7 @@ extension UInt64 {
 /// instead of decoding it again (``SnapshotReader/read(_:reusingDocumentsOf:)``).
 ///
 /// An open-addressing table of positions in the snapshot's documents, twice as many slots as
-/// documents; 20 bytes per document with the fingerprints.
+/// documents: 32 bytes per document with the 24-byte fingerprints.
 struct DocumentReuseIndex: Sendable {
     private let prints: [RecordPrint]
     private let slots: [Int32]

@@ -1,24 +1,22 @@
 /// A fingerprint of one record's bytes as written (a JSON Lines line without its surrounding
-/// whitespace): its length and 128 bits made from four independent 64-bit lanes (xxHash64's round
-/// over 32-byte stripes, so the lanes run in parallel on one core), finished two different ways.
-/// Equal fingerprints only propose a match: ``EarlierRecordMatcher`` compares the bytes.
+/// whitespace): its length and a 64-bit hash made from four independent lanes (xxHash64's round
+/// over 32-byte stripes, so the lanes run in parallel on one core, where ``FastHash``'s single
+/// chain of multiplications is made for short ids). Equal fingerprints only propose a match:
+/// ``EarlierRecordMatcher`` compares the bytes.
 struct RecordPrint: Hashable, Sendable {
     var length: Int
-    var first: UInt64
-    var second: UInt64
+    var hash: UInt64
 
     /// The fingerprint of a record that is never reused (read from a whole JSON file, or made in
     /// memory): no record's bytes have a negative length.
-    static let none = RecordPrint(length: -1, first: 0, second: 0)
+    static let none = RecordPrint(length: -1, hash: 0)
 
     private static let prime1: UInt64 = 0x9E37_79B1_85EB_CA87
     private static let prime2: UInt64 = 0xC2B2_AE3D_27D4_EB4F
-    private static let prime3: UInt64 = 0x1656_67B1_9E37_79F9
 
-    init(length: Int, first: UInt64, second: UInt64) {
+    init(length: Int, hash: UInt64) {
         self.length = length
-        self.first = first
-        self.second = second
+        self.hash = hash
     }
 
     /// The fingerprint of `bytes`.
@@ -61,13 +59,9 @@ struct RecordPrint: Hashable, Sendable {
             }
             lane = (lane + 1) & 3
         }
-        let length = UInt64(count)
-        let first = Self.avalanche(
-            lane0.rotated(1) &+ lane1.rotated(7) &+ lane2.rotated(12) &+ lane3.rotated(18) &+ length)
-        let second = Self.avalanche(
-            (lane0 &* Self.prime3) ^ lane1.rotated(29) ^ (lane2 &* Self.prime2).rotated(43) ^ lane3.rotated(53)
-                ^ (length &* Self.prime1))
-        self.init(length: count, first: first, second: second)
+        let hash = Self.avalanche(
+            lane0.rotated(1) &+ lane1.rotated(7) &+ lane2.rotated(12) &+ lane3.rotated(18) &+ UInt64(count))
+        self.init(length: count, hash: hash)
     }
 
     @inline(__always)
@@ -97,7 +91,7 @@ extension UInt64 {
 /// instead of decoding it again (``SnapshotReader/read(_:reusingDocumentsOf:)``).
 ///
 /// An open-addressing table of positions in the snapshot's documents, twice as many slots as
-/// documents: 32 bytes per document with the 24-byte fingerprints.
+/// documents: 24 bytes per document with the 16-byte fingerprints.
 struct DocumentReuseIndex: Sendable {
     private let prints: [RecordPrint]
     private let slots: [Int32]
@@ -111,7 +105,7 @@ struct DocumentReuseIndex: Sendable {
         var slots = [Int32](repeating: -1, count: capacity)
         let mask = capacity - 1
         for (position, print) in prints.enumerated() where print.length >= 0 {
-            var slot = Int(truncatingIfNeeded: print.first) & mask
+            var slot = Int(truncatingIfNeeded: print.hash) & mask
             while slots[slot] >= 0, prints[Int(slots[slot])] != print {
                 slot = (slot + 1) & mask
             }
@@ -130,7 +124,7 @@ struct DocumentReuseIndex: Sendable {
     func position(of print: RecordPrint) -> Int? {
         slots.withUnsafeBufferPointer { slots in
             prints.withUnsafeBufferPointer { prints in
-                var slot = Int(truncatingIfNeeded: print.first) & mask
+                var slot = Int(truncatingIfNeeded: print.hash) & mask
                 while true {
                     let position = Int(slots[slot])
                     guard position >= 0 else { return nil }
@@ -168,7 +162,7 @@ struct EarlierRecordMatcher {
     /// The earlier files, opened once per thread.
     private var files: [ObjectIdentifier: OpenFile] = [:]
     private var run: [UInt8] = []
-    private var candidates: [(offset: Int, line: Int, position: Int)] = []
+    private var candidates: [(file: ObjectIdentifier, offset: Int, line: Int, position: Int)] = []
 
     /// The longest run of earlier records read at once, and the widest gap inside a run.
     private static let longestRun = 8 << 20
@@ -189,10 +183,12 @@ struct EarlierRecordMatcher {
         for (line, print) in prints.enumerated() {
             matches.append(-1)
             guard print.length > 0, let position = index.position(of: print) else { continue }
-            candidates.append((earlier[position].raw.offset, line, position))
+            let raw = earlier[position].raw
+            candidates.append((ObjectIdentifier(raw.origin), raw.offset, line, position))
         }
         guard !candidates.isEmpty else { return }
-        candidates.sort { $0.offset < $1.offset }
+        // File by file, in file order, so that each run is as long as the neighbours allow.
+        candidates.sort { ($0.file, $0.offset) < ($1.file, $1.offset) }
         var first = 0
         while first < candidates.count {
             let origin = earlier[candidates[first].position].raw.origin

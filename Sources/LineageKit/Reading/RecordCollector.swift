@@ -66,11 +66,8 @@ struct RecordCollector {
             content: { try $0[$1].json() })
         var reuseIndex: DocumentReuseIndex?
         if options.keepsRecordPrints {
-            var prints = documentPrintPieces.flatMap { $0 }
+            let prints = Self.removing(droppedDocuments, from: documentPrintPieces.flatMap { $0 })
             documentPrintPieces = []
-            if !droppedDocuments.isEmpty {
-                prints = prints.enumerated().filter { !droppedDocuments.contains($0.offset) }.map(\.element)
-            }
             reuseIndex = DocumentReuseIndex(prints: prints)
         }
         objects = try deduplicate(
@@ -154,6 +151,12 @@ struct RecordCollector {
             }
         }
         guard !drop.isEmpty else { return (items, table, []) }
-        return (items.enumerated().filter { !drop.contains($0.offset) }.map(\.element), nil, drop)
+        return (Self.removing(drop, from: items), nil, drop)
+    }
+
+    /// `items` without those at the positions `dropped`, in order (`items` itself when none are).
+    private static func removing<Item>(_ dropped: Set<Int>, from items: [Item]) -> [Item] {
+        guard !dropped.isEmpty else { return items }
+        return items.enumerated().filter { !dropped.contains($0.offset) }.map(\.element)
     }
 }

@@ -19,7 +19,7 @@ public struct SnapshotReader: Sendable {
         public var maximumReportedProblems = 10
         /// How many threads read JSON Lines files.
         public var concurrency = ProcessInfo.processInfo.activeProcessorCount
-        /// Keep a fingerprint of each document's record (32 bytes per document with its index), so that reading a
+        /// Keep a fingerprint of each document's record (24 bytes per document with its index), so that reading a
         /// later snapshot of the same namespace can take the documents whose record has not changed
         /// from this one instead of decoding them again (``SnapshotReader/read(_:reusingDocumentsOf:)``).
         public var keepsRecordPrints = false

@@ -14,11 +14,15 @@ struct CIOutputTests {
     @Test("JUnit text and attributes escape markup and drop characters XML cannot hold")
     func xml() {
         #expect(AuditReport.xml(#"<a href="x">&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;")
-        #expect(AuditReport.xml("bell\u{7}tab\tend") == "bell\u{FFFD}tab\tend")
+        // Parsers turn a raw tab or newline in an attribute into a space, and a raw return anywhere
+        // into a newline: those are written as character references.
+        #expect(AuditReport.xml("bell\u{7}tab\tend") == "bell\u{FFFD}tab&#9;end")
+        #expect(AuditReport.xml("bell\u{7}tab\tend", inAttribute: false) == "bell\u{FFFD}tab\tend")
         // The edges of XML 1.0's character range, and text that is not ASCII, kept or replaced.
         #expect(
-            AuditReport.xml("\r\n\u{0}\u{1F}\u{7F}é😀\u{FFFD}\u{FFFE}\u{FFFF}")
-                == "\r\n\u{FFFD}\u{FFFD}\u{7F}é😀\u{FFFD}\u{FFFD}\u{FFFD}")
+            AuditReport.xml("\r\n\u{0}\u{1F}\u{7F}é😀\u{FFFD}\u{FFFE}\u{FFFF}", inAttribute: false)
+                == "&#13;\n\u{FFFD}\u{FFFD}\u{7F}é😀\u{FFFD}\u{FFFD}\u{FFFD}")
+        #expect(AuditReport.xml("a\r\nb") == "a&#13;&#10;b")
     }
 
     @Test("a finding's fingerprint is SHA-256 of its baseline key, the same for the same rule and document")

@@ -30,12 +30,13 @@ extension AuditReport {
                     let worst = failing.map(\.severity).max() ?? .warning
                     body +=
                         "      <failure message=\"\(Self.xml("\(failing.count) finding(s) of \(rule) in \(collection)"))\" "
-                        + "type=\"\(worst.rawValue)\">\(Self.xml(lines.joined(separator: "\n")))</failure>\n"
+                        + "type=\"\(worst.rawValue)\">\(Self.xml(lines.joined(separator: "\n"), inAttribute: false))</failure>\n"
                 }
                 let notes = found.filter { $0.severity == .info }
                 if !notes.isEmpty {
                     let lines = notes.prefix(maximumFailures).map(Self.line)
-                    body += "      <system-out>\(Self.xml(lines.joined(separator: "\n")))</system-out>\n"
+                    body +=
+                        "      <system-out>\(Self.xml(lines.joined(separator: "\n"), inAttribute: false))</system-out>\n"
                 }
                 cases += "    <testcase classname=\"\(Self.xml(rule))\" name=\"\(Self.xml(collection))\""
                 cases += body.isEmpty ? "/>\n" : ">\n" + body + "    </testcase>\n"
@@ -57,12 +58,13 @@ extension AuditReport {
         "\(finding.severity.rawValue): \(finding.documentID ?? finding.collectionID ?? "namespace"): \(finding.message)"
     }
 
-    /// `text` escaped for XML text and attribute values; characters XML 1.0 cannot hold at all
-    /// (most control characters) become `\u{FFFD}` (`[UInt8].appendXMLEscaped(_:)`'s rule).
-    static func xml(_ text: String) -> String {
+    /// `text` escaped for an XML attribute value, or element text when `inAttribute` is false;
+    /// characters XML 1.0 cannot hold at all (most control characters) become `\u{FFFD}`
+    /// (`[UInt8].appendXMLEscaped(_:inAttribute:)`'s rule).
+    static func xml(_ text: String, inAttribute: Bool = true) -> String {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(text.utf8.count)
-        bytes.appendXMLEscaped(text)
+        bytes.appendXMLEscaped(text, inAttribute: inAttribute)
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -55,15 +55,15 @@ public struct GraphMLWriter: Sendable {
     private static func node(_ index: Int, _ input: ExportInput, into bytes: inout [UInt8]) {
         let node = input.graph.nodes[index]
         bytes.append("    <node id=\"")
-        bytes.appendXMLEscaped(node.id.rawID)
+        bytes.appendXMLEscaped(node.id.rawID, inAttribute: true)
         bytes.append("\">")
         data("kind", node.kind.rawValue, into: &bytes)
         if let collection = node.collectionID { data("collection", collection, into: &bytes) }
         if let bucket = node.bucketID { data("bucket", bucket, into: &bytes) }
-        if input.tiers[index] >= 0 { data("tier", String(input.tiers[index]), into: &bytes) }
+        if input.tiers[index] >= 0 { number("tier", Int(input.tiers[index]), into: &bytes) }
         data("ghost", node.kind.isGhost ? "true" : "false", into: &bytes)
         let found = input.findings[index] ?? []
-        data("findings", String(found.count), into: &bytes)
+        number("findings", found.count, into: &bytes)
         if !found.isEmpty {
             data("rules", Set(found.map(\.rule)).sorted().joined(separator: " "), into: &bytes)
             if let worst = ExportInput.worst(found) { data("severity", worst.rawValue, into: &bytes) }
@@ -73,20 +73,30 @@ public struct GraphMLWriter: Sendable {
 
     private static func edge(_ index: Int, number: Int, _ input: ExportInput, into bytes: inout [UInt8]) {
         guard let parent = input.parent(of: index) else { return }
-        bytes.append("    <edge id=\"e\(number)\" source=\"")
-        bytes.appendXMLEscaped(input.graph.nodes[parent].id.rawID)
+        bytes.append(constant: "    <edge id=\"e")
+        bytes.appendDecimal(number)
+        bytes.append(constant: "\" source=\"")
+        bytes.appendXMLEscaped(input.graph.nodes[parent].id.rawID, inAttribute: true)
         bytes.append("\" target=\"")
-        bytes.appendXMLEscaped(input.graph.nodes[index].id.rawID)
+        bytes.appendXMLEscaped(input.graph.nodes[index].id.rawID, inAttribute: true)
         bytes.append("\">")
         if let extractor = input.extractor(of: index) { data("extractor", extractor, into: &bytes) }
         bytes.append("</edge>\n")
     }
 
-    private static func data(_ key: String, _ value: String, into bytes: inout [UInt8]) {
-        bytes.append("<data key=\"")
-        bytes.append(key)
-        bytes.append("\">")
+    private static func data(_ key: StaticString, _ value: String, into bytes: inout [UInt8]) {
+        bytes.append(constant: "<data key=\"")
+        bytes.append(constant: key)
+        bytes.append(constant: "\">")
         bytes.appendXMLEscaped(value)
-        bytes.append("</data>")
+        bytes.append(constant: "</data>")
+    }
+
+    private static func number(_ key: StaticString, _ value: Int, into bytes: inout [UInt8]) {
+        bytes.append(constant: "<data key=\"")
+        bytes.append(constant: key)
+        bytes.append(constant: "\">")
+        bytes.appendDecimal(value)
+        bytes.append(constant: "</data>")
     }
 }

@@ -85,8 +85,9 @@ public struct OpenLineageWriter: Sendable {
                 let key = EdgeKey(from: from, to: collection)
                 var entry = edges[key] ?? (0, nil, [])
                 entry.documents += 1
-                if let time = input.timestamp(of: index), entry.time.map({ time > $0 }) ?? true { entry.time = time }
-                if let extractor = input.extractor(of: index) { entry.extractors.insert(extractor) }
+                let (extractor, time) = input.extractorAndTime(of: index)
+                if let time, entry.time.map({ time > $0 }) ?? true { entry.time = time }
+                if let extractor { entry.extractors.insert(extractor) }
                 edges[key] = entry
             }
         }

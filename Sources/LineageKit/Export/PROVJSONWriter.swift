@@ -34,30 +34,17 @@ public struct PROVJSONWriter: Sendable {
         let ranges = pieceRanges(of: included.count)
         let facts = mapPieces(ranges.count) { piece in
             included[ranges[piece]].map { index in
-                input.parent(of: index) == nil ? (nil, nil) : (input.extractor(of: index), input.timestamp(of: index))
+                input.parent(of: index) == nil ? (nil, nil) : input.extractorAndTime(of: index)
             }
         }.flatMap { $0 }
-        var activityOf: [ActivityKey: Int] = [:]
-        var activities: [(key: ActivityKey, start: String?, end: String?)] = []
+        var grouping = ActivityGrouping(graph: graph)
         var activityOfDocument = [Int32](repeating: -1, count: graph.nodes.count)
         for (position, index) in included.enumerated() {
             guard let parent = input.parent(of: index) else { continue }
             let (extractor, time) = facts[position]
-            let key = ActivityKey(source: parent, collection: graph.nodes[index].collectionID, extractor: extractor)
-            let number: Int
-            if let known = activityOf[key] {
-                number = known
-                if let time {
-                    if activities[number].start.map({ time < $0 }) ?? true { activities[number].start = time }
-                    if activities[number].end.map({ time > $0 }) ?? true { activities[number].end = time }
-                }
-            } else {
-                number = activities.count
-                activityOf[key] = number
-                activities.append((key, time, time))
-            }
-            activityOfDocument[index] = Int32(number)
+            activityOfDocument[index] = Int32(grouping.add(index, source: parent, extractor: extractor, time: time))
         }
+        let activities = grouping.activities
         let activityOfNode = activityOfDocument
         let firstDerived = included.firstIndex { activityOfNode[$0] >= 0 }
 
@@ -70,8 +57,9 @@ public struct PROVJSONWriter: Sendable {
             count: included.count,
             render: { range, bytes in
                 for position in range {
-                    Self.memberKey(
-                        first: position == 0, Self.identifier(graph.nodes[included[position]].id.rawID), into: &bytes)
+                    Self.startMember(first: position == 0, into: &bytes)
+                    Self.writeIdentifier(graph.nodes[included[position]].id.rawID, into: &bytes)
+                    bytes.append(constant: ": ")
                     Self.writeEntity(included[position], input, into: &bytes)
                 }
             }, to: sink)
@@ -83,18 +71,20 @@ public struct PROVJSONWriter: Sendable {
             render: { range, bytes in
                 for number in range {
                     let activity = made[number]
-                    Self.memberKey(first: number == 0, Self.activityIdentifier(number), into: &bytes)
+                    Self.startMember(first: number == 0, into: &bytes)
+                    Self.writeNumbered("lineage:extraction", number, into: &bytes)
+                    bytes.append(constant: ": ")
                     var object = InlineJSONObject(into: &bytes)
                     object.string("prov:type", "mixpeek:Extraction", into: &bytes)
                     if let start = activity.start { object.string("prov:startTime", start, into: &bytes) }
                     if let end = activity.end { object.string("prov:endTime", end, into: &bytes) }
-                    if let extractor = activity.key.extractor {
+                    if let extractor = activity.extractor {
                         object.string("mixpeek:feature_extractor_id", extractor, into: &bytes)
                     }
-                    if let collection = activity.key.collection {
+                    if let collection = activity.collection {
                         object.string("mixpeek:collection_id", collection, into: &bytes)
                     }
-                    object.string("lineage:source", graph.nodes[activity.key.source].id.rawID, into: &bytes)
+                    object.string("lineage:source", graph.nodes[activity.source].id.rawID, into: &bytes)
                     object.close(into: &bytes)
                 }
             }, to: sink)
@@ -105,11 +95,14 @@ public struct PROVJSONWriter: Sendable {
             render: { range, bytes in
                 for number in range {
                     let activity = made[number]
-                    Self.memberKey(first: number == 0, "lineage:u\(number)", into: &bytes)
+                    Self.startMember(first: number == 0, into: &bytes)
+                    Self.writeNumbered("lineage:u", number, into: &bytes)
+                    bytes.append(constant: ": ")
                     var object = InlineJSONObject(into: &bytes)
-                    object.string("prov:activity", Self.activityIdentifier(number), into: &bytes)
-                    object.string(
-                        "prov:entity", Self.identifier(graph.nodes[activity.key.source].id.rawID), into: &bytes)
+                    object.key("prov:activity", into: &bytes)
+                    Self.writeNumbered("lineage:extraction", number, into: &bytes)
+                    object.key("prov:entity", into: &bytes)
+                    Self.writeIdentifier(graph.nodes[activity.source].id.rawID, into: &bytes)
                     if let start = activity.start { object.string("prov:time", start, into: &bytes) }
                     object.close(into: &bytes)
                 }
@@ -123,23 +116,29 @@ public struct PROVJSONWriter: Sendable {
                 render: { range, bytes in
                     for position in range {
                         let index = included[position]
-                        guard activityOfNode[index] >= 0 else { continue }
-                        let activity = Self.activityIdentifier(Int(activityOfNode[index]))
-                        let entity = Self.identifier(graph.nodes[index].id.rawID)
-                        Self.memberKey(
-                            first: position == firstDerived, "lineage:\(generation ? "g" : "d")\(index)", into: &bytes)
+                        let activity = Int(activityOfNode[index])
+                        guard activity >= 0 else { continue }
+                        Self.startMember(first: position == firstDerived, into: &bytes)
+                        Self.writeNumbered(generation ? "lineage:g" : "lineage:d", index, into: &bytes)
+                        bytes.append(constant: ": ")
                         var object = InlineJSONObject(into: &bytes)
                         if generation {
-                            object.string("prov:entity", entity, into: &bytes)
-                            object.string("prov:activity", activity, into: &bytes)
+                            object.key("prov:entity", into: &bytes)
+                            Self.writeIdentifier(graph.nodes[index].id.rawID, into: &bytes)
+                            object.key("prov:activity", into: &bytes)
+                            Self.writeNumbered("lineage:extraction", activity, into: &bytes)
                             if let time = facts[position].1 { object.string("prov:time", time, into: &bytes) }
                         } else {
-                            let source = graph.nodes[input.parent(of: index) ?? index].id.rawID
-                            object.string("prov:generatedEntity", entity, into: &bytes)
-                            object.string("prov:usedEntity", Self.identifier(source), into: &bytes)
-                            object.string("prov:activity", activity, into: &bytes)
-                            object.string("prov:generation", "lineage:g\(index)", into: &bytes)
-                            object.string("prov:usage", "lineage:u\(activityOfNode[index])", into: &bytes)
+                            object.key("prov:generatedEntity", into: &bytes)
+                            Self.writeIdentifier(graph.nodes[index].id.rawID, into: &bytes)
+                            object.key("prov:usedEntity", into: &bytes)
+                            Self.writeIdentifier(graph.nodes[input.parent(of: index) ?? index].id.rawID, into: &bytes)
+                            object.key("prov:activity", into: &bytes)
+                            Self.writeNumbered("lineage:extraction", activity, into: &bytes)
+                            object.key("prov:generation", into: &bytes)
+                            Self.writeNumbered("lineage:g", index, into: &bytes)
+                            object.key("prov:usage", into: &bytes)
+                            Self.writeNumbered("lineage:u", activity, into: &bytes)
                         }
                         object.close(into: &bytes)
                     }
@@ -149,11 +148,9 @@ public struct PROVJSONWriter: Sendable {
         try output.finish(sink)
     }
 
-    /// `"id": `, after a comma unless it is the section's first member.
-    private static func memberKey(first: Bool, _ id: String, into bytes: inout [UInt8]) {
-        bytes.append(first ? "\n    " : ",\n    ")
-        JSONValue.writeString(id, into: &bytes)
-        bytes.append(": ")
+    /// Starts a section's member on its own line, after a comma unless it is the section's first.
+    private static func startMember(first: Bool, into bytes: inout [UInt8]) {
+        bytes.append(constant: first ? "\n    " : ",\n    ")
     }
 
     /// Writes the attributes of the entity of the node at `index`.
@@ -176,31 +173,111 @@ public struct PROVJSONWriter: Sendable {
     }
 
     /// One extractor applied to one source for one collection.
-    private struct ActivityKey: Hashable {
+    private struct Activity {
         var source: Int
         var collection: String?
         var extractor: String?
+        var start: String?
+        var end: String?
     }
 
-    /// The qualified name of a document or object id.
-    static func identifier(_ id: String) -> String { "mixpeek:" + localName(id) }
+    /// Numbers activities in order of first appearance, keyed by numbers (source node, collection
+    /// and extractor) so that a million documents hash no strings; extractors are numbered as
+    /// met, with the last one remembered (neighbours mostly share it, and equal interned strings
+    /// compare by identity).
+    private struct ActivityGrouping {
+        private struct Key: Hashable {
+            var source: Int32
+            var collection: Int32
+            var extractor: Int32
+        }
 
-    static func activityIdentifier(_ number: Int) -> String { "lineage:extraction\(number)" }
+        let graph: DecompositionGraph
+        private(set) var activities: [Activity] = []
+        private var numbers: [Key: Int] = [:]
+        private var extractorNumbers: [String: Int32] = [:]
+        private var lastExtractor: (name: String, number: Int32)?
+        private var otherCollections: [String: Int32] = [:]
 
-    /// `id` as the local part of a qualified name: letters, digits, `_`, `.` and `-` kept, every
-    /// other UTF-8 byte `%XX`.
-    static func localName(_ id: String) -> String {
-        guard !id.utf8.allSatisfy(isNameByte) else { return id }
-        var out = ""
-        for byte in id.utf8 {
-            if isNameByte(byte) {
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            } else {
-                let hex = Array("0123456789ABCDEF")
-                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 0x0F)])
+        init(graph: DecompositionGraph) { self.graph = graph }
+
+        /// Adds the document at node `index` and returns its activity's number.
+        mutating func add(_ index: Int, source: Int, extractor: String?, time: String?) -> Int {
+            let key = Key(
+                source: Int32(source), collection: collectionNumber(of: index), extractor: number(of: extractor))
+            if let number = numbers[key] {
+                if let time {
+                    if activities[number].start.map({ time < $0 }) ?? true { activities[number].start = time }
+                    if activities[number].end.map({ time > $0 }) ?? true { activities[number].end = time }
+                }
+                return number
+            }
+            let number = activities.count
+            numbers[key] = number
+            activities.append(
+                Activity(
+                    source: source, collection: graph.nodes[index].collectionID, extractor: extractor, start: time,
+                    end: time))
+            return number
+        }
+
+        private mutating func number(of extractor: String?) -> Int32 {
+            guard let extractor else { return -1 }
+            if let last = lastExtractor, last.name == extractor { return last.number }
+            let number = extractorNumbers[extractor] ?? Int32(extractorNumbers.count)
+            extractorNumbers[extractor] = number
+            lastExtractor = (extractor, number)
+            return number
+        }
+
+        /// The collection's position in the graph's collections; ghost documents (none of which has
+        /// a source today) are numbered after those by their stated collection, `-1` for none.
+        private mutating func collectionNumber(of index: Int) -> Int32 {
+            let known = graph.collectionOfNode[index]
+            if known >= 0 { return known }
+            guard let collection = graph.nodes[index].collectionID else { return -1 }
+            let number = otherCollections[collection] ?? Int32(graph.collectionIDs.count + otherCollections.count)
+            otherCollections[collection] = number
+            return number
+        }
+    }
+
+    /// Writes the qualified name of a document or object id, quoted: `"mixpeek:` and the id's local
+    /// name, whose bytes need no JSON escape.
+    static func writeIdentifier(_ id: String, into bytes: inout [UInt8]) {
+        bytes.append(constant: "\"mixpeek:")
+        appendLocalName(id, into: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Writes a numbered qualified name of our own, quoted: `prefix` and `number`.
+    static func writeNumbered(_ prefix: StaticString, _ number: Int, into bytes: inout [UInt8]) {
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(constant: prefix)
+        bytes.appendDecimal(number)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Appends `id` as the local part of a qualified name: letters, digits, `_`, `.` and `-` kept,
+    /// every other UTF-8 byte `%XX`.
+    static func appendLocalName(_ id: String, into bytes: inout [UInt8]) {
+        var id = id
+        id.withUTF8 { utf8 in
+            guard !utf8.allSatisfy(isNameByte) else {
+                bytes.append(contentsOf: utf8)
+                return
+            }
+            let hex: StaticString = "0123456789ABCDEF"
+            for byte in utf8 {
+                if isNameByte(byte) {
+                    bytes.append(byte)
+                } else {
+                    bytes.append(UInt8(ascii: "%"))
+                    bytes.append(hex.utf8Start[Int(byte >> 4)])
+                    bytes.append(hex.utf8Start[Int(byte & 0x0F)])
+                }
             }
         }
-        return out
     }
 
     private static func isNameByte(_ byte: UInt8) -> Bool {

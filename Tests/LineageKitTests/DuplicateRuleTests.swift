@@ -105,4 +105,23 @@ struct DuplicateRuleTests {
         #expect(found.map(\.documentID) == ["doc_b"])
         #expect(found.first?.evidence["position"]?["face_index"] == 0)
     }
+
+    @Test("the sorted pieces merge into what sorting them joined gives, ties in piece order", arguments: [1, 2, 8])
+    func mergeOfSortedPieces(pieceCount: Int) {
+        var random = SeededRandom(seed: UInt64(pieceCount))
+        // Few distinct hashes, so equal hashes span pieces; positions rise from piece to piece.
+        var position: Int32 = 0
+        let pieces: [[DuplicateDocumentRule.Keyed]] = (0..<pieceCount).map { _ in
+            (0..<Int.random(in: 0...40, using: &random)).map { _ in
+                position += 1
+                return .init(hash: UInt64.random(in: 0...9, using: &random), position: position)
+            }.sorted { ($0.hash, $0.position) < ($1.hash, $1.position) }
+        }
+        var merge = DuplicateDocumentRule.SortedPiecesMerge(pieces)
+        var merged: [String] = []
+        while let entry = merge.next() { merged.append("\(entry.hash):\(entry.position)") }
+        let expected = pieces.joined().sorted { ($0.hash, $0.position) < ($1.hash, $1.position) }
+        #expect(merged == expected.map { "\($0.hash):\($0.position)" })
+        #expect(merge.peek() == nil)
+    }
 }

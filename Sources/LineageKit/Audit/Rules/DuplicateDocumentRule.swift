@@ -40,55 +40,102 @@ package struct DuplicateDocumentRule: AuditRule {
         let prints: [UInt64]
     }
 
-    /// Checks the namespace: a key per document (in parallel pieces), a sort, and an exact
-    /// comparison only among documents whose keys agree.
+    /// Checks the namespace: a key per document (in parallel pieces, each sorted on its own core),
+    /// a merge of the sorted pieces, and an exact comparison only among documents whose keys agree.
+    /// The pieces are merged as they are read, never copied into one array: the rule's memory is
+    /// 16 bytes a document, not the 40 a joined copy and its sort buffer cost on top.
     package func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
         let keying = Keying(context: context)
         let count = graph.documents.count
-        let pieces = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / 20_000))
+        let pieceCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / 20_000))
         // Read through buffers: indexing the graph's arrays in the loop retains them each time.
-        var hashed: [(hash: UInt64, position: Int32)] = graph.documents.withUnsafeBufferPointer { documents in
+        let pieces: [[Keyed]] = graph.documents.withUnsafeBufferPointer { documents in
             graph.documentNodeIndex.withUnsafeBufferPointer { nodes in
                 graph.collectionOfNode.withUnsafeBufferPointer { collections in
                     let shared = WorkerShared((documents, nodes, collections))
-                    return mapPieces(pieces) { piece in
+                    return mapPieces(pieceCount) { piece in
                         let (documents, nodes, collections) = shared.value
-                        var keys: [(hash: UInt64, position: Int32)] = []
-                        for position in (count * piece / pieces)..<(count * (piece + 1) / pieces) {
+                        let positions = (count * piece / pieceCount)..<(count * (piece + 1) / pieceCount)
+                        var keys: [Keyed] = []
+                        keys.reserveCapacity(positions.count)
+                        for position in positions {
                             let node = nodes[position]
                             guard node >= 0,
                                 let key = keying.key(of: documents[position], collection: Int(collections[Int(node)]))
                             else { continue }
-                            keys.append((key, Int32(position)))
+                            keys.append(Keyed(hash: key, position: Int32(position)))
                         }
+                        keys.sort { ($0.hash, $0.position) < ($1.hash, $1.position) }
                         return keys
                     }
                 }
             }
-        }.flatMap { $0 }
-        hashed.sort { ($0.hash, $0.position) < ($1.hash, $1.position) }
-        var start = 0
-        while start < hashed.count {
-            var end = start + 1
-            while end < hashed.count, hashed[end].hash == hashed[start].hash { end += 1 }
-            if end - start > 1 {
-                var groups: [Identity: [Int]] = [:]
-                var order: [Identity] = []
-                for entry in hashed[start..<end] {
-                    let position = Int(entry.position)
-                    let collection = Int(graph.collectionOfNode[Int(graph.documentNodeIndex[position])])
-                    guard let identity = keying.identity(of: graph.documents[position], collection: collection) else {
-                        continue
-                    }
-                    if groups[identity] == nil { order.append(identity) }
-                    groups[identity, default: []].append(position)
+        }
+        var merged = SortedPiecesMerge(pieces)
+        var group: [Int32] = []
+        while let first = merged.next() {
+            group.removeAll(keepingCapacity: true)
+            group.append(first.position)
+            while let next = merged.peek(), next.hash == first.hash {
+                group.append(next.position)
+                _ = merged.next()
+            }
+            guard group.count > 1 else { continue }
+            var groups: [Identity: [Int]] = [:]
+            var order: [Identity] = []
+            for position in group.map(Int.init) {
+                let collection = Int(graph.collectionOfNode[Int(graph.documentNodeIndex[position])])
+                guard let identity = keying.identity(of: graph.documents[position], collection: collection) else {
+                    continue
                 }
-                for identity in order where groups[identity, default: []].count > 1 {
-                    report(identity, groups[identity, default: []].map { graph.documents[$0] }, into: &findings)
+                if groups[identity] == nil { order.append(identity) }
+                groups[identity, default: []].append(position)
+            }
+            for identity in order where groups[identity, default: []].count > 1 {
+                report(identity, groups[identity, default: []].map { graph.documents[$0] }, into: &findings)
+            }
+        }
+    }
+
+    /// A document's key and its position in the graph's documents.
+    struct Keyed {
+        let hash: UInt64
+        let position: Int32
+    }
+
+    /// The entries of pieces each sorted by (hash, position), in that order overall: what sorting
+    /// their concatenation gives, since a lower piece holds only lower positions.
+    struct SortedPiecesMerge {
+        private let pieces: [[Keyed]]
+        private var cursors: [Int]
+
+        init(_ pieces: [[Keyed]]) {
+            self.pieces = pieces
+            cursors = Array(repeating: 0, count: pieces.count)
+        }
+
+        /// The piece holding the least entry not yet taken (the lowest such piece on a tie).
+        private func least() -> Int? {
+            var best: Int?
+            for piece in pieces.indices where cursors[piece] < pieces[piece].count {
+                let entry = pieces[piece][cursors[piece]]
+                if let current = best {
+                    let other = pieces[current][cursors[current]]
+                    if entry.hash < other.hash { best = piece }
+                } else {
+                    best = piece
                 }
             }
-            start = end
+            return best
+        }
+
+        func peek() -> Keyed? { least().map { pieces[$0][cursors[$0]] } }
+
+        mutating func next() -> Keyed? {
+            guard let piece = least() else { return nil }
+            defer { cursors[piece] += 1 }
+            return pieces[piece][cursors[piece]]
         }
     }
 

@@ -119,7 +119,7 @@ public struct DecompositionGraph: Sendable {
         documents: [Document], objects: [BucketObject], collections: [CollectionConfig],
         documentIndex knownIndex: IDTable?
     ) {
-        var builder = GraphBuilder(capacity: documents.count + objects.count)
+        var builder = GraphBuilder(capacity: documents.count + objects.count, documentsIndexed: knownIndex != nil)
         objects.withUnsafeBufferPointer { objects in
             for position in objects.indices {
                 builder.addNode(

@@ -12,10 +12,14 @@ struct GraphBuilder {
     /// For each node, its position in ``collectionIDs`` (documents only; -1 otherwise).
     var collectionOfNode: [Int32] = []
 
-    init(capacity: Int) {
+    /// Makes room for `capacity` nodes. When the documents come with their index
+    /// (`documentsIndexed`, for ``addDocuments(_:index:firstNode:)``), the document index and the
+    /// node array are made there, so neither is made empty here first (a million documents: a
+    /// 17 MB table written and thrown away).
+    init(capacity: Int, documentsIndexed: Bool = false) {
         objectIndex = IDTable(capacity: capacity / 8)
-        documentIndex = IDTable(capacity: capacity)
-        nodes.reserveCapacity(capacity)
+        documentIndex = documentsIndexed ? IDTable() : IDTable(capacity: capacity)
+        nodes.reserveCapacity(documentsIndexed ? capacity / 8 : capacity)
         parentIndex.reserveCapacity(capacity)
         recordIndex.reserveCapacity(capacity)
         rootIndex.reserveCapacity(capacity)

@@ -43,22 +43,12 @@ struct ExportInput: @unchecked Sendable {
         return parent >= 0 && isIncluded[Int(parent)] ? Int(parent) : nil
     }
 
-    /// The extractor that made a document: its chain's last step, else its collection's configuration.
-    func extractor(of index: Int) -> String? {
-        let node = graph.nodes[index]
-        if let document = graph.document(at: node), let step = document.lineage.chain?.last?.featureExtractorID {
-            return step
-        }
-        return node.collectionID.flatMap { configuredExtractor[$0] }
-    }
-
-    /// ``extractor(of:)`` and when the document was made (its chain's last step's timestamp), from
-    /// one resolution of its lineage.
+    /// The extractor that made a document (its chain's last step, else its collection's
+    /// configuration) and when (that step's timestamp), from one resolution of its lineage.
     func extractorAndTime(of index: Int) -> (extractor: String?, time: String?) {
-        guard let document = graph.document(at: graph.nodes[index]) else { return (extractor(of: index), nil) }
-        let step = document.lineage.chain?.last
-        let configured = graph.nodes[index].collectionID.flatMap { configuredExtractor[$0] }
-        return (step?.featureExtractorID ?? configured, step?.timestamp)
+        let node = graph.nodes[index]
+        let step = graph.document(at: node)?.lineage.chain?.last
+        return (step?.featureExtractorID ?? node.collectionID.flatMap { configuredExtractor[$0] }, step?.timestamp)
     }
 
     /// Renders `count` items in blocks, each block cut into ``pieceRanges(of:)`` and rendered on all

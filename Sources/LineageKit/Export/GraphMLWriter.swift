@@ -80,7 +80,7 @@ public struct GraphMLWriter: Sendable {
         bytes.append("\" target=\"")
         bytes.appendXMLEscaped(input.graph.nodes[index].id.rawID, inAttribute: true)
         bytes.append("\">")
-        if let extractor = input.extractor(of: index) { data("extractor", extractor, into: &bytes) }
+        if let extractor = input.extractorAndTime(of: index).extractor { data("extractor", extractor, into: &bytes) }
         bytes.append("</edge>\n")
     }
 

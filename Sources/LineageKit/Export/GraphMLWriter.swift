@@ -85,18 +85,21 @@ public struct GraphMLWriter: Sendable {
     }
 
     private static func data(_ key: StaticString, _ value: String, into bytes: inout [UInt8]) {
-        bytes.append(constant: "<data key=\"")
-        bytes.append(constant: key)
-        bytes.append(constant: "\">")
+        openData(key, into: &bytes)
         bytes.appendXMLEscaped(value)
         bytes.append(constant: "</data>")
     }
 
     private static func number(_ key: StaticString, _ value: Int, into bytes: inout [UInt8]) {
+        openData(key, into: &bytes)
+        bytes.appendDecimal(value)
+        bytes.append(constant: "</data>")
+    }
+
+    /// `<data key="key">`: keys are constants that need no escaping.
+    private static func openData(_ key: StaticString, into bytes: inout [UInt8]) {
         bytes.append(constant: "<data key=\"")
         bytes.append(constant: key)
         bytes.append(constant: "\">")
-        bytes.appendDecimal(value)
-        bytes.append(constant: "</data>")
     }
 }

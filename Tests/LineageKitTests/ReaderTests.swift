@@ -326,4 +326,23 @@ struct ReaderTests {
             #expect("\(error)".contains("_internal.lineage.chain[0].collection_id"), "\(error)")
         }
     }
+
+    @Test("a child naming its parent shares the parent's id string, in its source and its chain")
+    func parentIDsAreShared() throws {
+        let parent = "doc_parent_0123456789abcdef"
+        let snapshot = try Fixtures.read(
+            #"{"document_id":"\#(parent)","collection_id":"col_f","root_object_id":"obj_1","source_type":"bucket"}"#
+                + "\n"
+                + #"{"document_id":"doc_child_0123456789abcdef","collection_id":"col_s","root_object_id":"obj_1","#
+                + #""source_type":"collection","source_document_id":"\#(parent)","lineage_chain":["#
+                + #"{"collection_id":"col_f","document_id":"\#(parent)"},{"collection_id":"col_s"}]}"#)
+        func storage(_ text: String?) -> UnsafePointer<UInt8>? {
+            var text = text
+            return text?.withUTF8 { $0.baseAddress }
+        }
+        let child = snapshot.documents[1]
+        #expect(child.lineage.sourceDocumentID == parent)
+        #expect(storage(child.lineage.sourceDocumentID) == storage(snapshot.documents[0].id), "one string, not two")
+        #expect(storage(child.lineage.chain?.first?.documentID) == storage(snapshot.documents[0].id))
+    }
 }

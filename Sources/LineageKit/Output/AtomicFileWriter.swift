@@ -49,18 +49,34 @@ public final class AtomicFileWriter {
         if buffer.count >= Self.flushThreshold { try flush() }
     }
 
+    /// Appends bytes; a piece of a megabyte or more goes straight to the file after what is
+    /// buffered, without being copied into the buffer first.
+    public func write(_ bytes: [UInt8]) throws {
+        guard bytes.count >= Self.flushThreshold else {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= Self.flushThreshold { try flush() }
+            return
+        }
+        try flush()
+        try bytes.withUnsafeBytes { try writeAll($0) }
+    }
+
     /// Appends text as UTF-8.
     public func write(_ text: String) throws {
         try write(text.utf8)
     }
 
     private func flush() throws {
+        try buffer.withUnsafeBytes { try writeAll($0) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes all of `bytes` to the temporary file, retrying interrupted and partial writes.
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
         var done = 0
-        while done < buffer.count {
-            let count = buffer.withUnsafeBytes { bytes -> Int in
-                guard let base = bytes.baseAddress else { return 0 }
-                return systemWrite(descriptor, base + done, bytes.count - done)
-            }
+        while done < bytes.count {
+            let count = systemWrite(descriptor, base + done, bytes.count - done)
             guard count > 0 else {
                 if count < 0 && errno == EINTR { continue }
                 throw LineageKitError(
@@ -68,7 +84,6 @@ public final class AtomicFileWriter {
             }
             done += count
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Flushes to disk and renames the temporary file over the target.

@@ -1,0 +1,35 @@
+import Foundation
+import LineageTestSupport
+import Testing
+
+@testable import LineageKit
+
+/// `AtomicFileWriter`: what reaches the file, in order, whether a piece is buffered or written
+/// straight through.
+@Suite("Atomic file writer")
+struct AtomicFileWriterTests {
+    @Test("small and large pieces, arrays and text, reach the file whole and in order")
+    func piecesInOrder() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("out.bin")
+        var random = SeededRandom(seed: 7)
+        func piece(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) } }
+        // Below, at and above the 1 MiB threshold, so pieces are buffered, flushed and written through.
+        let pieces = [piece(10), piece(3 << 20), piece(1 << 20), piece(5), piece((1 << 20) - 1), piece(2 << 20)]
+        let writer = try AtomicFileWriter(path: path)
+        var expected: [UInt8] = []
+        for (number, bytes) in pieces.enumerated() {
+            try writer.write(bytes)
+            expected += bytes
+            try writer.write("|\(number)|")
+            expected += Array("|\(number)|".utf8)
+        }
+        #expect(!FileManager.default.fileExists(atPath: path), "nothing at the path before commit")
+        try writer.commit()
+        let written = try #require(FileManager.default.contents(atPath: path))
+        #expect(written.count == expected.count)
+        // Compared byte by byte, reporting where they part rather than printing megabytes.
+        let firstDifference = zip(written, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        #expect(firstDifference == nil, "the file differs from byte \(firstDifference ?? -1)")
+    }
+}

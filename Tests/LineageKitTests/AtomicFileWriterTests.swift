@@ -12,10 +12,15 @@ struct AtomicFileWriterTests {
     func piecesInOrder() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("out.bin")
-        var random = SeededRandom(seed: 7)
-        func piece(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) } }
+        // Each piece its own byte pattern, so a piece out of place shows.
+        func piece(_ count: Int, _ seed: Int) -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: count) { bytes, initialized in
+                for index in 0..<count { bytes[index] = UInt8(truncatingIfNeeded: index &* (2 * seed + 1) &+ seed) }
+                initialized = count
+            }
+        }
         // Below, at and above the 1 MiB threshold, so pieces are buffered, flushed and written through.
-        let pieces = [piece(10), piece(3 << 20), piece(1 << 20), piece(5), piece((1 << 20) - 1), piece(2 << 20)]
+        let pieces = [10, 3 << 20, 1 << 20, 5, (1 << 20) - 1, 2 << 20].enumerated().map { piece($1, $0 + 1) }
         let writer = try AtomicFileWriter(path: path)
         var expected: [UInt8] = []
         for (number, bytes) in pieces.enumerated() {

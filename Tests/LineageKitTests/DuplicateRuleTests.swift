@@ -110,17 +110,21 @@ struct DuplicateRuleTests {
     func mergeOfSortedPieces(pieceCount: Int) {
         var random = SeededRandom(seed: UInt64(pieceCount))
         // Few distinct hashes, so equal hashes span pieces; positions rise from piece to piece.
-        var position: Int32 = 0
-        let pieces: [[DuplicateDocumentRule.Keyed]] = (0..<pieceCount).map { _ in
-            (0..<Int.random(in: 0...40, using: &random)).map { _ in
-                position += 1
-                return .init(hash: UInt64.random(in: 0...9, using: &random), position: position)
-            }.sorted { ($0.hash, $0.position) < ($1.hash, $1.position) }
+        let sizes = (0..<pieceCount).map { _ in Int.random(in: 0...40, using: &random) }
+        let starts = sizes.reduce(into: [0]) { $0.append($0.last! + $1) }
+        var all: [(hash: UInt64, position: Int)] = []
+        let pieces: [[DuplicateDocumentRule.Keyed]] = sizes.indices.map { piece in
+            (0..<sizes[piece]).map { offset in
+                let hash =
+                    UInt64.random(in: 0...9, using: &random) << 40 | UInt64.random(in: 0...0xFF_FFFF, using: &random)
+                all.append((hash >> 24, starts[piece] + offset))
+                return DuplicateDocumentRule.Keyed(hash: hash, offset: offset)
+            }.sorted { $0.bits < $1.bits }
         }
-        var merge = DuplicateDocumentRule.SortedPiecesMerge(pieces)
+        var merge = DuplicateDocumentRule.SortedPiecesMerge(pieces, starts: starts)
         var merged: [String] = []
         while let entry = merge.next() { merged.append("\(entry.hash):\(entry.position)") }
-        let expected = pieces.joined().sorted { ($0.hash, $0.position) < ($1.hash, $1.position) }
+        let expected = all.sorted { ($0.hash, $0.position) < ($1.hash, $1.position) }
         #expect(merged == expected.map { "\($0.hash):\($0.position)" })
         #expect(merge.peek() == nil)
     }

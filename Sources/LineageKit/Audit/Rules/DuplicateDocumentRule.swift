@@ -42,13 +42,18 @@ package struct DuplicateDocumentRule: AuditRule {
 
     /// Checks the namespace: a key per document (in parallel pieces, each sorted on its own core),
     /// a merge of the sorted pieces, and an exact comparison only among documents whose keys agree.
-    /// The pieces are merged as they are read, never copied into one array: the rule's memory is
-    /// 16 bytes a document, not the 40 a joined copy and its sort buffer cost on top.
+    /// The pieces are merged as they are read, never copied into one array, and a key is 8 bytes
+    /// (40 bits of the document's hash, 24 of its place in its piece): the rule's memory is 8 bytes
+    /// a document, not the 40 that 16-byte keys, a joined copy and its sort buffer cost.
     package func checkNamespace(in context: AuditContext, into findings: inout [Finding]) {
         let graph = context.graph
         let keying = Keying(context: context)
         let count = graph.documents.count
-        let pieceCount = max(1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / 20_000))
+        // Enough pieces that each holds fewer than 2^24 documents, the places a key can name.
+        let pieceCount = max(
+            1, min(ProcessInfo.processInfo.activeProcessorCount * 4, count / 20_000),
+            (count + Keyed.pieceLimit) / Keyed.pieceLimit)
+        let starts = (0...pieceCount).map { count * $0 / pieceCount }
         // Read through buffers: indexing the graph's arrays in the loop retains them each time.
         let pieces: [[Keyed]] = graph.documents.withUnsafeBufferPointer { documents in
             graph.documentNodeIndex.withUnsafeBufferPointer { nodes in
@@ -56,24 +61,23 @@ package struct DuplicateDocumentRule: AuditRule {
                     let shared = WorkerShared((documents, nodes, collections))
                     return mapPieces(pieceCount) { piece in
                         let (documents, nodes, collections) = shared.value
-                        let positions = (count * piece / pieceCount)..<(count * (piece + 1) / pieceCount)
                         var keys: [Keyed] = []
-                        keys.reserveCapacity(positions.count)
-                        for position in positions {
+                        keys.reserveCapacity(starts[piece + 1] - starts[piece])
+                        for position in starts[piece]..<starts[piece + 1] {
                             let node = nodes[position]
                             guard node >= 0,
                                 let key = keying.key(of: documents[position], collection: Int(collections[Int(node)]))
                             else { continue }
-                            keys.append(Keyed(hash: key, position: Int32(position)))
+                            keys.append(Keyed(hash: key, offset: position - starts[piece]))
                         }
-                        keys.sort { ($0.hash, $0.position) < ($1.hash, $1.position) }
+                        keys.sort { $0.bits < $1.bits }
                         return keys
                     }
                 }
             }
         }
-        var merged = SortedPiecesMerge(pieces)
-        var group: [Int32] = []
+        var merged = SortedPiecesMerge(pieces, starts: starts)
+        var group: [Int] = []
         while let first = merged.next() {
             group.removeAll(keepingCapacity: true)
             group.append(first.position)
@@ -82,9 +86,10 @@ package struct DuplicateDocumentRule: AuditRule {
                 _ = merged.next()
             }
             guard group.count > 1 else { continue }
+            // Keys agreeing in 40 bits propose a group; identities decide it.
             var groups: [Identity: [Int]] = [:]
             var order: [Identity] = []
-            for position in group.map(Int.init) {
+            for position in group {
                 let collection = Int(graph.collectionOfNode[Int(graph.documentNodeIndex[position])])
                 guard let identity = keying.identity(of: graph.documents[position], collection: collection) else {
                     continue
@@ -98,31 +103,44 @@ package struct DuplicateDocumentRule: AuditRule {
         }
     }
 
-    /// A document's key and its position in the graph's documents.
+    /// A document's key: the top 40 bits of its hash over its place in its piece (24 bits), so
+    /// sorting the bits sorts by hash, then by place.
     struct Keyed {
-        let hash: UInt64
-        let position: Int32
+        /// Documents a piece may hold.
+        static let pieceLimit = 1 << 24
+        let bits: UInt64
+
+        init(hash: UInt64, offset: Int) {
+            bits = (hash & ~UInt64(Self.pieceLimit - 1)) | UInt64(offset)
+        }
+
+        /// The hash's top 40 bits.
+        var hash: UInt64 { bits >> 24 }
+        /// The place in its piece.
+        var offset: Int { Int(bits & UInt64(Self.pieceLimit - 1)) }
     }
 
-    /// The entries of pieces each sorted by (hash, position), in that order overall: what sorting
-    /// their concatenation gives, since a lower piece holds only lower positions.
+    /// The keys of pieces each sorted by (hash, place), in that order overall with each place made
+    /// a position (`starts`: where each piece begins): what sorting the keys of all positions
+    /// gives, since a lower piece holds only lower positions.
     struct SortedPiecesMerge {
         private let pieces: [[Keyed]]
+        private let starts: [Int]
         private var cursors: [Int]
 
-        init(_ pieces: [[Keyed]]) {
+        init(_ pieces: [[Keyed]], starts: [Int]) {
             self.pieces = pieces
+            self.starts = starts
             cursors = Array(repeating: 0, count: pieces.count)
         }
 
-        /// The piece holding the least entry not yet taken (the lowest such piece on a tie).
+        /// The piece holding the least key not yet taken (the lowest such piece on a tie).
         private func least() -> Int? {
             var best: Int?
             for piece in pieces.indices where cursors[piece] < pieces[piece].count {
-                let entry = pieces[piece][cursors[piece]]
+                let hash = pieces[piece][cursors[piece]].hash
                 if let current = best {
-                    let other = pieces[current][cursors[current]]
-                    if entry.hash < other.hash { best = piece }
+                    if hash < pieces[current][cursors[current]].hash { best = piece }
                 } else {
                     best = piece
                 }
@@ -130,12 +148,17 @@ package struct DuplicateDocumentRule: AuditRule {
             return best
         }
 
-        func peek() -> Keyed? { least().map { pieces[$0][cursors[$0]] } }
+        private func entry(_ piece: Int) -> (hash: UInt64, position: Int) {
+            let key = pieces[piece][cursors[piece]]
+            return (key.hash, starts[piece] + key.offset)
+        }
 
-        mutating func next() -> Keyed? {
+        func peek() -> (hash: UInt64, position: Int)? { least().map(entry) }
+
+        mutating func next() -> (hash: UInt64, position: Int)? {
             guard let piece = least() else { return nil }
             defer { cursors[piece] += 1 }
-            return pieces[piece][cursors[piece]]
+            return entry(piece)
         }
     }
 

@@ -221,6 +221,40 @@ struct ReaderTests {
         #expect(throws: LineageKitError.self) { try document.readUserFields() }
     }
 
+    @Test("an object's record is read again from its file; duplicates compare by it; a changed file is an error")
+    func objectRecordsFromTheFile() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/objects.jsonl"
+        let first =
+            #"{"object_id":"obj_1","bucket_id":"bkt_v","status":"COMPLETED","metadata":{"title":"T"},"#
+            + #""blobs":[{"blob_id":"b1","properties":{"url":"s3://x/1.mp4"}}]}"#
+        let second = #"{"object_id":"obj_2","bucket_id":"bkt_v","metadata":null}"#
+        try ([first, second, first].joined(separator: "\n") + "\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
+        let snapshot = try SnapshotReader().read(.path(path))
+        #expect(snapshot.objects.map(\.id) == ["obj_1", "obj_2"], "the identical repeat merged")
+        let object = try #require(snapshot.objects.first)
+        let expected = try JSONValue(parsing: Array(first.utf8), name: "expected")
+        #expect(try object.readJSON() == expected && object.json == expected)
+        #expect(object.metadata == ["title": "T"] && object.status == "COMPLETED")
+        #expect(object == object, "equal to itself, its record read twice")
+        // An object made in memory holds its record; setting it replaces what the file says.
+        var edited = object
+        edited.json = ["object_id": "obj_1"]
+        #expect(edited.json == ["object_id": "obj_1"] && edited != object)
+
+        try (first + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+        let error = try #require(throws: LineageKitError.self) { try object.readJSON() }
+        #expect(error.code == .inputChanged && error.description.contains(path))
+        #expect(object.json == .null, "the non-throwing view says nothing rather than something stale")
+
+        // The same id with another record is an error, found by reading both records.
+        let changed = first.replacingOccurrences(of: "1.mp4", with: "2.mp4")
+        try (first + "\n" + changed + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let conflict = try #require(throws: LineageKitError.self) { try SnapshotReader().read(.path(path)) }
+        #expect(conflict.code == .conflictingDuplicate)
+    }
+
     @Test(
         "`_internal: null` is a 2025 record: the reader and the API-response rule agree its user fields are `metadata`")
     func nullInternalBlock() throws {

@@ -71,7 +71,8 @@ struct RecordCollector {
             reuseIndex = DocumentReuseIndex(prints: prints)
         }
         objects = try deduplicate(
-            objects, kind: "object", id: { $0[$1].id }, location: { $0[$1].location }, content: { $0[$1].json }
+            objects, kind: "object", id: { $0[$1].id }, location: { $0[$1].location },
+            content: { try $0[$1].readJSON() }
         ).items
         collections = try deduplicate(
             collections, kind: "collection", id: { $0[$1].id }, location: { $0[$1].location },

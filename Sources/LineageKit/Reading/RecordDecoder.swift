@@ -88,7 +88,8 @@ struct RecordDecoder {
         var whole = JSONScanner(bytes: scanner.bytes, start: recordStart, end: scanner.end)
         let value = try whole.parseValue()
         if fields.hasObjectID && fields.hasBucketID {
-            return .object(try RecordMapping.object(from: value, location: location, offset: recordStart))
+            return .object(
+                try RecordMapping.object(from: value, location: location, offset: recordStart, raw: raw()))
         }
         if fields.collectionID != nil && fields.hasCollectionConfigField {
             return .collection(try RecordMapping.collection(from: value, location: location, offset: recordStart))

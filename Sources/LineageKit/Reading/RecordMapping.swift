@@ -1,6 +1,6 @@
 /// Maps parsed bucket-object and collection-configuration records into the model.
 enum RecordMapping {
-    static func object(from value: JSONValue, location: SourceLocation, offset: Int) throws(RecordError)
+    static func object(from value: JSONValue, location: SourceLocation, offset: Int, raw: RawJSON) throws(RecordError)
         -> BucketObject
     {
         let record = value.objectValue ?? JSONObject()
@@ -21,7 +21,7 @@ enum RecordMapping {
         }
         let status = try optionalString(record, "status", offset: offset, recordID: id)
         return BucketObject(
-            id: id, bucketID: bucketID, metadata: metadata, status: status, location: location, json: value)
+            id: id, bucketID: bucketID, metadata: metadata, status: status, location: location, raw: raw)
     }
 
     static func collection(from value: JSONValue, location: SourceLocation, offset: Int) throws(RecordError)

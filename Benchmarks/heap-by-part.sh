@@ -46,7 +46,7 @@ parts = [
     ("NodeGroups", "graph: children, by-root and by-collection groups"),
     ("DecompositionGraph", "graph: other arrays"),
     ("IDTable", "id tables"),
-    ("parseValue", "parsed JSON kept whole (bucket objects, configurations)"),
+    ("parseValue", "parsed JSON (object metadata, collection configurations)"),
     ("DuplicateDocument", "`duplicate.document`'s keys"),
     ("AuditContext", "audit context"),
 ]

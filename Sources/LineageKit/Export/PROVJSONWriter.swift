@@ -37,14 +37,27 @@ public struct PROVJSONWriter: Sendable {
                 input.parent(of: index) == nil ? (nil, nil) : input.extractorAndTime(of: index)
             }
         }.flatMap { $0 }
-        var grouping = ActivityGrouping(graph: graph)
+        var activityOf: [ActivityKey: Int] = [:]
+        var activities: [(key: ActivityKey, start: String?, end: String?)] = []
         var activityOfDocument = [Int32](repeating: -1, count: graph.nodes.count)
         for (position, index) in included.enumerated() {
             guard let parent = input.parent(of: index) else { continue }
             let (extractor, time) = facts[position]
-            activityOfDocument[index] = Int32(grouping.add(index, source: parent, extractor: extractor, time: time))
+            let key = ActivityKey(source: parent, collection: graph.nodes[index].collectionID, extractor: extractor)
+            let number: Int
+            if let known = activityOf[key] {
+                number = known
+                if let time {
+                    if activities[number].start.map({ time < $0 }) ?? true { activities[number].start = time }
+                    if activities[number].end.map({ time > $0 }) ?? true { activities[number].end = time }
+                }
+            } else {
+                number = activities.count
+                activityOf[key] = number
+                activities.append((key, time, time))
+            }
+            activityOfDocument[index] = Int32(number)
         }
-        let activities = grouping.activities
         let activityOfNode = activityOfDocument
         let firstDerived = included.firstIndex { activityOfNode[$0] >= 0 }
 
@@ -78,13 +91,13 @@ public struct PROVJSONWriter: Sendable {
                     object.string("prov:type", "mixpeek:Extraction", into: &bytes)
                     if let start = activity.start { object.string("prov:startTime", start, into: &bytes) }
                     if let end = activity.end { object.string("prov:endTime", end, into: &bytes) }
-                    if let extractor = activity.extractor {
+                    if let extractor = activity.key.extractor {
                         object.string("mixpeek:feature_extractor_id", extractor, into: &bytes)
                     }
-                    if let collection = activity.collection {
+                    if let collection = activity.key.collection {
                         object.string("mixpeek:collection_id", collection, into: &bytes)
                     }
-                    object.string("lineage:source", graph.nodes[activity.source].id.rawID, into: &bytes)
+                    object.string("lineage:source", graph.nodes[activity.key.source].id.rawID, into: &bytes)
                     object.close(into: &bytes)
                 }
             }, to: sink)
@@ -102,7 +115,7 @@ public struct PROVJSONWriter: Sendable {
                     object.key("prov:activity", into: &bytes)
                     Self.writeNumbered("lineage:extraction", number, into: &bytes)
                     object.key("prov:entity", into: &bytes)
-                    Self.writeIdentifier(graph.nodes[activity.source].id.rawID, into: &bytes)
+                    Self.writeIdentifier(graph.nodes[activity.key.source].id.rawID, into: &bytes)
                     if let start = activity.start { object.string("prov:time", start, into: &bytes) }
                     object.close(into: &bytes)
                 }
@@ -173,73 +186,10 @@ public struct PROVJSONWriter: Sendable {
     }
 
     /// One extractor applied to one source for one collection.
-    private struct Activity {
+    private struct ActivityKey: Hashable {
         var source: Int
         var collection: String?
         var extractor: String?
-        var start: String?
-        var end: String?
-    }
-
-    /// Numbers activities in order of first appearance, keyed by numbers (source node, collection
-    /// and extractor) so that a million documents hash no strings; extractors are numbered as
-    /// met, with the last one remembered (neighbours mostly share it, and equal interned strings
-    /// compare by identity).
-    private struct ActivityGrouping {
-        private struct Key: Hashable {
-            var source: Int32
-            var collection: Int32
-            var extractor: Int32
-        }
-
-        let graph: DecompositionGraph
-        private(set) var activities: [Activity] = []
-        private var numbers: [Key: Int] = [:]
-        private var extractorNumbers: [String: Int32] = [:]
-        private var lastExtractor: (name: String, number: Int32)?
-        private var otherCollections: [String: Int32] = [:]
-
-        init(graph: DecompositionGraph) { self.graph = graph }
-
-        /// Adds the document at node `index` and returns its activity's number.
-        mutating func add(_ index: Int, source: Int, extractor: String?, time: String?) -> Int {
-            let key = Key(
-                source: Int32(source), collection: collectionNumber(of: index), extractor: number(of: extractor))
-            if let number = numbers[key] {
-                if let time {
-                    if activities[number].start.map({ time < $0 }) ?? true { activities[number].start = time }
-                    if activities[number].end.map({ time > $0 }) ?? true { activities[number].end = time }
-                }
-                return number
-            }
-            let number = activities.count
-            numbers[key] = number
-            activities.append(
-                Activity(
-                    source: source, collection: graph.nodes[index].collectionID, extractor: extractor, start: time,
-                    end: time))
-            return number
-        }
-
-        private mutating func number(of extractor: String?) -> Int32 {
-            guard let extractor else { return -1 }
-            if let last = lastExtractor, last.name == extractor { return last.number }
-            let number = extractorNumbers[extractor] ?? Int32(extractorNumbers.count)
-            extractorNumbers[extractor] = number
-            lastExtractor = (extractor, number)
-            return number
-        }
-
-        /// The collection's position in the graph's collections; ghost documents (none of which has
-        /// a source today) are numbered after those by their stated collection, `-1` for none.
-        private mutating func collectionNumber(of index: Int) -> Int32 {
-            let known = graph.collectionOfNode[index]
-            if known >= 0 { return known }
-            guard let collection = graph.nodes[index].collectionID else { return -1 }
-            let number = otherCollections[collection] ?? Int32(graph.collectionIDs.count + otherCollections.count)
-            otherCollections[collection] = number
-            return number
-        }
     }
 
     /// Writes the qualified name of a document or object id, quoted: `"mixpeek:` and the id's local

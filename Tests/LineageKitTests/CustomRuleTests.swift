@@ -34,6 +34,30 @@ private struct CollectionCountRule: AuditRule {
     }
 }
 
+/// A rule that reports, for every document, what the lent views show of it and of its source
+/// document, to compare with the graph's own copies.
+private struct LentViewRule: AuditRule {
+    let id = "custom.lent-view"
+    let severity = Severity.info
+    let summary = "Reports what a rule sees of each document."
+
+    func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
+        let source = context.lentSourceDocument(of: document)
+        let fields = document.userFields(named: ["language", "no_such_field"])
+        findings.append(
+            finding(
+                document, document.document.id,
+                evidence: [
+                    "source": source.map { .string($0.document.id) } ?? .null,
+                    "source_collection": source.map { .string($0.document.collectionID) } ?? .null,
+                    "source_root": source?.lineage.rootObjectID.map(JSONValue.string) ?? .null,
+                    "copied_source": context.sourceDocument(of: document).map { .string($0.id) } ?? .null,
+                    "fields": .object(fields),
+                    "root": document.lineage.rootObjectID.map(JSONValue.string) ?? .null,
+                ]))
+    }
+}
+
 @Suite("Custom audit rules")
 struct CustomRuleTests {
     /// The example namespace with `language` removed from two captions.
@@ -137,5 +161,31 @@ struct CustomRuleTests {
         }
         #expect(reported.map { $0.first } == ["custom.caption-language", "custom.caption-language"])
         #expect(reported.map { $0.dropFirst().first } == stripped.sorted().map(Optional.some))
+    }
+
+    @Test("rules read each document and its source in place, the same as the graph's copies")
+    func lentDocumentsMatchTheGraph() throws {
+        let (graph, _, stripped) = try Self.captionsWithoutLanguage()
+        let report = try Auditor(configuration: .init(concurrency: 2), customRules: [LentViewRule()]).audit(graph)
+        let seen = report.findings.filter { $0.rule == "custom.lent-view" }
+        #expect(seen.count == graph.documents.count)
+        var sources = 0
+        for finding in seen {
+            let id = try #require(finding.documentID)
+            let document = try #require(graph.document(id))
+            #expect(finding.message == id)
+            #expect(finding.evidence["root"] == document.lineage.rootObjectID.map(JSONValue.string) ?? .null)
+            let parent = document.lineage.sourceDocumentID.flatMap { graph.document($0) }
+            #expect(finding.evidence["source"] == parent.map { .string($0.id) } ?? .null, "\(id)")
+            #expect(finding.evidence["copied_source"] == finding.evidence["source"])
+            #expect(finding.evidence["source_collection"] == parent.map { .string($0.collectionID) } ?? .null)
+            #expect(finding.evidence["source_root"] == parent?.lineage.rootObjectID.map(JSONValue.string) ?? .null)
+            #expect(finding.evidence["fields"] == .object(document.userFields(named: ["language", "no_such_field"])))
+            if parent != nil { sources += 1 }
+        }
+        #expect(sources > graph.documents.count / 4, "a third of the example documents have their source in the input")
+        let withoutLanguage = seen.filter { $0.evidence["fields"] == .object(JSONObject()) }.compactMap(\.documentID)
+        #expect(Set(stripped).isSubset(of: Set(withoutLanguage)))
+        #expect(withoutLanguage.count < seen.count, "some documents have `language`")
     }
 }

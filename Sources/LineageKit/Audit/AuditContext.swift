@@ -89,9 +89,15 @@ public final class AuditContext: Sendable {
 
     /// The document `document` was made from, when it is in the input.
     public func sourceDocument(of document: DocumentUnderAudit) -> Document? {
+        lentSourceDocument(of: document)?.document
+    }
+
+    /// The document `document` was made from, when it is in the input, lent like `document`:
+    /// read in place for the length of the rule's call, without copying it.
+    public func lentSourceDocument(of document: DocumentUnderAudit) -> DocumentUnderAudit? {
         let parent = graph.parentIndex[document.nodeIndex]
-        guard parent >= 0 else { return nil }
-        return graph.document(at: graph.nodes[Int(parent)])
+        guard parent >= 0, graph.nodeKinds[Int(parent)] == .document else { return nil }
+        return document.lending(position: Int(graph.recordIndex[Int(parent)]), nodeIndex: Int(parent))
     }
 
     /// A passthrough field: its name in the collection's documents and its path in the source.

@@ -43,11 +43,69 @@ extension AuditRule {
 
 /// A document as the rules see it: the document, its resolved lineage (computed once for all
 /// rules) and the index of its node in the graph.
-public struct DocumentUnderAudit: Sendable {
-    /// The document.
-    public let document: Document
+///
+/// It is lent to ``AuditRule/check(_:in:into:)`` for the length of the call, like the buffer of
+/// `withUnsafeBufferPointer`: it reads the document in place in the graph's storage rather than
+/// copying it (a copy touched every string of the document and cost about a fifth of an audit's
+/// CPU). Copy ``document`` to keep it beyond the call.
+public struct DocumentUnderAudit: @unchecked Sendable {
+    /// The graph's documents, valid while the rule is called.
+    private let documents: UnsafeBufferPointer<Document>
+    /// The document's position in `documents`.
+    private let position: Int
     /// Its resolved lineage.
     public let lineage: ResolvedLineage
     /// Its node's position in ``DecompositionGraph/nodes``.
     public let nodeIndex: Int
+
+    /// Lends the document at `position` in `documents`, which must stay valid and unchanged while
+    /// it is used.
+    init(lending documents: UnsafeBufferPointer<Document>, position: Int, nodeIndex: Int) {
+        precondition(documents.indices.contains(position), "a lent document lies in the graph's documents")
+        self.documents = documents
+        self.position = position
+        self.lineage = ResolvedLineage(statements: documents[position].statements)
+        self.nodeIndex = nodeIndex
+    }
+
+    /// The document, read in place.
+    public var document: Document {
+        unsafeAddress { documents.baseAddress.unsafelyUnwrapped + position }
+    }
+
+    /// ``Document/userFields(named:)`` of the document, asking its fingerprints first (a field
+    /// read in place), so that a document lacking every name, the usual answer, is not copied.
+    public func userFields(named names: [String]) -> JSONObject {
+        if case .input(let prints) = documents[position].userFieldStorage {
+            var anyPresent = false
+            for name in names where prints.lookup(FastHash.hash(name)) != .absent {
+                anyPresent = true
+                break
+            }
+            guard anyPresent else { return JSONObject() }
+        }
+        return document.userFields(named: names)
+    }
+
+    /// ``Document/userFieldValuePrint(nameHash:)``, from the fingerprints read in place.
+    func userFieldValuePrint(nameHash: UInt64) -> UInt64? {
+        guard case .input(let prints) = documents[position].userFieldStorage else {
+            return document.userFieldValuePrint(nameHash: nameHash)
+        }
+        guard case .present(let print) = prints.lookup(nameHash) else { return nil }
+        return print
+    }
+
+    /// ``Document/forEachUserFieldPrint(_:)``, from the fingerprints read in place.
+    func forEachUserFieldPrint(_ body: (UInt64, UInt64) -> Void) {
+        guard case .input(let prints) = documents[position].userFieldStorage else {
+            return document.forEachUserFieldPrint(body)
+        }
+        prints.forEach(body)
+    }
+
+    /// Another document of the same graph, lent the same way.
+    func lending(position: Int, nodeIndex: Int) -> DocumentUnderAudit {
+        DocumentUnderAudit(lending: documents, position: position, nodeIndex: nodeIndex)
+    }
 }

@@ -101,13 +101,6 @@ public struct Auditor: Sendable {
         let context = AuditContext(graph: graph)
         let documentCount = graph.documents.count
         let pieces = max(1, min(configuration.concurrency * 4, documentCount / 2_000))
-        // Calling each rule through a closure made once avoids copying the rule's existential box
-        // for every document.
-        let checks = rules.map { rule in
-            { @Sendable (document: DocumentUnderAudit, findings: inout [Finding]) in
-                rule.check(document, in: context, into: &findings)
-            }
-        }
         // The arrays are read through buffers: reading `graph.documents[position]` in the loop
         // retained and released the whole array for every document.
         let perPiece = graph.documents.withUnsafeBufferPointer { documents in
@@ -115,14 +108,21 @@ public struct Auditor: Sendable {
                 let shared = WorkerShared((documents, nodeIndex))
                 return mapPieces(pieces) { piece in
                     let (documents, nodeIndex) = shared.value
+                    // Each piece calls the rules through closures of its own, made once: calling a
+                    // rule's existential box copied it for every document, and closures shared by
+                    // both cores had their reference counts bounce between them.
+                    let checks = rules.map { rule in
+                        { (document: DocumentUnderAudit, findings: inout [Finding]) in
+                            rule.check(document, in: context, into: &findings)
+                        }
+                    }
                     var findings: [Finding] = []
                     let range = (documentCount * piece / pieces)..<(documentCount * (piece + 1) / pieces)
                     for position in range {
                         let node = nodeIndex[position]
                         guard node >= 0 else { continue }
                         let underAudit = DocumentUnderAudit(
-                            document: documents[position],
-                            lineage: ResolvedLineage(statements: documents[position].statements), nodeIndex: Int(node))
+                            lending: documents, position: position, nodeIndex: Int(node))
                         for check in checks {
                             check(underAudit, &findings)
                         }

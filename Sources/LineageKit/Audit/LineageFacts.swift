@@ -26,13 +26,13 @@ enum LineageFact: CaseIterable {
         }
     }
 
-    /// The places of `document` that state this fact with different values, as evidence; `nil`
-    /// when they agree (or fewer than two places state it).
-    func disagreement(in document: Document) -> JSONObject? {
+    /// The places among `statements` (a document's) that state this fact with different values,
+    /// as evidence; `nil` when they agree (or fewer than two places state it).
+    func disagreement(among statements: [LineageStatement]) -> JSONObject? {
         // Most documents agree with themselves: find out without allocating first.
         var first: String?
         var differs = false
-        for statement in document.statements {
+        for statement in statements {
             guard let value = value(in: statement) else { continue }
             if let first {
                 if value != first {
@@ -46,7 +46,7 @@ enum LineageFact: CaseIterable {
         guard differs else { return nil }
         var stated: [(path: String, value: String?)] = []
         var distinct: Set<String> = []
-        for statement in document.statements {
+        for statement in statements {
             guard let value = value(in: statement) else { continue }
             stated.append((statement.place.fieldPath(field), value))
             distinct.insert(value)

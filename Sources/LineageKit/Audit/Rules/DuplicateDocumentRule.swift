@@ -65,9 +65,12 @@ package struct DuplicateDocumentRule: AuditRule {
                         keys.reserveCapacity(starts[piece + 1] - starts[piece])
                         for position in starts[piece]..<starts[piece + 1] {
                             let node = nodes[position]
-                            guard node >= 0,
-                                let key = keying.key(of: documents[position], collection: Int(collections[Int(node)]))
-                            else { continue }
+                            guard node >= 0 else { continue }
+                            let document = DocumentUnderAudit(
+                                lending: documents, position: position, nodeIndex: Int(node))
+                            guard let key = keying.key(of: document, collection: Int(collections[Int(node)])) else {
+                                continue
+                            }
                             keys.append(Keyed(hash: key, offset: position - starts[piece]))
                         }
                         keys.sort { $0.bits < $1.bits }
@@ -90,10 +93,13 @@ package struct DuplicateDocumentRule: AuditRule {
             var groups: [Identity: [Int]] = [:]
             var order: [Identity] = []
             for position in group {
-                let collection = Int(graph.collectionOfNode[Int(graph.documentNodeIndex[position])])
-                guard let identity = keying.identity(of: graph.documents[position], collection: collection) else {
-                    continue
+                let node = Int(graph.documentNodeIndex[position])
+                let identity = graph.documents.withUnsafeBufferPointer { documents in
+                    keying.identity(
+                        of: DocumentUnderAudit(lending: documents, position: position, nodeIndex: node),
+                        collection: Int(graph.collectionOfNode[node]))
                 }
+                guard let identity else { continue }
                 if groups[identity] == nil { order.append(identity) }
                 groups[identity, default: []].append(position)
             }
@@ -190,7 +196,7 @@ package struct DuplicateDocumentRule: AuditRule {
         /// known list, and its value's print; 0 for a configured field the document lacks): the
         /// collection's configured fields when the document has any, else the known ones it has.
         /// `nil` when none places it.
-        func place(_ document: Document, collection: Int, _ body: (Int, UInt64) -> Void) -> Placement? {
+        func place(_ document: DocumentUnderAudit, collection: Int, _ body: (Int, UInt64) -> Void) -> Placement? {
             if collection >= 0, let names = configuredHashes[collection],
                 names.contains(where: { document.userFieldValuePrint(nameHash: $0) != nil })
             {
@@ -210,7 +216,7 @@ package struct DuplicateDocumentRule: AuditRule {
 
         /// The source (source document, else source object, else root object) and extractor (the
         /// chain's last step, else the collection's configuration; empty when neither names one).
-        func origin(of document: Document, collection: Int) -> (source: String, extractor: String)? {
+        func origin(of document: DocumentUnderAudit, collection: Int) -> (source: String, extractor: String)? {
             let lineage = document.lineage
             guard let source = lineage.sourceDocumentID ?? lineage.sourceObjectID ?? lineage.rootObjectID else {
                 return nil
@@ -228,9 +234,9 @@ package struct DuplicateDocumentRule: AuditRule {
         }
 
         /// The document's key, without building its identity; `nil` when it is not judged.
-        func key(of document: Document, collection: Int) -> UInt64? {
+        func key(of document: DocumentUnderAudit, collection: Int) -> UInt64? {
             guard let (source, extractor) = origin(of: document, collection: collection) else { return nil }
-            var key = Self.mix(FastHash.hash(document.collectionID), FastHash.hash(source))
+            var key = Self.mix(FastHash.hash(document.document.collectionID), FastHash.hash(source))
             key = Self.mix(key, FastHash.hash(extractor))
             var positioned = key
             let placement = place(document, collection: collection) { index, print in
@@ -252,7 +258,7 @@ package struct DuplicateDocumentRule: AuditRule {
         }
 
         /// The document's exact identity; `nil` when it is not judged.
-        func identity(of document: Document, collection: Int) -> Identity? {
+        func identity(of document: DocumentUnderAudit, collection: Int) -> Identity? {
             guard let (source, extractor) = origin(of: document, collection: collection) else { return nil }
             var indices: [Int] = []
             var prints: [UInt64] = []
@@ -266,13 +272,14 @@ package struct DuplicateDocumentRule: AuditRule {
             case .known?: fields = indices.map { DuplicateDocumentRule.knownPositionFields[$0] }
             case nil:
                 // Without user fields there is nothing to tell a copy from a sibling: not judged.
-                let pairs = document.userFieldPrintPairs()
+                let pairs = document.document.userFieldPrintPairs()
                 guard !pairs.isEmpty else { return nil }
                 fields = []
                 prints = pairs.sorted { ($0.name, $0.value) < ($1.name, $1.value) }.flatMap { [$0.name, $0.value] }
             }
             return Identity(
-                collection: document.collectionID, source: source, extractor: extractor, positionFields: fields,
+                collection: document.document.collectionID, source: source, extractor: extractor,
+                positionFields: fields,
                 prints: prints)
         }
     }

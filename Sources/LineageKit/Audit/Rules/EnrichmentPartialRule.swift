@@ -25,7 +25,7 @@ package struct EnrichmentPartialRule: AuditRule {
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         // Reads the record again only when fingerprints say either flag is there.
-        let fields = document.document.userFields(named: Self.flags)
+        let fields = document.userFields(named: Self.flags)
         let flag = fields[Self.fullyEnriched]
         let missing = fields[Self.missingFeatures]?.arrayValue ?? []
         guard flag == .bool(false) || !missing.isEmpty else { return }

@@ -19,24 +19,23 @@ package struct MetadataDriftRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        let doc = document.document
         let root = context.rootMetadata(of: document)
         let fields: [AuditContext.PassthroughPair]
         if let configured = context.passthroughFields(of: document) {
             fields = configured
         } else if let root {
             fields = root.metadata.keys.map { AuditContext.PassthroughPair(field: $0, sourcePath: $0) }.filter { pair in
-                switch Self.print(of: doc, pair.fieldHash) {
+                switch Self.print(of: document.document, pair.fieldHash) {
                 case .absent: false
                 case .present: true
-                case .unknown: doc.userFields[pair.field] != nil
+                case .unknown: document.document.userFields[pair.field] != nil
                 }
             }
         } else {
             return
         }
         guard !fields.isEmpty else { return }
-        var source: Document?
+        var source: DocumentUnderAudit?
         var sourceLooked = false
         var drifted: [JSONValue] = []
         var expectedValues = JSONObject()
@@ -47,7 +46,7 @@ package struct MetadataDriftRule: AuditRule {
             var fromRoot = false
             // Equal fingerprints settle a field without reading the document's fields from its
             // file; anything else is compared exactly.
-            let actualPrint = Self.print(of: doc, fields[index].fieldHash)
+            let actualPrint = Self.print(of: document.document, fields[index].fieldHash)
             if let root, let value = root.metadata.value(atPath: sourcePath) {
                 if case .present(let actual) = actualPrint, let sourceHash = fields[index].sourceHash,
                     context.rootMetadataPrint(of: document, nameHash: sourceHash) == actual
@@ -58,22 +57,22 @@ package struct MetadataDriftRule: AuditRule {
                 fromRoot = true
             } else {
                 if !sourceLooked {
-                    source = context.sourceDocument(of: document)
+                    source = context.lentSourceDocument(of: document)
                     sourceLooked = true
                 }
                 guard let source else { continue }
-                let sourcePrint = Self.print(of: source, fields[index].sourceHash)
+                let sourcePrint = Self.print(of: source.document, fields[index].sourceHash)
                 if sourcePrint == .absent { continue }
                 if case .present = sourcePrint, sourcePrint == actualPrint { continue }
-                expected = source.userField(sourcePath)
+                expected = source.document.userField(sourcePath)
             }
             guard let expected else { continue }
-            let actual = doc.userField(field)
+            let actual = document.document.userField(field)
             guard actual != expected else { continue }
             let origin =
                 fromRoot
                 ? "root object \(root?.id ?? "?") metadata.\(sourcePath)"
-                : "source document \(source?.id ?? "?") \(sourcePath)"
+                : "source document \(source?.document.id ?? "?") \(sourcePath)"
             var entry: JSONObject = [
                 "field": .string(field), "expected": expected, "expected_from": .string(origin),
                 "missing": .bool(actual == nil),

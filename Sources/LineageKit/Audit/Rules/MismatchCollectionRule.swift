@@ -12,12 +12,11 @@ package struct MismatchCollectionRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        let doc = document.document
         var wrong: [JSONValue] = []
-        for statement in doc.statements {
+        for statement in document.document.statements {
             // Index into the chain rather than `last`, which would copy the whole step.
             guard let chain = statement.chain, !chain.isEmpty, let last = chain[chain.count - 1].collectionID,
-                last != doc.collectionID
+                last != document.document.collectionID
             else { continue }
             wrong.append(
                 Evidence.stated(statement.place.fieldPath("chain") + "[\(chain.count - 1)].collection_id", last))
@@ -25,9 +24,9 @@ package struct MismatchCollectionRule: AuditRule {
         guard let first = wrong.first?["value"]?.stringValue else { return }
         findings.append(
             finding(
-                document, "the chain ends in \(first), but the document is in \(doc.collectionID)",
+                document, "the chain ends in \(first), but the document is in \(document.document.collectionID)",
                 evidence: [
-                    "collection_id": Evidence.stated("collection_id", doc.collectionID),
+                    "collection_id": Evidence.stated("collection_id", document.document.collectionID),
                     "chain_last_steps": .array(wrong),
                 ]))
     }

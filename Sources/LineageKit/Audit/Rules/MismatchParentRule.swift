@@ -24,8 +24,7 @@ package struct MismatchParentRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        guard let parent = context.sourceDocument(of: document) else { return }
-        let doc = document.document
+        guard let parent = context.lentSourceDocument(of: document) else { return }
         let lineage = document.lineage
         let parentLineage = parent.lineage
         var problems: [String] = []
@@ -36,19 +35,20 @@ package struct MismatchParentRule: AuditRule {
                 [
                     "field": "root_object_id",
                     "values": [
-                        Evidence.stated(LineageFact.rootObjectID.path(in: doc), root),
-                        Evidence.stated("\(parent.id): " + LineageFact.rootObjectID.path(in: parent), parentRoot),
+                        Evidence.stated(LineageFact.rootObjectID.path(in: document.document), root),
+                        Evidence.stated(
+                            "\(parent.document.id): " + LineageFact.rootObjectID.path(in: parent.document), parentRoot),
                     ],
                 ])
         }
-        if let stated = lineage.sourceCollectionID, stated != parent.collectionID {
-            problems.append("it is in \(parent.collectionID), not \(stated)")
+        if let stated = lineage.sourceCollectionID, stated != parent.document.collectionID {
+            problems.append("it is in \(parent.document.collectionID), not \(stated)")
             evidence.append(
                 [
                     "field": "source_collection_id",
                     "values": [
-                        Evidence.stated(LineageFact.sourceCollectionID.path(in: doc), stated),
-                        Evidence.stated("\(parent.id): collection_id", parent.collectionID),
+                        Evidence.stated(LineageFact.sourceCollectionID.path(in: document.document), stated),
+                        Evidence.stated("\(parent.document.id): collection_id", parent.document.collectionID),
                     ],
                 ])
         }
@@ -64,11 +64,11 @@ package struct MismatchParentRule: AuditRule {
                     "field": "chain",
                     "values": [
                         [
-                            "path": .string(doc.chainPath + " without its last step"),
+                            "path": .string(document.document.chainPath + " without its last step"),
                             "value": .array(expected.map(JSONValue.string)),
                         ],
                         [
-                            "path": .string("\(parent.id): " + parent.chainPath),
+                            "path": .string("\(parent.document.id): " + parent.document.chainPath),
                             "value": .array(actual.map(JSONValue.string)),
                         ],
                     ],
@@ -77,8 +77,8 @@ package struct MismatchParentRule: AuditRule {
         guard !problems.isEmpty else { return }
         findings.append(
             finding(
-                document, "source document \(parent.id) disagrees: " + problems.joined(separator: "; "),
-                evidence: ["source_document_id": .string(parent.id), "disagreements": .array(evidence)]))
+                document, "source document \(parent.document.id) disagrees: " + problems.joined(separator: "; "),
+                evidence: ["source_document_id": .string(parent.document.id), "disagreements": .array(evidence)]))
     }
 }
 

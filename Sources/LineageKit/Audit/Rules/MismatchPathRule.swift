@@ -13,8 +13,7 @@ package struct MismatchPathRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        let doc = document.document
-        for statement in doc.statements {
+        for statement in document.document.statements {
             guard let path = statement.path, let bucket = statement.rootBucketID ?? document.lineage.rootBucketID,
                 let chain = statement.chain ?? document.lineage.chain, !chain.isEmpty
             else { continue }
@@ -24,14 +23,15 @@ package struct MismatchPathRule: AuditRule {
             }
             let expected = ([bucket] + chain.compactMap(\.collectionID)).joined(separator: "/")
             let chainPlace =
-                (statement.chain != nil ? statement.place : doc.statements.first { $0.chain != nil }?.place)
+                (statement.chain != nil
+                    ? statement.place : document.document.statements.first { $0.chain != nil }?.place)
             findings.append(
                 finding(
                     document, "path \(path) should be \(expected) (root bucket, then the chain's collections)",
                     evidence: [
                         "path": Evidence.stated(statement.place.fieldPath("path"), path),
                         "expected": .string(expected),
-                        "root_bucket_id": Evidence.stated(LineageFact.rootBucketID.path(in: doc), bucket),
+                        "root_bucket_id": Evidence.stated(LineageFact.rootBucketID.path(in: document.document), bucket),
                         "chain": .string((chainPlace ?? .internal).fieldPath("chain")),
                     ]))
             return

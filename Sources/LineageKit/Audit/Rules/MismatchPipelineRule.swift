@@ -16,7 +16,6 @@ package struct MismatchPipelineRule: AuditRule {
         guard let configuredSource = context.configuredSource(of: document) else { return }
         let configured = configuredSource.kind
         let configuredSources = configuredSource.sources
-        let doc = document.document
         let lineage = document.lineage
         var configuredText: String { "\(configured) \(configuredSources.joined(separator: ", "))" }
         switch (lineage.effectiveSourceKind, configured) {
@@ -30,23 +29,23 @@ package struct MismatchPipelineRule: AuditRule {
             findings.append(
                 finding(
                     document,
-                    "made from bucket \(bucket), but \(doc.collectionID) is configured from \(configuredText)",
+                    "made from bucket \(bucket), but \(document.document.collectionID) is configured from \(configuredText)",
                     evidence: [
-                        "source": Evidence.stated(LineageFact.rootBucketID.path(in: doc), bucket),
+                        "source": Evidence.stated(LineageFact.rootBucketID.path(in: document.document), bucket),
                         "configured_source_type": .string(configured.description),
                         "configured_sources": .array(configuredSources.map(JSONValue.string)),
                     ]))
         case (.collection?, .bucket), (.collection?, .collection):
-            let parentCollection = context.sourceDocument(of: document)?.collectionID
+            let parentCollection = context.lentSourceDocument(of: document)?.document.collectionID
             guard let source = lineage.sourceCollectionID ?? parentCollection else { return }
             guard configured == .bucket || (!configuredSources.isEmpty && !configuredSources.contains(source))
             else { return }
             findings.append(
                 finding(
                     document,
-                    "made from collection \(source), but \(doc.collectionID) is configured from \(configuredText)",
+                    "made from collection \(source), but \(document.document.collectionID) is configured from \(configuredText)",
                     evidence: [
-                        "source": Evidence.stated(LineageFact.sourceCollectionID.path(in: doc), source),
+                        "source": Evidence.stated(LineageFact.sourceCollectionID.path(in: document.document), source),
                         "configured_source_type": .string(configured.description),
                         "configured_sources": .array(configuredSources.map(JSONValue.string)),
                     ]))

@@ -12,9 +12,10 @@ package struct MismatchRootRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        guard document.document.statements.count > 1 else { return }
+        let statements = document.document.statements
+        guard statements.count > 1 else { return }
         let disagreements = [LineageFact.rootObjectID, .rootBucketID].compactMap {
-            $0.disagreement(in: document.document)
+            $0.disagreement(among: statements)
         }
         guard !disagreements.isEmpty else { return }
         let described = disagreements.map { disagreement -> String in

@@ -18,13 +18,13 @@ package struct MismatchSourceRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        let doc = document.document
         let lineage = document.lineage
         var problems: [String] = []
         var evidence: [JSONValue] = []
-        if doc.statements.count > 1 {
+        let statements = document.document.statements
+        if statements.count > 1 {
             for fact in [LineageFact.sourceType, .sourceObjectID, .sourceDocumentID, .sourceCollectionID] {
-                if let disagreement = fact.disagreement(in: doc) {
+                if let disagreement = fact.disagreement(among: statements) {
                     problems.append("places disagree on \(fact.field)")
                     evidence.append(.object(disagreement))
                 }
@@ -33,7 +33,10 @@ package struct MismatchSourceRule: AuditRule {
         func problem(_ text: String, _ facts: [(LineageFact, String?)]) {
             problems.append(text)
             evidence.append(
-                ["problem": .string(text), "values": .array(facts.map { Evidence.stated($0.0.path(in: doc), $0.1) })])
+                [
+                    "problem": .string(text),
+                    "values": .array(facts.map { Evidence.stated($0.0.path(in: document.document), $0.1) }),
+                ])
         }
         switch lineage.sourceType {
         case .bucket?:
@@ -48,8 +51,8 @@ package struct MismatchSourceRule: AuditRule {
                     [
                         "problem": "bucket source with a chain longer than one step",
                         "values": [
-                            Evidence.stated(LineageFact.sourceType.path(in: doc), "bucket"),
-                            ["path": .string(doc.chainPath), "steps": .number(JSONNumber(chain.count))],
+                            Evidence.stated(LineageFact.sourceType.path(in: document.document), "bucket"),
+                            ["path": .string(document.document.chainPath), "steps": .number(JSONNumber(chain.count))],
                         ],
                     ])
             }
@@ -66,7 +69,7 @@ package struct MismatchSourceRule: AuditRule {
         }
         if let chain = lineage.chain, chain.count >= 2 {
             let previous = chain.count - 2
-            var stepPath: String { "\(doc.chainPath)[\(previous)]" }
+            var stepPath: String { "\(document.document.chainPath)[\(previous)]" }
             if let stepDocument = chain[previous].documentID, let sourceDocument = lineage.sourceDocumentID,
                 stepDocument != sourceDocument
             {
@@ -77,7 +80,7 @@ package struct MismatchSourceRule: AuditRule {
                         "problem": "chain and source fields name different source documents",
                         "values": [
                             Evidence.stated(stepPath + ".document_id", stepDocument),
-                            Evidence.stated(LineageFact.sourceDocumentID.path(in: doc), sourceDocument),
+                            Evidence.stated(LineageFact.sourceDocumentID.path(in: document.document), sourceDocument),
                         ],
                     ])
             }
@@ -92,7 +95,8 @@ package struct MismatchSourceRule: AuditRule {
                         "problem": "chain and source fields name different source collections",
                         "values": [
                             Evidence.stated(stepPath + ".collection_id", stepCollection),
-                            Evidence.stated(LineageFact.sourceCollectionID.path(in: doc), sourceCollection),
+                            Evidence.stated(
+                                LineageFact.sourceCollectionID.path(in: document.document), sourceCollection),
                         ],
                     ])
             }

@@ -33,16 +33,15 @@ package struct StaleExtractorRule: AuditRule {
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         var evidence: JSONObject = [:]
         var reasons: [String] = []
-        let made = document.document
         if let configured = context.config(of: document)?.featureExtractorID, let chain = document.lineage.chain,
             !chain.isEmpty, let stated = chain[chain.count - 1].featureExtractorID, stated != configured
         {
-            let path = made.chainPath + "[\(chain.count - 1)].feature_extractor_id"
+            let path = document.document.chainPath + "[\(chain.count - 1)].feature_extractor_id"
             evidence["feature_extractor_id"] = Evidence.stated(path, stated)
             evidence["configured_feature_extractor_id"] = .string(configured)
-            reasons.append("made by \(stated), but \(made.collectionID) is configured with \(configured)")
+            reasons.append("made by \(stated), but \(document.document.collectionID) is configured with \(configured)")
         }
-        if let hash = made.featureExtractorConfigHash, let now = context.currentConfigHash(of: document),
+        if let hash = document.document.featureExtractorConfigHash, let now = context.currentConfigHash(of: document),
             hash != now.hash
         {
             evidence["feature_extractor_config_hash"] = .string(hash)

@@ -173,6 +173,9 @@ struct JSONLinesReader {
             return true
         }
         let location = SourceLocation(file: origin.name, line: line)
+        // The closure captures the origin alone: capturing `self` copied the whole reader, and
+        // retained everything it holds, for every line.
+        let origin = origin
         do {
             let record = try decoder.decode(bytes, start: start, end: end, location: location) {
                 RawJSON(origin: origin, offset: fileOffset + start, length: end - start)

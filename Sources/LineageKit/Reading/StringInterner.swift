@@ -23,8 +23,10 @@ struct StringInterner {
         guard bytes.count > 15 else { return String(decoding: bytes, as: UTF8.self) }
         let hash = FastHash.hash(bytes) | 1
         let slot = Int(truncatingIfNeeded: hash >> 20) & (Self.size - 1)
-        if hashes[slot] == hash, FastHash.equal(strings[slot], bytes) {
-            return strings[slot]
+        if hashes[slot] == hash {
+            // One read of the cached string: the copy returned is its only retain.
+            let cached = strings[slot]
+            if FastHash.equal(cached, bytes) { return cached }
         }
         let string = String(decoding: bytes, as: UTF8.self)
         hashes[slot] = hash
@@ -89,6 +91,10 @@ enum FastHash {
     /// Whether `string`'s UTF-8 bytes are `bytes`.
     @inline(__always)
     static func equal(_ string: String, _ bytes: UnsafeRawBufferPointer) -> Bool {
+        // In place when the string's bytes are contiguous (native strings): no copy, no retain.
+        if let equal = string.utf8.withContiguousStorageIfAvailable({ equal(UnsafeRawBufferPointer($0), bytes) }) {
+            return equal
+        }
         var string = string
         return string.withUTF8 { utf8 in
             guard utf8.count == bytes.count else { return false }

@@ -344,7 +344,7 @@ struct ReaderTests {
         let later = chain.replacingOccurrences(of: "23:01:21", with: "23:01:22")
         let snapshot = try Fixtures.read(
             [document("doc_1", chain), document("doc_2", chain), document("doc_3", later)].joined(separator: "\n"))
-        let chains = snapshot.documents.map { try? #require($0.lineage.chain) }
+        let chains = snapshot.documents.map(\.lineage.chain)
         let storage = chains.map { $0?.withUnsafeBufferPointer { $0.baseAddress } }
         #expect(chains[0] == chains[1] && storage[0] == storage[1], "the same bytes: one array")
         #expect(chains[2] != chains[0] && storage[2] != storage[0])

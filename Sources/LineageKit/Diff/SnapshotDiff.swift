@@ -182,8 +182,12 @@ public struct SnapshotDiff: Sendable {
 
     /// An index of document ids to positions.
     static func index(_ documents: [Document]) -> IDTable {
-        var table = IDTable(capacity: documents.count)
-        for (position, document) in documents.enumerated() { table.insert(document.id, value: Int32(position)) }
+        var table = IDTable(documents: documents)
+        documents.withUnsafeBufferPointer { documents in
+            for position in documents.indices {
+                table.insertDocument(at: position, hash: FastHash.hash(documents[position].id))
+            }
+        }
         return table
     }
 

@@ -1,22 +1,47 @@
 /// A map from id strings to dense indices, hashed with ``FastHash``: the reader's duplicate check
 /// and the graph's node index do one lookup per record, and Swift's seeded SipHash made those
 /// lookups cost more than decoding the record's lineage.
+///
+/// A table made over documents (``init(documents:)``) keeps no keys of its own for them: entry `p`
+/// is the document at position `p`, its key that document's id and its value `p` (plus
+/// ``shiftValues(by:)``). Keys inserted beyond them (the graph's ghost documents) are kept as
+/// usual. A million documents' ids copied into a table of their own cost 20 MB and a retain of
+/// each id, a cache miss each, in the reader's one serial loop.
 struct IDTable: Sendable {
+    /// The documents whose ids are the first keys (entries `0..<documents.count`), if any.
+    private let documents: [Document]
+    /// Added to a document entry's position to make its value.
+    private var documentOffset: Int32 = 0
+    /// How many document entries were inserted.
+    private var documentCount = 0
+    /// Keys and values of the other entries, numbered from `documents.count`.
     private var keys: [String] = []
     private var values: [Int32] = []
-    /// Each slot holds an entry's position + 1 (0 = empty) and its hash's high bits.
+    /// Each slot holds an entry's number + 1 (0 = empty) and its hash's high bits.
     private var slots: [UInt64]
 
     init(capacity: Int = 16) {
-        var size = 16
-        while size < capacity * 2 { size *= 2 }
-        slots = Array(repeating: 0, count: size)
+        documents = []
+        slots = Self.emptySlots(for: capacity)
         keys.reserveCapacity(capacity)
         values.reserveCapacity(capacity)
     }
 
+    /// An empty table whose document entries, inserted with ``insertDocument(at:hash:)``, are
+    /// `documents`' ids.
+    init(documents: [Document]) {
+        self.documents = documents
+        slots = Self.emptySlots(for: documents.count)
+    }
+
+    private static func emptySlots(for capacity: Int) -> [UInt64] {
+        var size = 16
+        while size < capacity * 2 { size *= 2 }
+        return Array(repeating: 0, count: size)
+    }
+
     /// The number of keys.
-    var count: Int { keys.count }
+    var count: Int { documentCount + keys.count }
 
     /// The value stored for `key`, or -1.
     func value(for key: String) -> Int32 {
@@ -25,8 +50,8 @@ struct IDTable: Sendable {
 
     /// The value stored for `key`, whose ``FastHash`` is `hash`, or -1.
     func value(for key: String, hash: UInt64) -> Int32 {
-        let (_, _, found) = probe(key, hash: hash)
-        return found.map { values[$0] } ?? -1
+        let (_, _, found) = probe(hash: hash) { key == $0 }
+        return found.map(value(ofEntry:)) ?? -1
     }
 
     /// Stores `value` for `key` unless the key is present; returns the value already stored, or -1.
@@ -38,25 +63,48 @@ struct IDTable: Sendable {
     /// ``insert(_:value:)`` with the key's ``FastHash`` computed beforehand (on another thread).
     @discardableResult
     mutating func insert(_ key: String, hash: UInt64, value: Int32) -> Int32 {
-        let (slot, tag, found) = probe(key, hash: hash)
-        if let found { return values[found] }
+        let (slot, tag, found) = probe(hash: hash) { key == $0 }
+        if let found { return self.value(ofEntry: found) }
         keys.append(key)
         values.append(value)
-        slots[slot] = tag | UInt64(keys.count)
-        if keys.count * 2 > slots.count { grow() }
+        add(entry: documents.count + keys.count - 1, slot: slot, tag: tag)
         return -1
     }
 
-    /// The slot holding `key` (with its entry's position), or the empty slot where it would go.
+    /// Stores the id of the document at `position` (hashing to `hash`) unless the id is present;
+    /// returns the value already stored for it, or -1.
+    @discardableResult
+    mutating func insertDocument(at position: Int, hash: UInt64) -> Int32 {
+        let found = documents.withUnsafeBufferPointer { documents in
+            probe(hash: hash) { documents[position].id == $0 }
+        }
+        if let entry = found.found { return value(ofEntry: entry) }
+        documentCount += 1
+        add(entry: position, slot: found.slot, tag: found.tag)
+        return -1
+    }
+
+    private mutating func add(entry: Int, slot: Int, tag: UInt64) {
+        slots[slot] = tag | UInt64(entry + 1)
+        if count * 2 > slots.count { grow() }
+    }
+
     @inline(__always)
-    private func probe(_ key: String, hash: UInt64) -> (slot: Int, tag: UInt64, found: Int?) {
+    private func value(ofEntry entry: Int) -> Int32 {
+        entry < documents.count ? Int32(entry) + documentOffset : values[entry - documents.count]
+    }
+
+    /// The slot holding the entry whose key `matches` (with that entry), or the empty slot where
+    /// it would go. `matches` is asked only of keys whose hash agrees in its high bits.
+    @inline(__always)
+    private func probe(hash: UInt64, matches: (String) -> Bool) -> (slot: Int, tag: UInt64, found: Int?) {
         let tag = hash & 0xFFFF_FFFF_0000_0000
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 {
             let entry = slots[slot]
             let position = Int(entry & 0xFFFF_FFFF) - 1
-            if entry & 0xFFFF_FFFF_0000_0000 == tag, keys[position] == key {
+            if entry & 0xFFFF_FFFF_0000_0000 == tag, matches(key(ofEntry: position)) {
                 return (slot, tag, position)
             }
             slot = (slot + 1) & mask
@@ -64,8 +112,14 @@ struct IDTable: Sendable {
         return (slot, tag, nil)
     }
 
+    @inline(__always)
+    private func key(ofEntry entry: Int) -> String {
+        entry < documents.count ? documents[entry].id : keys[entry - documents.count]
+    }
+
     /// Adds `offset` to every stored value.
     mutating func shiftValues(by offset: Int32) {
+        documentOffset += offset
         for index in values.indices { values[index] += offset }
     }
 
@@ -90,11 +144,11 @@ struct IDTable: Sendable {
     private mutating func grow() {
         var bigger = [UInt64](repeating: 0, count: slots.count * 2)
         let mask = bigger.count - 1
-        for (position, key) in keys.enumerated() {
-            let hash = FastHash.hash(key)
-            var slot = Int(truncatingIfNeeded: hash) & mask
+        for entry in slots where entry != 0 {
+            let key = key(ofEntry: Int(entry & 0xFFFF_FFFF) - 1)
+            var slot = Int(truncatingIfNeeded: FastHash.hash(key)) & mask
             while bigger[slot] != 0 { slot = (slot + 1) & mask }
-            bigger[slot] = (hash & 0xFFFF_FFFF_0000_0000) | UInt64(position + 1)
+            bigger[slot] = entry
         }
         slots = bigger
     }

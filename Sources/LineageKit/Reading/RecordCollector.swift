@@ -62,8 +62,8 @@ struct RecordCollector {
         let documentIndex: IDTable?
         let droppedDocuments: Set<Int>
         (documents, documentIndex, droppedDocuments) = try deduplicate(
-            documents, kind: "document", id: { $0[$1].id }, location: { $0[$1].location },
-            content: { try $0[$1].json() })
+            documents, kind: "document", table: IDTable(documents: documents), id: { $0[$1].id },
+            location: { $0[$1].location }, content: { try $0[$1].json() })
         var reuseIndex: DocumentReuseIndex?
         if options.keepsRecordPrints {
             let prints = Self.removing(droppedDocuments, from: documentPrintPieces.flatMap { $0 })
@@ -125,17 +125,22 @@ struct RecordCollector {
     /// (after a drop the positions have moved, and the graph builds its own index). The
     /// closures read an item in place: copying a document to read its id costs a retain and a
     /// release of each of its parts.
+    /// `documentTable`, when given, is an empty ``IDTable/init(documents:)`` over `items`.
     private mutating func deduplicate<Item>(
-        _ items: [Item], kind: String, id: @Sendable (UnsafeBufferPointer<Item>, Int) -> String,
+        _ items: [Item], kind: String, table documentTable: IDTable? = nil,
+        id: @Sendable (UnsafeBufferPointer<Item>, Int) -> String,
         location: (UnsafeBufferPointer<Item>, Int) -> SourceLocation?,
         content: (UnsafeBufferPointer<Item>, Int) throws -> JSONValue
     ) throws -> (items: [Item], index: IDTable?, dropped: Set<Int>) {
-        var table = IDTable(capacity: items.count)
+        var table = documentTable ?? IDTable(capacity: items.count)
         var drop: Set<Int> = []
         try items.withUnsafeBufferPointer { buffer in
             let hashes = IDTable.hashes(of: buffer) { FastHash.hash(id($0, $1)) }
             for index in buffer.indices {
-                let earlier = table.insert(id(buffer, index), hash: hashes[index], value: Int32(index))
+                let earlier =
+                    documentTable != nil
+                    ? table.insertDocument(at: index, hash: hashes[index])
+                    : table.insert(id(buffer, index), hash: hashes[index], value: Int32(index))
                 guard earlier >= 0 else { continue }
                 drop.insert(index)
                 if try content(buffer, Int(earlier)) == content(buffer, index) {

@@ -61,6 +61,42 @@ struct JSONScannerTests {
         }
     }
 
+    /// What skipping `bytes` as one value (as the reader skips a document's unread fields) throws.
+    private func skipError(_ bytes: [UInt8]) -> JSONSyntaxError? {
+        bytes.withUnsafeBytes { buffer in
+            var scanner = JSONScanner(bytes: buffer)
+            do {
+                try scanner.skipValue()
+                return scanner.isAtEnd ? nil : scanner.error("trailing content")
+            } catch {
+                return error as? JSONSyntaxError
+            }
+        }
+    }
+
+    @Test("skipped strings are checked like parsed ones at every position of the eight-byte fast path")
+    func skippedStringsAtEveryOffset() throws {
+        for position in 0..<40 {
+            let before = String(repeating: "a", count: position)
+            let after = String(repeating: "b", count: 39 - position)
+            let control = skipError(Array(("\"" + before + "\u{01}" + after + "\"").utf8))
+            #expect(control?.message.contains("control character") == true, "control byte at \(position)")
+            #expect(control?.offset == position + 1, "the control byte's own offset")
+            #expect(
+                skipError(Array(("\"" + before + #"\"\\\u00e9"# + after + "\"").utf8)) == nil, "escapes at \(position)")
+            #expect(skipError(Array(("\"" + before + "é日本" + after + "\"").utf8)) == nil, "UTF-8 at \(position)")
+            let escape = skipError(Array(("\"" + before + #"\x"# + after + "\"").utf8))
+            #expect(escape?.message.contains("invalid escape") == true, "bad escape at \(position)")
+            var invalid = Array(("\"" + before + "?" + after + "\"").utf8)
+            invalid[position + 1] = 0xFF
+            #expect(skipError(invalid)?.message.contains("UTF-8") == true, "invalid UTF-8 at \(position)")
+            #expect(skipError(Array(("\"" + before + after).utf8))?.message.contains("unterminated") == true)
+            // The string ends exactly where it should: what follows it is read as the next token.
+            #expect(skipError(Array((#"[""# + before + #"",1]"#).utf8)) == nil)
+            #expect(skipError(Array((#"[""# + before + #"" 1]"#).utf8))?.message.contains("expected ','") == true)
+        }
+    }
+
     @Test("parses every kind of value and keeps number text and key order")
     func parsesValues() throws {
         let value = try parse(#"{"b": [1, -2.50, 3e10, true, false, null], "a": {"z": "x", "y": ""}}"#)

@@ -313,6 +313,9 @@ struct JSONScanner {
         let contentStart = index
         var highBits: UInt8 = 0
         while index < end {
+            // Eight bytes at a time up to the next quote, backslash or control character.
+            index = Self.skipPlainBytes(bytes, from: index, to: end, highBits: &highBits)
+            guard index < end else { break }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 if highBits & 0x80 != 0,

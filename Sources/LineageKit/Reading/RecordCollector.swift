@@ -92,8 +92,8 @@ struct RecordCollector {
     /// Joins the pieces into one array by moving each document (on all cores, each piece to its
     /// place), leaving the pieces empty: copying a million documents would retain and release each
     /// of their parts, touching memory that is cold by then. Each piece is freed as soon as it is
-    /// moved, so the pieces and the joined array are not all in memory at once (a million
-    /// documents' pieces held until the end were the heap's peak, 146 MB above what follows).
+    /// moved, so fewer of the pieces' pages are still held while the joined array's are written
+    /// (peak RSS of `lineage audit` on a million vendor-style documents: 837 to 831 MiB).
     private static func join(_ pieces: inout [[Document]]) -> [Document] {
         if pieces.count == 1 { return pieces.removeLast() }
         var starts: [Int] = []

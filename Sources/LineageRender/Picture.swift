@@ -1,3 +1,4 @@
+import Foundation
 import LineageKit
 
 /// What one picture of a graph shows, before it is written in a drawing language: its nodes, what
@@ -116,12 +117,16 @@ struct Picture {
         let collapsed = Self.collapse(
             selection, of: graph, included: included, findings: findingsByDocument, settings: settings)
         var position: [Int: Int] = [:]
-        for node in selection where !collapsed.hidden.contains(node.index) {
+        let visible = selection.filter { !collapsed.hidden.contains($0.index) }
+        let labelLines = Self.labelLines(of: visible, in: graph, settings)
+        for (node, lines) in zip(visible, labelLines) {
             let found = findingsByDocument[node.id.rawID] ?? []
             severities.formUnion(found.map(\.severity))
             position[node.index] = nodes.count
             nodes.append(
-                Self.node(for: node, in: graph, findings: found, colours: collectionColours, settings: settings))
+                Self.node(
+                    for: node, in: graph, labelLines: lines, findings: found, colours: collectionColours,
+                    settings: settings))
         }
         for edge in graph.edges(among: selection) {
             guard let source = position[edge.source.index], let target = position[edge.derived.index] else {
@@ -197,7 +202,7 @@ struct Picture {
 
     /// A graph node as drawn: label, colour, cluster, findings and the diff's mark.
     private static func node(
-        for node: DecompositionGraph.Node, in graph: DecompositionGraph, findings: [Finding],
+        for node: DecompositionGraph.Node, in graph: DecompositionGraph, labelLines: [String], findings: [Finding],
         colours: [String: String], settings: Settings
     ) -> Node {
         let short = String(node.id.rawID.prefix(12))
@@ -209,9 +214,7 @@ struct Picture {
             fill = "#eeeeee"
         } else {
             label = truncate((node.collectionID ?? "collection ?") + "\n" + short, settings)
-            if let document = graph.document(at: node) {
-                for line in tellingFields(of: document, settings) { label += "\n" + truncate(line, settings) }
-            }
+            for line in labelLines { label += "\n" + truncate(line, settings) }
             fill = node.collectionID.flatMap { colours[$0] } ?? "#ffffff"
         }
         var change: Change?
@@ -233,12 +236,28 @@ struct Picture {
             cluster: clusterKey(of: node, in: graph, settings))
     }
 
+    /// For each of `nodes`, the ``tellingFields(of:labelFields:)`` of its document (none for others),
+    /// found on all cores: each document's fields are read again from its file, which made most
+    /// of a large picture's DOT time when done one document after another.
+    private static func labelLines(
+        of nodes: [DecompositionGraph.Node], in graph: DecompositionGraph, _ settings: Settings
+    ) -> [[String]] {
+        guard !settings.labelFields.isEmpty else { return Array(repeating: [], count: nodes.count) }
+        let labelFields = settings.labelFields
+        let pieces = min(nodes.count / 256 + 1, ProcessInfo.processInfo.activeProcessorCount * 4)
+        return mapPieces(pieces) { piece in
+            nodes[(nodes.count * piece / pieces)..<(nodes.count * (piece + 1) / pieces)].map { node in
+                graph.document(at: node).map { tellingFields(of: $0, labelFields: labelFields) } ?? []
+            }
+        }.flatMap { $0 }
+    }
+
     /// Up to two of the settings' label fields the document has, as `field=value`.
-    private static func tellingFields(of document: Document, _ settings: Settings) -> [String] {
-        guard !settings.labelFields.isEmpty else { return [] }
+    private static func tellingFields(of document: Document, labelFields: [String]) -> [String] {
+        guard !labelFields.isEmpty else { return [] }
         var lines: [String] = []
-        let fields = document.userFields(named: settings.labelFields)
-        for field in settings.labelFields where lines.count < 2 {
+        let fields = document.userFields(named: labelFields)
+        for field in labelFields where lines.count < 2 {
             guard let value = fields[field] else { continue }
             switch value {
             case .string(let text): lines.append("\(field)=\(text)")

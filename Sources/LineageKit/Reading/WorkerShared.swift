@@ -23,7 +23,7 @@ func forEachPiece(of count: Int, _ body: @Sendable (Range<Int>) -> Void) {
 /// Runs `body` for each of `count` pieces on all cores and returns the results in piece order.
 /// The results are taken out of the slots the threads wrote, so the caller holds the only
 /// reference to each (changing a result's arrays then copies nothing).
-func mapPieces<Output>(_ count: Int, _ body: @Sendable (Int) -> Output) -> [Output] {
+package func mapPieces<Output>(_ count: Int, _ body: @Sendable (Int) -> Output) -> [Output] {
     let slots = PieceSlots<Output>(count: count)
     DispatchQueue.concurrentPerform(iterations: count) { slots.store(body($0), at: $0) }
     return slots.take()

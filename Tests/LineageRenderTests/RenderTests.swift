@@ -90,6 +90,26 @@ struct RenderTests {
             })
     }
 
+    @Test("label fields read on all cores land on their own node, in a picture of many pieces")
+    func labelFieldsOnTheirNodes() throws {
+        // Enough documents for several pieces of label reading; every seventh has no label field.
+        let count = 1_200
+        let documents = (0..<count).map { index in
+            Document(
+                id: "d\(index)", collectionID: "col_frames", shape: .current,
+                statements: [
+                    LineageStatement(place: .internal, rootObjectID: "obj_\(index / 10)", sourceType: .bucket)
+                ],
+                userFields: index % 7 == 0 ? [:] : ["frame_index": .number(JSONNumber(index))], raw: RawJSON(bytes: []))
+        }
+        let graph = DecompositionGraph(documents: documents)
+        let dot = DOTWriter(options: .init(collapseThreshold: nil, labelFields: ["frame_index"])).dot(of: graph)
+        for index in 0..<count {
+            let labelled = dot.contains("\\nd\(index)\\nframe_index=\(index)\"")
+            #expect(labelled == (index % 7 != 0), "d\(index)")
+        }
+    }
+
     @Test("hostile ids and labels are escaped: the DOT parses and the SVG is well-formed")
     func hostileInput() throws {
         let hostile = [

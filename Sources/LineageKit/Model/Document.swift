@@ -100,13 +100,6 @@ public struct Document: Sendable {
         return userFields.value(atPath: path)
     }
 
-    /// The top-level user fields among `names` (escaped keys are compared in their decoded form).
-    public func userFields(named names: [String]) -> JSONObject {
-        guard !names.isEmpty, names.contains(where: { userFieldPrint($0) != .absent }) else { return JSONObject() }
-        let fields = userFields
-        return JSONObject(names.compactMap { name in fields[name].map { (key: name, value: $0) } })
-    }
-
     /// What the fingerprints of a read document say of the top-level user field `name`, without
     /// reading the file: absent, present with the fingerprint of its value's bytes as written, or
     /// unknown (documents made in memory).

@@ -95,12 +95,14 @@ public struct DOTWriter: Sendable {
                         + "}\n",
                     nodeCount: drawing.legendCount))
         }
-        for (number, members) in drawing.picture.connectedPieces().enumerated() {
-            let id = "  graph [id=\(Self.quote(options.idPrefix + "piece_\(number)"))];\n"
-            pieces.append(
-                LayoutComponent(dot: drawing.header + id + drawing.body(of: members) + "}\n", nodeCount: members.count))
-        }
+        let idPrefix = options.idPrefix
+        let numbered = Array(drawing.picture.connectedPieces().enumerated())
         return pieces
+            + numbered.concurrentMap { number, members in
+                let id = "  graph [id=\(Self.quote(idPrefix + "piece_\(number)"))];\n"
+                return LayoutComponent(
+                    dot: drawing.header + id + drawing.body(of: members) + "}\n", nodeCount: members.count)
+            }
     }
 
     private func picture(
@@ -130,7 +132,7 @@ public struct DOTWriter: Sendable {
             header += "  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
             header += "  edge [color=\"#666666\", arrowsize=0.6];\n"
             self.header = header
-            statements = picture.nodes.map(DOTWriter.statement(of:))
+            statements = picture.nodes.concurrentMap(DOTWriter.statement(of:))
             var outgoing = Array(repeating: [Int](), count: picture.nodes.count)
             for (position, edge) in picture.edges.enumerated() { outgoing[edge.source].append(position) }
             self.outgoing = outgoing

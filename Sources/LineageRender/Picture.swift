@@ -1,4 +1,3 @@
-import Foundation
 import LineageKit
 
 /// What one picture of a graph shows, before it is written in a drawing language: its nodes, what
@@ -119,14 +118,17 @@ struct Picture {
         var position: [Int: Int] = [:]
         let visible = selection.filter { !collapsed.hidden.contains($0.index) }
         let labelLines = Self.labelLines(of: visible, in: graph, settings)
-        for (node, lines) in zip(visible, labelLines) {
-            let found = findingsByDocument[node.id.rawID] ?? []
-            severities.formUnion(found.map(\.severity))
-            position[node.index] = nodes.count
-            nodes.append(
-                Self.node(
-                    for: node, in: graph, labelLines: lines, findings: found, colours: collectionColours,
-                    settings: settings))
+        let (colours, findingsOfDocument) = (collectionColours, findingsByDocument)
+        nodes = Array(zip(visible, labelLines)).concurrentMap { node, lines in
+            Self.node(
+                for: node, in: graph, labelLines: lines, findings: findingsOfDocument[node.id.rawID] ?? [],
+                colours: colours, settings: settings)
+        }
+        for (drawn, node) in visible.enumerated() {
+            position[node.index] = drawn
+            if !findingsByDocument.isEmpty, let found = findingsByDocument[node.id.rawID] {
+                severities.formUnion(found.map(\.severity))
+            }
         }
         for edge in graph.edges(among: selection) {
             guard let source = position[edge.source.index], let target = position[edge.derived.index] else {
@@ -244,12 +246,9 @@ struct Picture {
     ) -> [[String]] {
         guard !settings.labelFields.isEmpty else { return Array(repeating: [], count: nodes.count) }
         let labelFields = settings.labelFields
-        let pieces = min(nodes.count / 256 + 1, ProcessInfo.processInfo.activeProcessorCount * 4)
-        return mapPieces(pieces) { piece in
-            nodes[(nodes.count * piece / pieces)..<(nodes.count * (piece + 1) / pieces)].map { node in
-                graph.document(at: node).map { tellingFields(of: $0, labelFields: labelFields) } ?? []
-            }
-        }.flatMap { $0 }
+        return nodes.concurrentMap { node in
+            graph.document(at: node).map { tellingFields(of: $0, labelFields: labelFields) } ?? []
+        }
     }
 
     /// Up to two of the settings' label fields the document has, as `field=value`.

@@ -48,6 +48,9 @@ struct GraphTests {
         #expect(graph.ghosts.isEmpty)
         #expect(graph.document("scene_1")?.collectionID == "col_scenes")
         #expect(graph.object("obj_r")?.bucketID == "bkt_1")
+        #expect(graph.node(.object("obj_r"))?.bucketID == "bkt_1")
+        #expect(graph.node(.object("obj_r"))?.collectionID == nil)
+        #expect(graph.node(.document("scene_1"))?.collectionID == "col_scenes")
         #expect(graph.documentNodes(inCollection: "col_frames").count == 2)
     }
 
@@ -64,6 +67,10 @@ struct GraphTests {
         let ghostObject = try #require(graph.node(.object("obj_gone")))
         #expect(ghostObject.kind == .ghostObject)
         #expect(ghostObject.bucketID == "bkt_1")
+        // Each node answers its own place only: a document has no bucket, an object no collection.
+        #expect(ghostDocument.bucketID == nil && ghostObject.collectionID == nil)
+        let scene = try #require(graph.node(.document("scene_1")))
+        #expect(scene.collectionID == "col_scenes" && scene.bucketID == nil)
         #expect(graph.tier(of: .document("scene_1")) == nil, "the ancestry stops at a ghost document")
         #expect(graph.tree(ofRootObject: "obj_gone").map(\.id.rawID) == ["obj_gone", "scene_1"])
         #expect(graph.document("frame_gone") == nil)

@@ -45,23 +45,28 @@ public struct DecompositionGraph: Sendable {
     public struct Node: Sendable, Hashable {
         /// The node's identity.
         public let id: NodeID
-        /// The collection, for documents (for ghost documents, as their children state it).
-        public let collectionID: String?
-        /// The bucket, for objects (for ghost objects, as the documents referencing them state it).
-        public let bucketID: String?
-        // The position as 32 bits, beside the kind's byte: 56 bytes a node instead of 64.
+        /// A document's collection or an object's bucket: one field, as no node has both (40
+        /// bytes a node instead of 56); the position as 32 bits, beside the kind's byte.
+        private let place: String?
         private let position: Int32
         /// What the node stands for.
         public let kind: NodeKind
 
+        /// The collection, for documents (for ghost documents, as their children state it).
+        public var collectionID: String? { kind == .document || kind == .ghostDocument ? place : nil }
+        /// The bucket, for objects (for ghost objects, as the documents referencing them state it).
+        public var bucketID: String? { kind == .object || kind == .ghostObject ? place : nil }
         /// The node's position in ``DecompositionGraph/nodes``.
         public var index: Int { Int(position) }
 
         init(id: NodeID, kind: NodeKind, collectionID: String?, bucketID: String?, index: Int) {
             self.id = id
             self.kind = kind
-            self.collectionID = collectionID
-            self.bucketID = bucketID
+            let isDocument = kind == .document || kind == .ghostDocument
+            assert(
+                (isDocument ? bucketID : collectionID) == nil,
+                "a \(kind) node has no \(isDocument ? "bucket" : "collection")")
+            place = isDocument ? collectionID : bucketID
             position = Int32(index)
         }
     }

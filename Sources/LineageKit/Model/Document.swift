@@ -9,27 +9,22 @@ public struct Document: Sendable {
     public var id: String
     /// The collection holding the document (`col_…`).
     public var collectionID: String
-    /// `document_schema_version` (2025-10 shapes), as written.
-    public var schemaVersion: String?
     /// Every place the document states lineage facts, most authoritative first.
     public var statements: [LineageStatement]
-    /// `ingestion_status` from `_internal.metadata` or `internal_metadata`, when present.
-    public var ingestionStatus: String?
-    /// `feature_extractor_config_hash` from `_internal.metadata` or `internal_metadata`, when present.
-    public var featureExtractorConfigHash: String?
     /// The record exactly as read.
     public var raw: RawJSON
-    /// Where the user fields are: in ``raw`` (documents read from input, which keep only a
-    /// fingerprint of each field in memory) or held here (documents made or changed in memory).
-    var userFieldStorage: UserFieldStorage
+    /// The schema version, ingestion status and configuration hash, shared with the documents
+    /// stating the same ones; `nil` when none is stated.
+    var systemFacts: DocumentSystemFacts?
     /// The 1-based line and column the record starts at in ``raw``'s input (0 when unknown).
     var line: Int32 = 0
     var column: Int32 = 0
-    // The one-byte fields come last, where they share a word (a million documents, 8 MB).
+    /// Where the user fields are: in ``raw`` (documents read from input, which keep only a
+    /// fingerprint of each field in memory) or held here (documents made or changed in memory).
+    var userFieldStorage: UserFieldStorage
+    // The one-byte field comes last, where it shares a word with the storage's tag.
     /// The response shape the document was written in.
     public var shape: DocumentShape
-    /// Whether ``ingestionStatus`` came from `_internal.metadata` (else `internal_metadata`).
-    var ingestionStatusIsInternal = false
 
     /// Creates a document from its parts.
     public init(
@@ -38,28 +33,63 @@ public struct Document: Sendable {
         raw: RawJSON
     ) {
         self.init(
-            id: id, collectionID: collectionID, shape: shape, schemaVersion: schemaVersion, statements: statements,
-            userFieldStorage: .held([]), ingestionStatus: ingestionStatus, raw: raw)
+            id: id, collectionID: collectionID, shape: shape, statements: statements, userFieldStorage: .held([]),
+            systemFacts: .make(
+                schemaVersion: schemaVersion, ingestionStatus: ingestionStatus, ingestionStatusIsInternal: false,
+                featureExtractorConfigHash: nil),
+            raw: raw)
         self.userFields = userFields
     }
 
     init(
-        id: String, collectionID: String, shape: DocumentShape, schemaVersion: String?, statements: [LineageStatement],
-        userFieldStorage: UserFieldStorage, ingestionStatus: String?, ingestionStatusIsInternal: Bool = false,
-        featureExtractorConfigHash: String? = nil, raw: RawJSON, line: Int32 = 0, column: Int32 = 0
+        id: String, collectionID: String, shape: DocumentShape, statements: [LineageStatement],
+        userFieldStorage: UserFieldStorage, systemFacts: DocumentSystemFacts?, raw: RawJSON, line: Int32 = 0,
+        column: Int32 = 0
     ) {
-        self.featureExtractorConfigHash = featureExtractorConfigHash
         self.id = id
         self.collectionID = collectionID
         self.shape = shape
-        self.schemaVersion = schemaVersion
         self.statements = statements
         self.userFieldStorage = userFieldStorage
-        self.ingestionStatus = ingestionStatus
-        self.ingestionStatusIsInternal = ingestionStatusIsInternal
+        self.systemFacts = systemFacts
         self.raw = raw
         self.line = line
         self.column = column
+    }
+
+    /// `document_schema_version` (2025-10 shapes), as written.
+    public var schemaVersion: String? {
+        get { systemFacts?.schemaVersion }
+        set { changeSystemFacts(schemaVersion: newValue) }
+    }
+
+    /// `ingestion_status` from `_internal.metadata` or `internal_metadata`, when present.
+    public var ingestionStatus: String? {
+        get { systemFacts?.ingestionStatus }
+        set { changeSystemFacts(ingestionStatus: newValue) }
+    }
+
+    /// `feature_extractor_config_hash` from `_internal.metadata` or `internal_metadata`, when present.
+    public var featureExtractorConfigHash: String? {
+        get { systemFacts?.featureExtractorConfigHash }
+        set { changeSystemFacts(featureExtractorConfigHash: newValue) }
+    }
+
+    /// Whether ``ingestionStatus`` came from `_internal.metadata` (else `internal_metadata`).
+    var ingestionStatusIsInternal: Bool {
+        systemFacts?.ingestionStatusIsInternal ?? false
+    }
+
+    /// Gives the document new system facts (a new instance: instances are shared), changing the
+    /// ones given and keeping the rest.
+    private mutating func changeSystemFacts(
+        schemaVersion: String?? = nil, ingestionStatus: String?? = nil, featureExtractorConfigHash: String?? = nil
+    ) {
+        systemFacts = .make(
+            schemaVersion: schemaVersion ?? self.schemaVersion,
+            ingestionStatus: ingestionStatus ?? self.ingestionStatus,
+            ingestionStatusIsInternal: ingestionStatusIsInternal,
+            featureExtractorConfigHash: featureExtractorConfigHash ?? self.featureExtractorConfigHash)
     }
 
     /// User fields: `metadata` (2025 shapes) or the non-system root fields (current shape).

@@ -21,6 +21,7 @@ struct RecordError: Error, Sendable {
 struct RecordDecoder {
     private var strings = StringInterner()
     private var chains = ChainInterner()
+    private var systemFactsInterner = SystemFactsInterner()
     /// Hashes of the keys seen in the objects being read, one frame per open object (reused
     /// between records, so checking for duplicate keys allocates nothing once warm).
     private var seenKeys: [UInt64] = []
@@ -496,13 +497,14 @@ struct RecordDecoder {
             position += 3
         }
         let prints = printPairs.withUnsafeBufferPointer { printStore.append($0) }
-        return Document(
-            id: id, collectionID: collectionID, shape: shape, schemaVersion: fields.schemaVersion,
-            statements: statements, userFieldStorage: .input(prints),
-            ingestionStatus: fields.internalStatus ?? fields.legacyStatus,
+        let systemFacts = systemFactsInterner.facts(
+            schemaVersion: fields.schemaVersion, ingestionStatus: fields.internalStatus ?? fields.legacyStatus,
             ingestionStatusIsInternal: fields.internalStatus != nil,
-            featureExtractorConfigHash: fields.internalConfigHash ?? fields.legacyConfigHash, raw: raw(),
-            line: Int32(location.line), column: Int32(location.column ?? 0))
+            featureExtractorConfigHash: fields.internalConfigHash ?? fields.legacyConfigHash)
+        return Document(
+            id: id, collectionID: collectionID, shape: shape, statements: statements,
+            userFieldStorage: .input(prints), systemFacts: systemFacts, raw: raw(), line: Int32(location.line),
+            column: Int32(location.column ?? 0))
     }
 
     /// Adds the record's `document_id` (or object or collection id) to an error, when one can be found.

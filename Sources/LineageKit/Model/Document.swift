@@ -15,7 +15,7 @@ public struct Document: Sendable {
     public var raw: RawJSON
     /// The schema version, ingestion status and configuration hash, shared with the documents
     /// stating the same ones; `nil` when none is stated.
-    var systemFacts: DocumentSystemFacts?
+    var systemFacts: SharedFacts<DocumentSystemFacts>?
     /// The 1-based line and column the record starts at in ``raw``'s input (0 when unknown).
     var line: Int32 = 0
     var column: Int32 = 0
@@ -34,16 +34,16 @@ public struct Document: Sendable {
     ) {
         self.init(
             id: id, collectionID: collectionID, shape: shape, statements: statements, userFieldStorage: .held([]),
-            systemFacts: .make(
-                schemaVersion: schemaVersion, ingestionStatus: ingestionStatus, ingestionStatusIsInternal: false,
-                featureExtractorConfigHash: nil),
-            raw: raw)
+            systemFacts: nil, raw: raw)
+        self.schemaVersion = schemaVersion
+        self.ingestionStatus = ingestionStatus
         self.userFields = userFields
     }
 
     init(
         id: String, collectionID: String, shape: DocumentShape, statements: [LineageStatement],
-        userFieldStorage: UserFieldStorage, systemFacts: DocumentSystemFacts?, raw: RawJSON, line: Int32 = 0,
+        userFieldStorage: UserFieldStorage, systemFacts: SharedFacts<DocumentSystemFacts>?, raw: RawJSON,
+        line: Int32 = 0,
         column: Int32 = 0
     ) {
         self.id = id
@@ -59,37 +59,33 @@ public struct Document: Sendable {
 
     /// `document_schema_version` (2025-10 shapes), as written.
     public var schemaVersion: String? {
-        get { systemFacts?.schemaVersion }
-        set { changeSystemFacts(schemaVersion: newValue) }
+        get { systemFacts?.value.schemaVersion }
+        set { changeSystemFacts { $0.schemaVersion = newValue } }
     }
 
     /// `ingestion_status` from `_internal.metadata` or `internal_metadata`, when present.
     public var ingestionStatus: String? {
-        get { systemFacts?.ingestionStatus }
-        set { changeSystemFacts(ingestionStatus: newValue) }
+        get { systemFacts?.value.ingestionStatus }
+        set { changeSystemFacts { $0.ingestionStatus = newValue } }
     }
 
     /// `feature_extractor_config_hash` from `_internal.metadata` or `internal_metadata`, when present.
     public var featureExtractorConfigHash: String? {
-        get { systemFacts?.featureExtractorConfigHash }
-        set { changeSystemFacts(featureExtractorConfigHash: newValue) }
+        get { systemFacts?.value.featureExtractorConfigHash }
+        set { changeSystemFacts { $0.featureExtractorConfigHash = newValue } }
     }
 
     /// Whether ``ingestionStatus`` came from `_internal.metadata` (else `internal_metadata`).
     var ingestionStatusIsInternal: Bool {
-        systemFacts?.ingestionStatusIsInternal ?? false
+        systemFacts?.value.ingestionStatusIsInternal ?? false
     }
 
-    /// Gives the document new system facts (a new instance: instances are shared), changing the
-    /// ones given and keeping the rest.
-    private mutating func changeSystemFacts(
-        schemaVersion: String?? = nil, ingestionStatus: String?? = nil, featureExtractorConfigHash: String?? = nil
-    ) {
-        systemFacts = .make(
-            schemaVersion: schemaVersion ?? self.schemaVersion,
-            ingestionStatus: ingestionStatus ?? self.ingestionStatus,
-            ingestionStatusIsInternal: ingestionStatusIsInternal,
-            featureExtractorConfigHash: featureExtractorConfigHash ?? self.featureExtractorConfigHash)
+    /// Gives the document a new instance of its system facts, changed by `change` (instances are
+    /// shared, so never changed in place).
+    private mutating func changeSystemFacts(_ change: (inout DocumentSystemFacts) -> Void) {
+        var facts = systemFacts?.value ?? DocumentSystemFacts()
+        change(&facts)
+        systemFacts = facts.isEmpty ? nil : SharedFacts(facts)
     }
 
     /// User fields: `metadata` (2025 shapes) or the non-system root fields (current shape).

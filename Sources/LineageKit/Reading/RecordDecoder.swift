@@ -21,7 +21,8 @@ struct RecordError: Error, Sendable {
 struct RecordDecoder {
     private var strings = StringInterner()
     private var chains = ChainInterner()
-    private var systemFactsInterner = SystemFactsInterner()
+    private var systemFacts = SharedFactsInterner<DocumentSystemFacts>()
+    private var statementFacts = SharedFactsInterner<SharedStatementFacts>()
     /// Hashes of the keys seen in the objects being read, one frame per open object (reused
     /// between records, so checking for duplicate keys allocates nothing once warm).
     private var seenKeys: [UInt64] = []
@@ -134,10 +135,10 @@ struct RecordDecoder {
         var looksLikeLineageStep: Bool { hasFeatureExtractorID && keyCount == stepKeyCount }
         var schemaVersion: String?
         var hasInternal = false
-        var internalStatement = LineageStatement(place: .internal)
-        var nestedStatement = LineageStatement(place: .nested)
+        var internalStatement = StatementDraft(place: .internal)
+        var nestedStatement = StatementDraft(place: .nested)
         var hasNested = false
-        var rootStatement = LineageStatement(place: .root)
+        var rootStatement = StatementDraft(place: .root)
         var internalStatus: String?
         var legacyStatus: String?
         var internalConfigHash: String?
@@ -196,7 +197,7 @@ struct RecordDecoder {
         } else if key == "lineage_chain" {
             fields.rootStatement.chain = try readChain(&scanner, path: "lineage_chain")
         } else if key == "lineage_path" {
-            fields.rootStatement.path = try readString(&scanner, path: "lineage_path")
+            fields.rootStatement.shared.path = try readString(&scanner, path: "lineage_path")
         } else if try readFlatLineageField(key, &scanner, into: &fields.rootStatement, prefix: "") {
             return
         } else if key == "metadata" {
@@ -241,21 +242,21 @@ struct RecordDecoder {
 
     /// Reads one of the flat lineage fields shared by `_internal.lineage`, `lineage` and the root.
     private mutating func readFlatLineageField(
-        _ key: RawKey, _ scanner: inout JSONScanner, into statement: inout LineageStatement,
+        _ key: RawKey, _ scanner: inout JSONScanner, into statement: inout StatementDraft,
         prefix: @autoclosure () -> String
     ) throws -> Bool {
         if key == "root_object_id" {
             statement.rootObjectID = try readString(&scanner, path: prefix() + "root_object_id")
         } else if key == "root_bucket_id" {
-            statement.rootBucketID = try readString(&scanner, path: prefix() + "root_bucket_id")
+            statement.shared.rootBucketID = try readString(&scanner, path: prefix() + "root_bucket_id")
         } else if key == "source_type" {
-            statement.sourceType = try readString(&scanner, path: prefix() + "source_type").map(SourceKind.init)
+            statement.shared.sourceType = try readString(&scanner, path: prefix() + "source_type").map(SourceKind.init)
         } else if key == "source_object_id" {
             statement.sourceObjectID = try readString(&scanner, path: prefix() + "source_object_id")
         } else if key == "source_document_id" {
             statement.sourceDocumentID = try readString(&scanner, path: prefix() + "source_document_id")
         } else if key == "source_collection_id" {
-            statement.sourceCollectionID = try readString(&scanner, path: prefix() + "source_collection_id")
+            statement.shared.sourceCollectionID = try readString(&scanner, path: prefix() + "source_collection_id")
         } else {
             return false
         }
@@ -263,7 +264,7 @@ struct RecordDecoder {
     }
 
     private mutating func readLineageObject(
-        _ scanner: inout JSONScanner, into statement: inout LineageStatement, prefix: StaticString
+        _ scanner: inout JSONScanner, into statement: inout StatementDraft, prefix: StaticString
     ) throws {
         try requireObject(&scanner, path: prefix.description)
         try readUniqueKeys(&scanner, path: prefix.description) { decoder, scanner, key in
@@ -272,7 +273,7 @@ struct RecordDecoder {
             } else if key == "chain" || key == "lineage_chain" {
                 statement.chain = try decoder.readChain(&scanner, path: prefix.description + "." + key.string)
             } else if key == "path" || key == "lineage_path" {
-                statement.path = try decoder.readString(&scanner, path: prefix.description + "." + key.string)
+                statement.shared.path = try decoder.readString(&scanner, path: prefix.description + "." + key.string)
             } else {
                 try scanner.skipValue()
             }
@@ -454,14 +455,12 @@ struct RecordDecoder {
         let rootStated = !fields.rootStatement.isEmpty
         let nestedFirst = fields.schemaVersion == "v1" || (fields.schemaVersion == nil && fields.hasNested)
         let count = (internalStated ? 1 : 0) + (nestedStated ? 1 : 0) + (rootStated ? 1 : 0)
-        // Each statement is moved out of `fields` (swapped with an empty one), not copied: a copy
+        // Each statement is moved out of `fields` (its draft left empty), not copied: a copy
         // retains, and the end of `fields` releases, every string the statement holds.
         let statements = [LineageStatement](unsafeUninitializedCapacity: count) { buffer, initialized in
-            func move(_ statement: inout LineageStatement, if stated: Bool) {
+            func move(_ statement: inout StatementDraft, if stated: Bool) {
                 guard stated else { return }
-                var moved = LineageStatement(place: statement.place)
-                swap(&moved, &statement)
-                buffer.initializeElement(at: initialized, to: moved)
+                buffer.initializeElement(at: initialized, to: statement.take(sharing: &statementFacts))
                 initialized += 1
             }
             move(&fields.internalStatement, if: internalStated)
@@ -497,13 +496,14 @@ struct RecordDecoder {
             position += 3
         }
         let prints = printPairs.withUnsafeBufferPointer { printStore.append($0) }
-        let systemFacts = systemFactsInterner.facts(
+        let facts = DocumentSystemFacts(
             schemaVersion: fields.schemaVersion, ingestionStatus: fields.internalStatus ?? fields.legacyStatus,
-            ingestionStatusIsInternal: fields.internalStatus != nil,
-            featureExtractorConfigHash: fields.internalConfigHash ?? fields.legacyConfigHash)
+            featureExtractorConfigHash: fields.internalConfigHash ?? fields.legacyConfigHash,
+            ingestionStatusIsInternal: fields.internalStatus != nil)
         return Document(
             id: id, collectionID: collectionID, shape: shape, statements: statements,
-            userFieldStorage: .input(prints), systemFacts: systemFacts, raw: raw(), line: Int32(location.line),
+            userFieldStorage: .input(prints), systemFacts: facts.isEmpty ? nil : systemFacts.shared(facts), raw: raw(),
+            line: Int32(location.line),
             column: Int32(location.column ?? 0))
     }
 

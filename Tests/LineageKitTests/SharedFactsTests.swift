@@ -4,9 +4,10 @@ import Testing
 @testable import LineageKit
 
 /// Documents share the instance holding their schema version, ingestion status and configuration
-/// hash; sharing must never let one document's facts show on another.
-@Suite("Shared system facts")
-struct SystemFactsTests {
+/// hash, and statements the one holding their root bucket, source kind, source collection and
+/// path; sharing must never let one holder's facts show on another.
+@Suite("Shared facts")
+struct SharedFactsTests {
     static func record(_ id: String, version: String? = "v2", status: String = "COMPLETED", hash: String? = nil)
         -> String
     {
@@ -52,14 +53,51 @@ struct SystemFactsTests {
 
     @Test("past the facts kept, every document still reads its own")
     func beyondTheKeptFacts() throws {
-        let count = SystemFactsInterner.capacity * 3
-        let text = (0..<count).map { Self.record("doc_\($0)", hash: "hash_\($0 % (SystemFactsInterner.capacity + 5))") }
-            .joined(separator: "\n")
+        let count = SharedFactsInterner<DocumentSystemFacts>.capacity * 3
+        let text = (0..<count).map {
+            Self.record("doc_\($0)", hash: "hash_\($0 % (SharedFactsInterner<DocumentSystemFacts>.capacity + 5))")
+        }
+        .joined(separator: "\n")
         let documents = try Fixtures.read(text).documents
         #expect(documents.count == count)
         for (position, document) in documents.enumerated() {
-            #expect(document.featureExtractorConfigHash == "hash_\(position % (SystemFactsInterner.capacity + 5))")
+            #expect(
+                document.featureExtractorConfigHash
+                    == "hash_\(position % (SharedFactsInterner<DocumentSystemFacts>.capacity + 5))")
             #expect(document.ingestionStatus == "COMPLETED" && document.schemaVersion == "v2")
         }
+    }
+
+    @Test("statements stating the same bucket, kind, collection and path share them; equality ignores sharing")
+    func statementsShare() throws {
+        let text = [
+            Self.record("doc_1"), Self.record("doc_2"),
+            #"{"document_id":"doc_3","collection_id":"col_b","root_object_id":"obj_1","root_bucket_id":"bkt_1","#
+                + #""source_type":"collection","source_document_id":"doc_1","source_collection_id":"col_a","#
+                + #""lineage_path":"bkt_1/col_a/col_b"}"#,
+        ].joined(separator: "\n")
+        let documents = try Fixtures.read(text).documents
+        let statements = documents.map { $0.statements[0] }
+        #expect(statements[0].sharedFacts === statements[1].sharedFacts)
+        #expect(statements[0].sharedFacts !== statements[2].sharedFacts)
+        #expect(statements[2].rootBucketID == "bkt_1" && statements[2].sourceType == .collection)
+        #expect(statements[2].sourceCollectionID == "col_a" && statements[2].path == "bkt_1/col_a/col_b")
+        #expect(statements[0].sourceType == .bucket && statements[0].path == nil)
+        // The same facts made in memory, each with an instance of its own, are equal and hash alike.
+        let made = LineageStatement(
+            place: .root, rootObjectID: "obj_1", rootBucketID: "bkt_1", sourceType: .collection,
+            sourceDocumentID: "doc_1", sourceCollectionID: "col_a", path: "bkt_1/col_a/col_b")
+        #expect(made.sharedFacts !== statements[2].sharedFacts)
+        #expect(made == statements[2] && made.hashValue == statements[2].hashValue)
+        #expect(Set([made, statements[2], statements[0]]).count == 2)
+        var changed = statements[1]
+        changed.path = "bkt_1/col_a"
+        changed.sourceType = .other("upload")
+        #expect(changed.path == "bkt_1/col_a" && changed.sourceType == .other("upload"))
+        #expect(statements[0].path == nil && statements[0].sourceType == .bucket, "the shared facts did not change")
+        #expect(changed != statements[0])
+        var emptied = LineageStatement(place: .root, path: "p")
+        emptied.path = nil
+        #expect(emptied.isEmpty && emptied.sharedFacts == nil && emptied == LineageStatement(place: .root))
     }
 }

@@ -1,0 +1,35 @@
+/// A ``LineageStatement`` while its record is read: every fact held in place, so that filling one
+/// in, field by field, never makes a ``SharedFacts`` instance; ``RecordDecoder`` makes the
+/// statement, with its shared facts found among the reader's, once the record is read.
+struct StatementDraft {
+    let place: LineagePlace
+    var rootObjectID: String?
+    var sourceObjectID: String?
+    var sourceDocumentID: String?
+    var chain: [LineageStep]?
+    var shared = SharedStatementFacts()
+
+    init(place: LineagePlace) {
+        self.place = place
+    }
+
+    /// Whether the place states no fact at all.
+    var isEmpty: Bool {
+        rootObjectID == nil && sourceObjectID == nil && sourceDocumentID == nil && chain == nil && shared.isEmpty
+    }
+
+    /// The statement, its draft left empty: moved rather than copied, so that no string is
+    /// retained for the statement and released again with the draft.
+    mutating func take(sharing interner: inout SharedFactsInterner<SharedStatementFacts>) -> LineageStatement {
+        var statement = LineageStatement(place: place)
+        swap(&statement.rootObjectID, &rootObjectID)
+        swap(&statement.sourceObjectID, &sourceObjectID)
+        swap(&statement.sourceDocumentID, &sourceDocumentID)
+        swap(&statement.chain, &chain)
+        if !shared.isEmpty {
+            statement.sharedFacts = interner.shared(shared)
+            shared = SharedStatementFacts()
+        }
+        return statement
+    }
+}

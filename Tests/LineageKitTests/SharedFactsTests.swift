@@ -100,4 +100,31 @@ struct SharedFactsTests {
         emptied.path = nil
         #expect(emptied.isEmpty && emptied.sharedFacts == nil && emptied == LineageStatement(place: .root))
     }
+
+    @Test("chain steps naming the same collection and extractor share them; equality ignores sharing")
+    func stepsShare() throws {
+        let chain =
+            #"[{"collection_id":"col_a","feature_extractor_id":"fx_v1","timestamp":"2025-10-31T10:01:24Z"},"#
+            + #"{"collection_id":"col_b","feature_extractor_id":"fx_v1","document_id":"doc_1"}]"#
+        let text = [
+            #"{"document_id":"doc_2","collection_id":"col_b","root_object_id":"obj_1","lineage_chain":\#(chain)}"#,
+            #"{"document_id":"doc_3","collection_id":"col_b","root_object_id":"obj_2","lineage_chain":[{"collection_id":"col_a","feature_extractor_id":"fx_v1"}]}"#,
+        ].joined(separator: "\n")
+        let documents = try Fixtures.read(text).documents
+        let first = try #require(documents[0].statements[0].chain)
+        let second = try #require(documents[1].statements[0].chain)
+        #expect(
+            first.map(\.collectionID) == ["col_a", "col_b"] && first.map(\.featureExtractorID) == ["fx_v1", "fx_v1"])
+        #expect(first.map(\.documentID) == [nil, "doc_1"] && first.map(\.timestamp) == ["2025-10-31T10:01:24Z", nil])
+        #expect(first[0].sharedFacts === second[0].sharedFacts && first[0].sharedFacts !== first[1].sharedFacts)
+        let made = LineageStep(collectionID: "col_b", featureExtractorID: "fx_v1", documentID: "doc_1")
+        #expect(made == first[1] && made.hashValue == first[1].hashValue)
+        var changed = second[0]
+        changed.collectionID = "col_c"
+        #expect(changed.collectionID == "col_c" && changed.featureExtractorID == "fx_v1")
+        #expect(first[0].collectionID == "col_a", "the shared facts did not change")
+        changed.collectionID = nil
+        changed.featureExtractorID = nil
+        #expect(changed.sharedFacts == nil && changed == LineageStep())
+    }
 }

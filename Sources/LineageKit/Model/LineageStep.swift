@@ -4,23 +4,69 @@
 /// document, on intermediate steps) and `timestamp` as optional; untyped `_internal` chains may
 /// lack any of them, so all are optional here.
 public struct LineageStep: Sendable, Hashable {
-    /// The collection this step produced documents in.
-    public var collectionID: String?
-    /// The feature extractor, name and version joined (`text_extractor_v1`).
-    public var featureExtractorID: String?
     /// The document this step produced, when the step records it.
     public var documentID: String?
     /// When the step ran, as written (ISO-8601).
     public var timestamp: String?
+    /// The collection and feature extractor, shared among the steps naming the same ones (64
+    /// bytes a step became 40); `nil` when neither is stated.
+    var sharedFacts: SharedFacts<SharedStepFacts>?
 
     /// Creates a step.
     public init(
         collectionID: String? = nil, featureExtractorID: String? = nil, documentID: String? = nil,
         timestamp: String? = nil
     ) {
-        self.collectionID = collectionID
-        self.featureExtractorID = featureExtractorID
+        let facts = SharedStepFacts(collectionID: collectionID, featureExtractorID: featureExtractorID)
+        self.init(documentID: documentID, timestamp: timestamp, sharedFacts: facts.isEmpty ? nil : SharedFacts(facts))
+    }
+
+    init(documentID: String?, timestamp: String?, sharedFacts: SharedFacts<SharedStepFacts>?) {
         self.documentID = documentID
         self.timestamp = timestamp
+        self.sharedFacts = sharedFacts
     }
+
+    /// The collection this step produced documents in.
+    public var collectionID: String? {
+        get { sharedFacts?.value.collectionID }
+        set { changeSharedFacts { $0.collectionID = newValue } }
+    }
+
+    /// The feature extractor, name and version joined (`text_extractor_v1`).
+    public var featureExtractorID: String? {
+        get { sharedFacts?.value.featureExtractorID }
+        set { changeSharedFacts { $0.featureExtractorID = newValue } }
+    }
+
+    /// Gives the step a new instance of its shared facts, changed by `change` (instances are
+    /// shared, so never changed in place).
+    private mutating func changeSharedFacts(_ change: (inout SharedStepFacts) -> Void) {
+        var facts = sharedFacts?.value ?? SharedStepFacts()
+        change(&facts)
+        sharedFacts = facts.isEmpty ? nil : SharedFacts(facts)
+    }
+
+    /// Steps are equal when they state the same facts.
+    public static func == (lhs: LineageStep, rhs: LineageStep) -> Bool {
+        lhs.documentID == rhs.documentID && lhs.timestamp == rhs.timestamp
+            && SharedFacts.same(lhs.sharedFacts, rhs.sharedFacts)
+    }
+
+    /// Hashes every fact that equality compares.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(documentID)
+        hasher.combine(timestamp)
+        hasher.combine(sharedFacts?.value ?? SharedStepFacts())
+    }
+}
+
+/// The facts of a chain step that a namespace's steps rarely differ in: the collection and the
+/// feature extractor. Steps hold them shared (``SharedFacts``).
+struct SharedStepFacts: Hashable, Sendable {
+    var collectionID: String?
+    var featureExtractorID: String?
+
+    /// Whether neither is stated (such steps hold no instance).
+    var isEmpty: Bool { collectionID == nil && featureExtractorID == nil }
 }

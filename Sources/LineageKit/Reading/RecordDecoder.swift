@@ -23,6 +23,7 @@ struct RecordDecoder {
     private var chains = ChainInterner()
     private var systemFacts = SharedFactsInterner<DocumentSystemFacts>()
     private var statementFacts = SharedFactsInterner<SharedStatementFacts>()
+    private var stepFacts = SharedFactsInterner<SharedStepFacts>()
     /// Hashes of the keys seen in the objects being read, one frame per open object (reused
     /// between records, so checking for duplicate keys allocates nothing once warm).
     private var seenKeys: [UInt64] = []
@@ -312,22 +313,27 @@ struct RecordDecoder {
         try scanner.readArray { scanner in
             let index = steps.count
             try self.requireObject(&scanner, path: "\(path())[\(index)]")
-            var step = LineageStep()
+            var shared = SharedStepFacts()
+            var documentID: String?
+            var timestamp: String?
             try scanner.readObjectRawKeys { scanner, key in
                 if key == "collection_id" {
-                    step.collectionID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".collection_id")
+                    shared.collectionID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".collection_id")
                 } else if key == "feature_extractor_id" {
-                    step.featureExtractorID = try self.readString(
+                    shared.featureExtractorID = try self.readString(
                         &scanner, path: "\(path())[\(index)]" + ".feature_extractor_id")
                 } else if key == "document_id" {
-                    step.documentID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".document_id")
+                    documentID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".document_id")
                 } else if key == "timestamp" {
-                    step.timestamp = try self.readString(&scanner, path: "\(path())[\(index)]" + ".timestamp")
+                    timestamp = try self.readString(&scanner, path: "\(path())[\(index)]" + ".timestamp")
                 } else {
                     try scanner.skipValue()
                 }
             }
-            steps.append(step)
+            steps.append(
+                LineageStep(
+                    documentID: documentID, timestamp: timestamp,
+                    sharedFacts: shared.isEmpty ? nil : self.stepFacts.shared(shared)))
         }
         return steps
     }

@@ -172,8 +172,9 @@ struct ClientOverHTTPTests {
         }
         let configuration = try MixpeekConfiguration(
             baseURL: "http://127.0.0.1:1", namespace: "ns", apiKey: "k", pageSize: 1000,
-            // A deadline far off: under a loaded test run a refused connection can take seconds.
-            retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.001, maximumDelay: 0.001, deadline: 120))
+            // A deadline far off: the deadline is wall time, and in a full test run this task can
+            // wait behind every queued test for a cooperative thread to resume on (135 s seen).
+            retry: RetryPolicy(maximumAttempts: 2, baseDelay: 0.001, maximumDelay: 0.001, deadline: 3600))
         do {
             _ = try await MixpeekClient(configuration: configuration).listCollections()
             Issue.record("no error for a closed port")
@@ -188,8 +189,9 @@ struct ClientOverHTTPTests {
         let retries = RetryLog()
         var client = try OpenLineageClient(
             url: "http://127.0.0.1:1", apiKey: nil,
-            // A deadline far off: under a loaded test run a refused connection can take seconds.
-            retry: RetryPolicy(maximumAttempts: 8, baseDelay: 0.001, maximumDelay: 0.001, deadline: 120))
+            // A deadline far off: the deadline is wall time, and in a full test run this task can
+            // wait behind every queued test for a cooperative thread to resume on (135 s seen).
+            retry: RetryPolicy(maximumAttempts: 8, baseDelay: 0.001, maximumDelay: 0.001, deadline: 3600))
         client.onRetry = { retries.add($0) }
         do {
             try await client.post(["eventType": "COMPLETE"])

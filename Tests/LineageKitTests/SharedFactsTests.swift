@@ -53,9 +53,9 @@ struct SharedFactsTests {
 
     @Test("past the facts kept, every document still reads its own")
     func beyondTheKeptFacts() throws {
-        let count = SharedFactsInterner<DocumentSystemFacts>.capacity * 3
+        let count = SharedFacts<DocumentSystemFacts>.Interner.capacity * 3
         let text = (0..<count).map {
-            Self.record("doc_\($0)", hash: "hash_\($0 % (SharedFactsInterner<DocumentSystemFacts>.capacity + 5))")
+            Self.record("doc_\($0)", hash: "hash_\($0 % (SharedFacts<DocumentSystemFacts>.Interner.capacity + 5))")
         }
         .joined(separator: "\n")
         let documents = try Fixtures.read(text).documents
@@ -63,7 +63,7 @@ struct SharedFactsTests {
         for (position, document) in documents.enumerated() {
             #expect(
                 document.featureExtractorConfigHash
-                    == "hash_\(position % (SharedFactsInterner<DocumentSystemFacts>.capacity + 5))")
+                    == "hash_\(position % (SharedFacts<DocumentSystemFacts>.Interner.capacity + 5))")
             #expect(document.ingestionStatus == "COMPLETED" && document.schemaVersion == "v2")
         }
     }

@@ -60,32 +60,24 @@ public struct Document: Sendable {
     /// `document_schema_version` (2025-10 shapes), as written.
     public var schemaVersion: String? {
         get { systemFacts?.value.schemaVersion }
-        set { changeSystemFacts { $0.schemaVersion = newValue } }
+        set { systemFacts = .changing(systemFacts) { $0.schemaVersion = newValue } }
     }
 
     /// `ingestion_status` from `_internal.metadata` or `internal_metadata`, when present.
     public var ingestionStatus: String? {
         get { systemFacts?.value.ingestionStatus }
-        set { changeSystemFacts { $0.ingestionStatus = newValue } }
+        set { systemFacts = .changing(systemFacts) { $0.ingestionStatus = newValue } }
     }
 
     /// `feature_extractor_config_hash` from `_internal.metadata` or `internal_metadata`, when present.
     public var featureExtractorConfigHash: String? {
         get { systemFacts?.value.featureExtractorConfigHash }
-        set { changeSystemFacts { $0.featureExtractorConfigHash = newValue } }
+        set { systemFacts = .changing(systemFacts) { $0.featureExtractorConfigHash = newValue } }
     }
 
     /// Whether ``ingestionStatus`` came from `_internal.metadata` (else `internal_metadata`).
     var ingestionStatusIsInternal: Bool {
         systemFacts?.value.ingestionStatusIsInternal ?? false
-    }
-
-    /// Gives the document a new instance of its system facts, changed by `change` (instances are
-    /// shared, so never changed in place).
-    private mutating func changeSystemFacts(_ change: (inout DocumentSystemFacts) -> Void) {
-        var facts = systemFacts?.value ?? DocumentSystemFacts()
-        change(&facts)
-        systemFacts = facts.isEmpty ? nil : SharedFacts(facts)
     }
 
     /// User fields: `metadata` (2025 shapes) or the non-system root fields (current shape).

@@ -1,7 +1,7 @@
 /// The system facts a document states beside its lineage: its schema version, its ingestion
 /// status (and where it was stated) and its feature extractor configuration hash. Documents hold
 /// them shared (``SharedFacts``): a namespace's documents rarely differ in them.
-struct DocumentSystemFacts: Equatable, Sendable {
+struct DocumentSystemFacts: ShareableFacts {
     var schemaVersion: String?
     var ingestionStatus: String?
     var featureExtractorConfigHash: String?

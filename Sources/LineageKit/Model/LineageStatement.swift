@@ -30,46 +30,38 @@ public struct LineageStatement: Sendable, Hashable {
         self.sourceObjectID = sourceObjectID
         self.sourceDocumentID = sourceDocumentID
         self.chain = chain
-        let facts = SharedStatementFacts(
-            rootBucketID: rootBucketID, sourceType: sourceType, sourceCollectionID: sourceCollectionID, path: path)
-        sharedFacts = facts.isEmpty ? nil : SharedFacts(facts)
+        sharedFacts = .make(
+            SharedStatementFacts(
+                rootBucketID: rootBucketID, sourceType: sourceType, sourceCollectionID: sourceCollectionID, path: path))
     }
 
     /// The bucket holding the root object.
     public var rootBucketID: String? {
         get { sharedFacts?.value.rootBucketID }
-        set { changeSharedFacts { $0.rootBucketID = newValue } }
+        set { sharedFacts = .changing(sharedFacts) { $0.rootBucketID = newValue } }
     }
 
     /// What the document was made from directly.
     public var sourceType: SourceKind? {
         get { sharedFacts?.value.sourceType }
-        set { changeSharedFacts { $0.sourceType = newValue } }
+        set { sharedFacts = .changing(sharedFacts) { $0.sourceType = newValue } }
     }
 
     /// The collection of the immediate parent document.
     public var sourceCollectionID: String? {
         get { sharedFacts?.value.sourceCollectionID }
-        set { changeSharedFacts { $0.sourceCollectionID = newValue } }
+        set { sharedFacts = .changing(sharedFacts) { $0.sourceCollectionID = newValue } }
     }
 
     /// The materialised path: root bucket, then each collection, slash-separated.
     public var path: String? {
         get { sharedFacts?.value.path }
-        set { changeSharedFacts { $0.path = newValue } }
+        set { sharedFacts = .changing(sharedFacts) { $0.path = newValue } }
     }
 
     /// Whether this place states no fact at all.
     public var isEmpty: Bool {
         rootObjectID == nil && sourceObjectID == nil && sourceDocumentID == nil && chain == nil && sharedFacts == nil
-    }
-
-    /// Gives the statement a new instance of its shared facts, changed by `change` (instances are
-    /// shared, so never changed in place).
-    private mutating func changeSharedFacts(_ change: (inout SharedStatementFacts) -> Void) {
-        var facts = sharedFacts?.value ?? SharedStatementFacts()
-        change(&facts)
-        sharedFacts = facts.isEmpty ? nil : SharedFacts(facts)
     }
 
     /// Statements are equal when they state the same facts in the same place.
@@ -92,7 +84,7 @@ public struct LineageStatement: Sendable, Hashable {
 
 /// The facts of a statement that a namespace's statements rarely differ in: the root bucket, the
 /// source kind, the source collection and the path. Statements hold them shared (``SharedFacts``).
-struct SharedStatementFacts: Hashable, Sendable {
+struct SharedStatementFacts: ShareableFacts, Hashable {
     var rootBucketID: String?
     var sourceType: SourceKind?
     var sourceCollectionID: String?

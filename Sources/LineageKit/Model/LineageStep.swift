@@ -17,8 +17,9 @@ public struct LineageStep: Sendable, Hashable {
         collectionID: String? = nil, featureExtractorID: String? = nil, documentID: String? = nil,
         timestamp: String? = nil
     ) {
-        let facts = SharedStepFacts(collectionID: collectionID, featureExtractorID: featureExtractorID)
-        self.init(documentID: documentID, timestamp: timestamp, sharedFacts: facts.isEmpty ? nil : SharedFacts(facts))
+        self.init(
+            documentID: documentID, timestamp: timestamp,
+            sharedFacts: .make(SharedStepFacts(collectionID: collectionID, featureExtractorID: featureExtractorID)))
     }
 
     init(documentID: String?, timestamp: String?, sharedFacts: SharedFacts<SharedStepFacts>?) {
@@ -30,21 +31,13 @@ public struct LineageStep: Sendable, Hashable {
     /// The collection this step produced documents in.
     public var collectionID: String? {
         get { sharedFacts?.value.collectionID }
-        set { changeSharedFacts { $0.collectionID = newValue } }
+        set { sharedFacts = .changing(sharedFacts) { $0.collectionID = newValue } }
     }
 
     /// The feature extractor, name and version joined (`text_extractor_v1`).
     public var featureExtractorID: String? {
         get { sharedFacts?.value.featureExtractorID }
-        set { changeSharedFacts { $0.featureExtractorID = newValue } }
-    }
-
-    /// Gives the step a new instance of its shared facts, changed by `change` (instances are
-    /// shared, so never changed in place).
-    private mutating func changeSharedFacts(_ change: (inout SharedStepFacts) -> Void) {
-        var facts = sharedFacts?.value ?? SharedStepFacts()
-        change(&facts)
-        sharedFacts = facts.isEmpty ? nil : SharedFacts(facts)
+        set { sharedFacts = .changing(sharedFacts) { $0.featureExtractorID = newValue } }
     }
 
     /// Steps are equal when they state the same facts.
@@ -63,7 +56,7 @@ public struct LineageStep: Sendable, Hashable {
 
 /// The facts of a chain step that a namespace's steps rarely differ in: the collection and the
 /// feature extractor. Steps hold them shared (``SharedFacts``).
-struct SharedStepFacts: Hashable, Sendable {
+struct SharedStepFacts: ShareableFacts, Hashable {
     var collectionID: String?
     var featureExtractorID: String?
 

@@ -21,9 +21,9 @@ struct RecordError: Error, Sendable {
 struct RecordDecoder {
     private var strings = StringInterner()
     private var chains = ChainInterner()
-    private var systemFacts = SharedFactsInterner<DocumentSystemFacts>()
-    private var statementFacts = SharedFactsInterner<SharedStatementFacts>()
-    private var stepFacts = SharedFactsInterner<SharedStepFacts>()
+    private var systemFacts = SharedFacts<DocumentSystemFacts>.Interner()
+    private var statementFacts = SharedFacts<SharedStatementFacts>.Interner()
+    private var stepFacts = SharedFacts<SharedStepFacts>.Interner()
     /// Hashes of the keys seen in the objects being read, one frame per open object (reused
     /// between records, so checking for duplicate keys allocates nothing once warm).
     private var seenKeys: [UInt64] = []
@@ -333,7 +333,7 @@ struct RecordDecoder {
             steps.append(
                 LineageStep(
                     documentID: documentID, timestamp: timestamp,
-                    sharedFacts: shared.isEmpty ? nil : self.stepFacts.shared(shared)))
+                    sharedFacts: self.stepFacts.shared(shared)))
         }
         return steps
     }
@@ -508,7 +508,7 @@ struct RecordDecoder {
             ingestionStatusIsInternal: fields.internalStatus != nil)
         return Document(
             id: id, collectionID: collectionID, shape: shape, statements: statements,
-            userFieldStorage: .input(prints), systemFacts: facts.isEmpty ? nil : systemFacts.shared(facts), raw: raw(),
+            userFieldStorage: .input(prints), systemFacts: systemFacts.shared(facts), raw: raw(),
             line: Int32(location.line),
             column: Int32(location.column ?? 0))
     }

@@ -20,7 +20,7 @@ struct StatementDraft {
 
     /// The statement, its draft left empty: moved rather than copied, so that no string is
     /// retained for the statement and released again with the draft.
-    mutating func take(sharing interner: inout SharedFactsInterner<SharedStatementFacts>) -> LineageStatement {
+    mutating func take(sharing interner: inout SharedFacts<SharedStatementFacts>.Interner) -> LineageStatement {
         var statement = LineageStatement(place: place)
         swap(&statement.rootObjectID, &rootObjectID)
         swap(&statement.sourceObjectID, &sourceObjectID)

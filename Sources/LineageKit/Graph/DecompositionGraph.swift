@@ -43,14 +43,15 @@ public struct DecompositionGraph: Sendable {
 
     /// One node of the graph.
     public struct Node: Sendable, Hashable {
+        // The order packs a node into 40 bytes: the id's tag byte, the kind and the 32-bit
+        // position share its last word. A document's collection and an object's bucket are one
+        // field, as no node has both.
+        private let place: String?
         /// The node's identity.
         public let id: NodeID
-        /// A document's collection or an object's bucket: one field, as no node has both (40
-        /// bytes a node instead of 56); the position as 32 bits, beside the kind's byte.
-        private let place: String?
-        private let position: Int32
         /// What the node stands for.
         public let kind: NodeKind
+        private let position: Int32
 
         /// The collection, for documents (for ghost documents, as their children state it).
         public var collectionID: String? { kind == .document || kind == .ghostDocument ? place : nil }

@@ -127,4 +127,20 @@ struct SharedFactsTests {
         changed.featureExtractorID = nil
         #expect(changed.sharedFacts == nil && changed == LineageStep())
     }
+
+    @Test("hundreds of distinct values, interleaved, are still shared, each instance holding its own")
+    func manyValuesShared() throws {
+        let values = 200
+        let text = (0..<(values * 10)).map {
+            #"{"document_id":"doc_\#($0)","collection_id":"col_a","root_object_id":"obj_1","#
+                + #""root_bucket_id":"bkt_tenant_\#($0 % values)","source_type":"bucket","source_object_id":"obj_1"}"#
+        }.joined(separator: "\n")
+        let documents = try Fixtures.read(text).documents
+        let instances = Set(documents.compactMap { $0.statements.first?.sharedFacts.map(ObjectIdentifier.init) })
+        // Slots are chosen by a hash that is the same in every run, so this count is too.
+        #expect(instances.count <= values + values / 4, "\(instances.count) instances for \(values) values")
+        for (position, document) in documents.enumerated() {
+            #expect(document.statements.first?.rootBucketID == "bkt_tenant_\(position % values)")
+        }
+    }
 }

@@ -10,4 +10,10 @@ struct DocumentSystemFacts: ShareableFacts {
 
     /// Whether no fact is stated (such documents hold no instance).
     var isEmpty: Bool { self == DocumentSystemFacts() }
+
+    var stableHash: UInt64 {
+        let strings = FastHash.combine(
+            FastHash.combine(FastHash.combine(0, schemaVersion), ingestionStatus), featureExtractorConfigHash)
+        return ingestionStatusIsInternal ? ~strings : strings
+    }
 }

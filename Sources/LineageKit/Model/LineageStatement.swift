@@ -92,4 +92,11 @@ struct SharedStatementFacts: ShareableFacts, Hashable {
 
     /// Whether no fact is stated (such statements hold no instance).
     var isEmpty: Bool { rootBucketID == nil && sourceType == nil && sourceCollectionID == nil && path == nil }
+
+    var stableHash: UInt64 {
+        FastHash.combine(
+            FastHash.combine(
+                FastHash.combine(FastHash.combine(0, rootBucketID), sourceType?.description), sourceCollectionID),
+            path)
+    }
 }

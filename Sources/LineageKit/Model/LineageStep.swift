@@ -62,4 +62,6 @@ struct SharedStepFacts: ShareableFacts, Hashable {
 
     /// Whether neither is stated (such steps hold no instance).
     var isEmpty: Bool { collectionID == nil && featureExtractorID == nil }
+
+    var stableHash: UInt64 { FastHash.combine(FastHash.combine(0, collectionID), featureExtractorID) }
 }

@@ -4,6 +4,9 @@ protocol ShareableFacts: Equatable, Sendable {
     init()
     /// Whether no fact is stated.
     var isEmpty: Bool { get }
+    /// A hash of the facts, the same in every process (``FastHash/combine(_:_:)``), so which
+    /// values share an interner's slot does not change from run to run.
+    var stableHash: UInt64 { get }
 }
 
 /// An immutable value on the heap, shared by every holder of an equal value: facts that few
@@ -35,32 +38,35 @@ final class SharedFacts<Value: ShareableFacts>: Sendable {
         return lhs.value == rhs.value
     }
 
-    /// One reader thread's recent instances, handed out again for equal values. It keeps a few
-    /// dozen: past that, a new value replaces the oldest kept, so input where every value differs
-    /// costs an instance each and a bounded search, never a wrong answer.
+    /// One reader thread's instances, handed out again for equal values: a table of 1,024 slots
+    /// where a value may sit in either of two, chosen by its hash, and the last instance handed
+    /// out is checked first (neighbouring records mostly state the same facts). A value finding
+    /// both its slots taken replaces the first; a namespace with more distinct values than slots
+    /// shares less, never wrongly.
     struct Interner {
-        private var kept: [SharedFacts] = []
-        private var nextReplaced = 0
-        /// Where the last value was found: neighbouring records mostly state the same facts.
-        private var lastFound = 0
-        static var capacity: Int { 32 }
+        static var capacity: Int { 1024 }
+        private var slots = [SharedFacts?](repeating: nil, count: capacity)
+        private var last: SharedFacts?
 
-        /// The kept instance holding `value`, else a new one (kept in place of the oldest);
-        /// `nil` when `value` states nothing.
+        /// The kept instance holding `value`, else a new one (kept in one of its slots); `nil`
+        /// when `value` states nothing.
         mutating func shared(_ value: Value) -> SharedFacts? {
             guard !value.isEmpty else { return nil }
-            if lastFound < kept.count, kept[lastFound].value == value { return kept[lastFound] }
-            for position in kept.indices where kept[position].value == value {
-                lastFound = position
-                return kept[position]
+            if let last, last.value == value { return last }
+            let hash = value.stableHash
+            let first = Int(truncatingIfNeeded: hash) & (Self.capacity - 1)
+            let second = Int(truncatingIfNeeded: hash >> 32) & (Self.capacity - 1)
+            if let kept = slots[first], kept.value == value {
+                last = kept
+                return kept
+            }
+            if let kept = slots[second], kept.value == value {
+                last = kept
+                return kept
             }
             let facts = SharedFacts(value)
-            if kept.count < Self.capacity {
-                kept.append(facts)
-            } else {
-                kept[nextReplaced] = facts
-                nextReplaced = (nextReplaced + 1) % Self.capacity
-            }
+            slots[slots[first] != nil && slots[second] == nil ? second : first] = facts
+            last = facts
             return facts
         }
     }

@@ -72,6 +72,13 @@ enum FastHash {
         return string.withUTF8 { hash(UnsafeRawBufferPointer($0)) }
     }
 
+    /// `hash` with `string` (or its absence) mixed in: a hash of several optional strings, the
+    /// same in every process (Swift's `Hasher` is seeded per process).
+    @inline(__always)
+    static func combine(_ hash: UInt64, _ string: String?) -> UInt64 {
+        mix(hash &* 31 ^ (string.map { Self.hash($0) } ?? 0x51_7CC1_B727_220A))
+    }
+
     @inline(__always)
     private static func mix(_ value: UInt64) -> UInt64 {
         var value = value &* 0xBF58_476D_1CE4_E5B9

@@ -8,9 +8,6 @@ struct DocumentSystemFacts: ShareableFacts {
     /// Whether ``ingestionStatus`` came from `_internal.metadata` (else `internal_metadata`).
     var ingestionStatusIsInternal = false
 
-    /// Whether no fact is stated (such documents hold no instance).
-    var isEmpty: Bool { self == DocumentSystemFacts() }
-
     var stableHash: UInt64 {
         let strings = FastHash.combine(
             FastHash.combine(FastHash.combine(0, schemaVersion), ingestionStatus), featureExtractorConfigHash)

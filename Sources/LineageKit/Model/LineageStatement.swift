@@ -90,9 +90,6 @@ struct SharedStatementFacts: ShareableFacts, Hashable {
     var sourceCollectionID: String?
     var path: String?
 
-    /// Whether no fact is stated (such statements hold no instance).
-    var isEmpty: Bool { rootBucketID == nil && sourceType == nil && sourceCollectionID == nil && path == nil }
-
     var stableHash: UInt64 {
         FastHash.combine(
             FastHash.combine(

@@ -60,8 +60,5 @@ struct SharedStepFacts: ShareableFacts, Hashable {
     var collectionID: String?
     var featureExtractorID: String?
 
-    /// Whether neither is stated (such steps hold no instance).
-    var isEmpty: Bool { collectionID == nil && featureExtractorID == nil }
-
     var stableHash: UInt64 { FastHash.combine(FastHash.combine(0, collectionID), featureExtractorID) }
 }

@@ -2,11 +2,14 @@
 protocol ShareableFacts: Equatable, Sendable {
     /// No fact stated.
     init()
-    /// Whether no fact is stated.
-    var isEmpty: Bool { get }
     /// A hash of the facts, the same in every process (``FastHash/combine(_:_:)``), so which
     /// values share an interner's slot does not change from run to run.
     var stableHash: UInt64 { get }
+}
+
+extension ShareableFacts {
+    /// Whether no fact is stated: the value is the one made with none (such holders keep `nil`).
+    var isEmpty: Bool { self == Self() }
 }
 
 /// An immutable value on the heap, shared by every holder of an equal value: facts that few

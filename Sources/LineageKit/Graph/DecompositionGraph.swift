@@ -39,6 +39,8 @@ public struct DecompositionGraph: Sendable {
 
         /// Whether the node stands for something absent from the input.
         public var isGhost: Bool { self == .ghostObject || self == .ghostDocument }
+        /// Whether the node stands for a document, in the input or not (else an object).
+        var isDocument: Bool { self == .document || self == .ghostDocument }
     }
 
     /// One node of the graph.
@@ -54,20 +56,19 @@ public struct DecompositionGraph: Sendable {
         private let position: Int32
 
         /// The collection, for documents (for ghost documents, as their children state it).
-        public var collectionID: String? { kind == .document || kind == .ghostDocument ? place : nil }
+        public var collectionID: String? { kind.isDocument ? place : nil }
         /// The bucket, for objects (for ghost objects, as the documents referencing them state it).
-        public var bucketID: String? { kind == .object || kind == .ghostObject ? place : nil }
+        public var bucketID: String? { kind.isDocument ? nil : place }
         /// The node's position in ``DecompositionGraph/nodes``.
         public var index: Int { Int(position) }
 
         init(id: NodeID, kind: NodeKind, collectionID: String?, bucketID: String?, index: Int) {
             self.id = id
             self.kind = kind
-            let isDocument = kind == .document || kind == .ghostDocument
             assert(
-                (isDocument ? bucketID : collectionID) == nil,
-                "a \(kind) node has no \(isDocument ? "bucket" : "collection")")
-            place = isDocument ? collectionID : bucketID
+                (kind.isDocument ? bucketID : collectionID) == nil,
+                "a \(kind) node has no \(kind.isDocument ? "bucket" : "collection")")
+            place = kind.isDocument ? collectionID : bucketID
             position = Int32(index)
         }
     }

@@ -163,7 +163,7 @@ extension ImpactAnalysis {
         var reached: [Int32] = []
         for index in graph.nodeKinds.indices {
             let kind = graph.nodeKinds[index]
-            guard kind == .document || kind == .ghostDocument else { continue }
+            guard kind.isDocument else { continue }
             let own = graph.collectionOfNode[index]
             visited.removeAll(keepingCapacity: true)
             reached.removeAll(keepingCapacity: true)

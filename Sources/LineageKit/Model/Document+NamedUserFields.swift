@@ -13,48 +13,50 @@ extension Document {
 
     /// Reads the fields named `names` from the record, where ``userFields(inResponse:)`` finds user
     /// fields: at the root beside an `_internal` object (system root fields excepted), else in
-    /// `metadata`. A name written twice gives its last value, as ``JSONObject``'s lookup does.
+    /// `metadata`. Values are found first and only those kept are built. A name written twice
+    /// gives its last value, as ``JSONObject``'s lookup does.
     private func readUserFields(named names: [String]) throws -> JSONObject {
         let wanted = names.map { Array($0.utf8) }
-        func wantedPosition(of key: RawKey) -> Int? {
-            wanted.firstIndex { $0.elementsEqual(key.bytes) }
-        }
         let bytes = try raw.bytes()
         return try bytes.withUnsafeBytes { buffer in
-            var scanner = JSONScanner(bytes: buffer)
-            var atRoot: [JSONValue?] = Array(repeating: nil, count: names.count)
+            /// Where the value of each wanted name starts in the object at `start` (a name asked
+            /// twice at its first position), skipping every value; `visit` sees each key first.
+            func valueStarts(
+                ofObjectAt start: Int, _ visit: (RawKey, inout JSONScanner) -> Void = { _, _ in }
+            ) throws -> [Int?] {
+                var starts = [Int?](repeating: nil, count: names.count)
+                var scanner = JSONScanner(bytes: buffer, start: start)
+                try scanner.readObjectRawKeys { scanner, key in
+                    visit(key, &scanner)
+                    if let position = wanted.firstIndex(where: { $0.elementsEqual(key.bytes) }) {
+                        starts[position] = scanner.index
+                    }
+                    try scanner.skipValue()
+                }
+                return starts
+            }
             var internalIsObject = false
             var metadataStart: Int?
-            try scanner.readObjectRawKeys { scanner, key in
+            var starts = try valueStarts(ofObjectAt: 0) { key, scanner in
                 if key == "_internal" {
                     internalIsObject = internalIsObject || scanner.peek() == UInt8(ascii: "{")
                 } else if key == "metadata", scanner.peek() == UInt8(ascii: "{") {
                     metadataStart = scanner.index
                 }
-                if let position = wantedPosition(of: key), !Self.systemRootFieldNames.contains(names[position]) {
-                    atRoot[position] = try scanner.parseValue()
-                } else {
-                    try scanner.skipValue()
-                }
             }
-            var found = atRoot
-            if !internalIsObject {
-                found = Array(repeating: nil, count: names.count)
-                if let metadataStart {
-                    var metadata = JSONScanner(bytes: buffer, start: metadataStart)
-                    try metadata.readObjectRawKeys { scanner, key in
-                        if let position = wantedPosition(of: key) {
-                            found[position] = try scanner.parseValue()
-                        } else {
-                            try scanner.skipValue()
-                        }
-                    }
+            if internalIsObject {
+                for position in names.indices where Self.systemRootFieldNames.contains(names[position]) {
+                    starts[position] = nil
                 }
+            } else {
+                starts = try metadataStart.map { try valueStarts(ofObjectAt: $0) } ?? starts.map { _ in nil }
             }
             // A name asked for twice is answered twice, as picking from the whole fields does.
             return JSONObject(
-                names.indices.compactMap { position in
-                    found[wanted.firstIndex(of: wanted[position]) ?? position].map { (key: names[position], value: $0) }
+                try names.indices.compactMap { position in
+                    guard let start = starts[wanted.firstIndex(of: wanted[position]) ?? position] else { return nil }
+                    var scanner = JSONScanner(bytes: buffer, start: start)
+                    return (key: names[position], value: try scanner.parseValue())
                 })
         }
     }

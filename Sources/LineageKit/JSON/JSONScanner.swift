@@ -272,6 +272,17 @@ struct JSONScanner {
         }
     }
 
+    /// The string at the current position made into a value by `make`, when its content is
+    /// exactly `length` bytes (`make` decides whether they are plain); the scanner moves past the
+    /// string only when `make` gives a value.
+    mutating func takeString<Value>(ofLength length: Int, _ make: (UnsafeRawBufferPointer) -> Value?) -> Value? {
+        guard peek() == UInt8(ascii: "\""), index + length + 1 < end, bytes[index + length + 1] == UInt8(ascii: "\""),
+            let value = make(UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<(index + 1 + length)]))
+        else { return nil }
+        index += length + 2
+        return value
+    }
+
     /// Parses a quoted string at the current position.
     mutating func parseString() throws -> String {
         let quote = index

@@ -6,8 +6,8 @@
 public struct LineageStep: Sendable, Hashable {
     /// The document this step produced, when the step records it.
     public var documentID: String?
-    /// When the step ran, as written (ISO-8601).
-    public var timestamp: String?
+    /// When the step ran, kept packed when it is the usual UTC form (``StepTimestamp``).
+    var keptTimestamp: StepTimestamp?
     /// The collection and feature extractor, shared among the steps naming the same ones (64
     /// bytes a step became 40); `nil` when neither is stated.
     var sharedFacts: SharedFacts<SharedStepFacts>?
@@ -23,9 +23,19 @@ public struct LineageStep: Sendable, Hashable {
     }
 
     init(documentID: String?, timestamp: String?, sharedFacts: SharedFacts<SharedStepFacts>?) {
+        self.init(documentID: documentID, keptTimestamp: timestamp.map { StepTimestamp($0) }, sharedFacts: sharedFacts)
+    }
+
+    init(documentID: String?, keptTimestamp: StepTimestamp?, sharedFacts: SharedFacts<SharedStepFacts>?) {
         self.documentID = documentID
-        self.timestamp = timestamp
+        self.keptTimestamp = keptTimestamp
         self.sharedFacts = sharedFacts
+    }
+
+    /// When the step ran, as written (ISO-8601).
+    public var timestamp: String? {
+        get { keptTimestamp?.text }
+        set { keptTimestamp = newValue.map { StepTimestamp($0) } }
     }
 
     /// The collection this step produced documents in.
@@ -42,14 +52,14 @@ public struct LineageStep: Sendable, Hashable {
 
     /// Steps are equal when they state the same facts.
     public static func == (lhs: LineageStep, rhs: LineageStep) -> Bool {
-        lhs.documentID == rhs.documentID && lhs.timestamp == rhs.timestamp
+        lhs.documentID == rhs.documentID && lhs.keptTimestamp == rhs.keptTimestamp
             && SharedFacts.same(lhs.sharedFacts, rhs.sharedFacts)
     }
 
     /// Hashes every fact that equality compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(documentID)
-        hasher.combine(timestamp)
+        hasher.combine(keptTimestamp)
         hasher.combine(sharedFacts?.value ?? SharedStepFacts())
     }
 }

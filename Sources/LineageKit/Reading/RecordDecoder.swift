@@ -315,7 +315,7 @@ struct RecordDecoder {
             try self.requireObject(&scanner, path: "\(path())[\(index)]")
             var shared = SharedStepFacts()
             var documentID: String?
-            var timestamp: String?
+            var timestamp: StepTimestamp?
             try scanner.readObjectRawKeys { scanner, key in
                 if key == "collection_id" {
                     shared.collectionID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".collection_id")
@@ -325,17 +325,28 @@ struct RecordDecoder {
                 } else if key == "document_id" {
                     documentID = try self.readString(&scanner, path: "\(path())[\(index)]" + ".document_id")
                 } else if key == "timestamp" {
-                    timestamp = try self.readString(&scanner, path: "\(path())[\(index)]" + ".timestamp")
+                    timestamp = try self.readTimestamp(&scanner, path: "\(path())[\(index)]" + ".timestamp")
                 } else {
                     try scanner.skipValue()
                 }
             }
             steps.append(
                 LineageStep(
-                    documentID: documentID, timestamp: timestamp,
+                    documentID: documentID, keptTimestamp: timestamp,
                     sharedFacts: self.stepFacts.shared(shared)))
         }
         return steps
+    }
+
+    /// A chain step's timestamp: the usual UTC form packed straight from the record's bytes, any
+    /// other text read as a string.
+    private mutating func readTimestamp(_ scanner: inout JSONScanner, path: @autoclosure () -> String) throws
+        -> StepTimestamp?
+    {
+        if let packed = scanner.takeString(ofLength: StepTimestamp.packableLength, StepTimestamp.packed) {
+            return StepTimestamp(packed: packed)
+        }
+        return try readString(&scanner, path: path()).map { StepTimestamp($0) }
     }
 
     /// The system metadata the audit reads: `ingestion_status` and `feature_extractor_config_hash`.

@@ -42,11 +42,20 @@ package struct MismatchTimestampRule: AuditRule {
     }
 
     /// Whether every timestamp is UTC (`Z`) of one length and they never go backwards as text.
+    /// Timestamps kept packed (the usual `…Z` form) compare as their kept digits, so the common
+    /// chain makes no string.
     static func inOrderAsText(_ chain: [LineageStep]) -> Bool {
+        if chain.allSatisfy({ $0.keptTimestamp?.isPackedUTC ?? true }) {
+            return neverBackwards(chain.lazy.compactMap { $0.keptTimestamp?.stored })
+        }
+        let texts = chain.lazy.compactMap(\.timestamp)
+        return texts.allSatisfy { $0.utf8.last == UInt8(ascii: "Z") } && neverBackwards(texts)
+    }
+
+    /// Whether `texts` are of one length and never go backwards.
+    private static func neverBackwards(_ texts: some Sequence<String>) -> Bool {
         var previous: String?
-        for index in chain.indices {
-            guard let text = chain[index].timestamp else { continue }
-            guard text.utf8.last == UInt8(ascii: "Z") else { return false }
+        for text in texts {
             if let before = previous {
                 guard before.utf8.count == text.utf8.count else { return false }
                 if text.utf8.lexicographicallyPrecedes(before.utf8) { return false }

@@ -101,6 +101,36 @@ struct SharedFactsTests {
         #expect(emptied.isEmpty && emptied.sharedFacts == nil && emptied == LineageStatement(place: .root))
     }
 
+    @Test("a document's places and its siblings stating the same ids share them; changing one id changes one statement")
+    func statementIDsShare() throws {
+        func record(_ id: String, source: String) -> String {
+            #"{"document_id":"\#(id)","collection_id":"col_b","document_schema_version":"v2","#
+                + #""root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection","#
+                + #""lineage":{"root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection"}}"#
+        }
+        let text = [record("doc_2", source: "doc_1"), record("doc_3", source: "doc_1"), record("doc_4", source: "doc_9")]
+            .joined(separator: "\n")
+        let documents = try Fixtures.read(text).documents
+        #expect(documents.allSatisfy { $0.statements.count == 2 })
+        let ids = documents.map { $0.statements.map(\.sharedIDs) }
+        #expect(ids[0][0] === ids[0][1], "a document's two places")
+        #expect(ids[0][0] === ids[1][0] && ids[0][0] === ids[1][1], "siblings")
+        #expect(ids[2][0] !== ids[0][0] && ids[2][0] === ids[2][1])
+        #expect(documents[2].statements.map(\.sourceDocumentID) == ["doc_9", "doc_9"])
+        #expect(documents.allSatisfy { $0.statements.allSatisfy { $0.rootObjectID == "obj_1" && $0.sourceObjectID == nil } })
+        var changed = documents[0].statements[0]
+        changed.sourceDocumentID = "doc_5"
+        #expect(changed.sourceDocumentID == "doc_5" && changed.rootObjectID == "obj_1")
+        #expect(documents[1].statements[0].sourceDocumentID == "doc_1", "the shared ids did not change")
+        let made = LineageStatement(
+            place: documents[0].statements[0].place, rootObjectID: "obj_1", sourceType: .collection,
+            sourceDocumentID: "doc_1")
+        #expect(made == documents[0].statements[0] && made.hashValue == documents[0].statements[0].hashValue)
+        changed.rootObjectID = nil
+        changed.sourceDocumentID = nil
+        #expect(changed.sharedIDs == nil)
+    }
+
     @Test("chain steps naming the same collection and extractor share them; equality ignores sharing")
     func stepsShare() throws {
         let chain =

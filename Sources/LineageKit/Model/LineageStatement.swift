@@ -5,14 +5,11 @@
 /// root fields). LineageKit keeps each place separately so an audit can tell when they disagree.
 /// A field is `nil` when the place does not state it or states `null`.
 public struct LineageStatement: Sendable, Hashable {
-    /// The bucket object at the root of the decomposition tree.
-    public var rootObjectID: String?
-    /// The immediate parent object, for bucket-sourced documents.
-    public var sourceObjectID: String?
-    /// The immediate parent document, for collection-sourced documents.
-    public var sourceDocumentID: String?
     /// The chain of steps from the root to this document, when stated.
     public var chain: [LineageStep]?
+    /// The ids stated, shared among the statements stating the same ones: a document's other
+    /// places and its siblings mostly do (72 bytes a statement became 32); `nil` when none is.
+    var sharedIDs: SharedFacts<StatementIDs>?
     /// The facts few statements differ in, shared among the statements stating the same ones
     /// (128 bytes a statement became 72); `nil` when none is stated.
     var sharedFacts: SharedFacts<SharedStatementFacts>?
@@ -26,13 +23,30 @@ public struct LineageStatement: Sendable, Hashable {
         path: String? = nil, chain: [LineageStep]? = nil
     ) {
         self.place = place
-        self.rootObjectID = rootObjectID
-        self.sourceObjectID = sourceObjectID
-        self.sourceDocumentID = sourceDocumentID
         self.chain = chain
+        sharedIDs = .make(
+            StatementIDs(rootObjectID: rootObjectID, sourceObjectID: sourceObjectID, sourceDocumentID: sourceDocumentID))
         sharedFacts = .make(
             SharedStatementFacts(
                 rootBucketID: rootBucketID, sourceType: sourceType, sourceCollectionID: sourceCollectionID, path: path))
+    }
+
+    /// The bucket object at the root of the decomposition tree.
+    public var rootObjectID: String? {
+        get { sharedIDs?.value.rootObjectID }
+        set { sharedIDs = .changing(sharedIDs) { $0.rootObjectID = newValue } }
+    }
+
+    /// The immediate parent object, for bucket-sourced documents.
+    public var sourceObjectID: String? {
+        get { sharedIDs?.value.sourceObjectID }
+        set { sharedIDs = .changing(sharedIDs) { $0.sourceObjectID = newValue } }
+    }
+
+    /// The immediate parent document, for collection-sourced documents.
+    public var sourceDocumentID: String? {
+        get { sharedIDs?.value.sourceDocumentID }
+        set { sharedIDs = .changing(sharedIDs) { $0.sourceDocumentID = newValue } }
     }
 
     /// The bucket holding the root object.
@@ -61,24 +75,33 @@ public struct LineageStatement: Sendable, Hashable {
 
     /// Whether this place states no fact at all.
     public var isEmpty: Bool {
-        rootObjectID == nil && sourceObjectID == nil && sourceDocumentID == nil && chain == nil && sharedFacts == nil
+        sharedIDs == nil && chain == nil && sharedFacts == nil
     }
 
     /// Statements are equal when they state the same facts in the same place.
     public static func == (lhs: LineageStatement, rhs: LineageStatement) -> Bool {
-        lhs.place == rhs.place && lhs.rootObjectID == rhs.rootObjectID && lhs.sourceObjectID == rhs.sourceObjectID
-            && lhs.sourceDocumentID == rhs.sourceDocumentID && lhs.chain == rhs.chain
+        lhs.place == rhs.place && SharedFacts.same(lhs.sharedIDs, rhs.sharedIDs) && lhs.chain == rhs.chain
             && SharedFacts.same(lhs.sharedFacts, rhs.sharedFacts)
     }
 
     /// Hashes every fact that equality compares.
     public func hash(into hasher: inout Hasher) {
         hasher.combine(place)
-        hasher.combine(rootObjectID)
-        hasher.combine(sourceObjectID)
-        hasher.combine(sourceDocumentID)
+        hasher.combine(sharedIDs?.value ?? StatementIDs())
         hasher.combine(chain)
         hasher.combine(sharedFacts?.value ?? SharedStatementFacts())
+    }
+}
+
+/// The ids a statement states: its root object, source object and source document. A document's
+/// places mostly state the same ones, and so do its siblings (``SharedFacts``).
+struct StatementIDs: ShareableFacts, Hashable {
+    var rootObjectID: String?
+    var sourceObjectID: String?
+    var sourceDocumentID: String?
+
+    var stableHash: UInt64 {
+        FastHash.combine(FastHash.combine(FastHash.combine(0, rootObjectID), sourceObjectID), sourceDocumentID)
     }
 }
 

@@ -23,6 +23,7 @@ struct RecordDecoder {
     private var chains = ChainInterner()
     private var systemFacts = SharedFacts<DocumentSystemFacts>.Interner()
     private var statementFacts = SharedFacts<SharedStatementFacts>.Interner()
+    private var statementIDs = SharedFacts<StatementIDs>.Interner()
     private var stepFacts = SharedFacts<SharedStepFacts>.Interner()
     /// Hashes of the keys seen in the objects being read, one frame per open object (reused
     /// between records, so checking for duplicate keys allocates nothing once warm).
@@ -247,15 +248,15 @@ struct RecordDecoder {
         prefix: @autoclosure () -> String
     ) throws -> Bool {
         if key == "root_object_id" {
-            statement.rootObjectID = try readString(&scanner, path: prefix() + "root_object_id")
+            statement.ids.rootObjectID = try readString(&scanner, path: prefix() + "root_object_id")
         } else if key == "root_bucket_id" {
             statement.shared.rootBucketID = try readString(&scanner, path: prefix() + "root_bucket_id")
         } else if key == "source_type" {
             statement.shared.sourceType = try readString(&scanner, path: prefix() + "source_type").map(SourceKind.init)
         } else if key == "source_object_id" {
-            statement.sourceObjectID = try readString(&scanner, path: prefix() + "source_object_id")
+            statement.ids.sourceObjectID = try readString(&scanner, path: prefix() + "source_object_id")
         } else if key == "source_document_id" {
-            statement.sourceDocumentID = try readString(&scanner, path: prefix() + "source_document_id")
+            statement.ids.sourceDocumentID = try readString(&scanner, path: prefix() + "source_document_id")
         } else if key == "source_collection_id" {
             statement.shared.sourceCollectionID = try readString(&scanner, path: prefix() + "source_collection_id")
         } else {
@@ -477,7 +478,7 @@ struct RecordDecoder {
         let statements = [LineageStatement](unsafeUninitializedCapacity: count) { buffer, initialized in
             func move(_ statement: inout StatementDraft, if stated: Bool) {
                 guard stated else { return }
-                buffer.initializeElement(at: initialized, to: statement.take(sharing: &statementFacts))
+                buffer.initializeElement(at: initialized, to: statement.take(sharing: &statementFacts, ids: &statementIDs))
                 initialized += 1
             }
             move(&fields.internalStatement, if: internalStated)

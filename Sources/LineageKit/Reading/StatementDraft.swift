@@ -3,9 +3,7 @@
 /// statement, with its shared facts found among the reader's, once the record is read.
 struct StatementDraft {
     let place: LineagePlace
-    var rootObjectID: String?
-    var sourceObjectID: String?
-    var sourceDocumentID: String?
+    var ids = StatementIDs()
     var chain: [LineageStep]?
     var shared = SharedStatementFacts()
 
@@ -15,17 +13,21 @@ struct StatementDraft {
 
     /// Whether the place states no fact at all.
     var isEmpty: Bool {
-        rootObjectID == nil && sourceObjectID == nil && sourceDocumentID == nil && chain == nil && shared.isEmpty
+        ids.isEmpty && chain == nil && shared.isEmpty
     }
 
     /// The statement, its draft left empty: moved rather than copied, so that no string is
     /// retained for the statement and released again with the draft.
-    mutating func take(sharing interner: inout SharedFacts<SharedStatementFacts>.Interner) -> LineageStatement {
+    mutating func take(
+        sharing interner: inout SharedFacts<SharedStatementFacts>.Interner,
+        ids idInterner: inout SharedFacts<StatementIDs>.Interner
+    ) -> LineageStatement {
         var statement = LineageStatement(place: place)
-        swap(&statement.rootObjectID, &rootObjectID)
-        swap(&statement.sourceObjectID, &sourceObjectID)
-        swap(&statement.sourceDocumentID, &sourceDocumentID)
         swap(&statement.chain, &chain)
+        if !ids.isEmpty {
+            statement.sharedIDs = idInterner.shared(ids)
+            ids = StatementIDs()
+        }
         if !shared.isEmpty {
             statement.sharedFacts = interner.shared(shared)
             shared = SharedStatementFacts()

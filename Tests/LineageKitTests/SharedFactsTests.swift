@@ -48,6 +48,10 @@ struct SharedFactsTests {
         #expect(documents[0].featureExtractorConfigHash == nil)
         var bare = documents[0]
         bare.ingestionStatus = nil
+        #expect(bare.collectionID == "col_a" && bare.systemFacts != nil, "the collection is a system fact")
+        bare.collectionID = "col_b"
+        #expect(bare.collectionID == "col_b" && documents[0].collectionID == "col_a" && bare.ingestionStatus == nil)
+        bare.collectionID = ""
         #expect(bare.systemFacts == nil, "a document stating no facts holds no instance")
     }
 
@@ -108,8 +112,10 @@ struct SharedFactsTests {
                 + #""root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection","#
                 + #""lineage":{"root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection"}}"#
         }
-        let text = [record("doc_2", source: "doc_1"), record("doc_3", source: "doc_1"), record("doc_4", source: "doc_9")]
-            .joined(separator: "\n")
+        let text = [
+            record("doc_2", source: "doc_1"), record("doc_3", source: "doc_1"), record("doc_4", source: "doc_9"),
+        ]
+        .joined(separator: "\n")
         let documents = try Fixtures.read(text).documents
         #expect(documents.allSatisfy { $0.statements.count == 2 })
         let ids = documents.map { $0.statements.map(\.sharedIDs) }
@@ -117,7 +123,9 @@ struct SharedFactsTests {
         #expect(ids[0][0] === ids[1][0] && ids[0][0] === ids[1][1], "siblings")
         #expect(ids[2][0] !== ids[0][0] && ids[2][0] === ids[2][1])
         #expect(documents[2].statements.map(\.sourceDocumentID) == ["doc_9", "doc_9"])
-        #expect(documents.allSatisfy { $0.statements.allSatisfy { $0.rootObjectID == "obj_1" && $0.sourceObjectID == nil } })
+        #expect(
+            documents.allSatisfy { $0.statements.allSatisfy { $0.rootObjectID == "obj_1" && $0.sourceObjectID == nil } }
+        )
         var changed = documents[0].statements[0]
         changed.sourceDocumentID = "doc_5"
         #expect(changed.sourceDocumentID == "doc_5" && changed.rootObjectID == "obj_1")

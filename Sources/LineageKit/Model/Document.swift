@@ -7,24 +7,23 @@
 public struct Document: Sendable {
     /// The document id (`doc_…`).
     public var id: String
-    /// The collection holding the document (`col_…`).
-    public var collectionID: String
     /// Every place the document states lineage facts, most authoritative first.
     public var statements: [LineageStatement]
+    /// The collection, schema version, ingestion status and configuration hash, shared with the
+    /// documents stating the same ones; `nil` when none is stated.
+    var systemFacts: SharedFacts<DocumentSystemFacts>?
+    // The fields are in this order so that the record's 20 bytes, the line and column and the
+    // shape fill three words before the storage: 80 bytes a document.
     /// The record exactly as read.
     public var raw: RawJSON
-    /// The schema version, ingestion status and configuration hash, shared with the documents
-    /// stating the same ones; `nil` when none is stated.
-    var systemFacts: SharedFacts<DocumentSystemFacts>?
     /// The 1-based line and column the record starts at in ``raw``'s input (0 when unknown).
     var line: Int32 = 0
     var column: Int32 = 0
+    /// The response shape the document was written in.
+    public var shape: DocumentShape
     /// Where the user fields are: in ``raw`` (documents read from input, which keep only a
     /// fingerprint of each field in memory) or held here (documents made or changed in memory).
     var userFieldStorage: UserFieldStorage
-    // The one-byte field comes last, where it shares a word with the storage's tag.
-    /// The response shape the document was written in.
-    public var shape: DocumentShape
 
     /// Creates a document from its parts.
     public init(
@@ -33,21 +32,18 @@ public struct Document: Sendable {
         raw: RawJSON
     ) {
         self.init(
-            id: id, collectionID: collectionID, shape: shape, statements: statements, userFieldStorage: .held([]),
-            systemFacts: nil, raw: raw)
+            id: id, shape: shape, statements: statements, userFieldStorage: .held([]),
+            systemFacts: .make(DocumentSystemFacts(collectionID: collectionID)), raw: raw)
         self.schemaVersion = schemaVersion
         self.ingestionStatus = ingestionStatus
         self.userFields = userFields
     }
 
     init(
-        id: String, collectionID: String, shape: DocumentShape, statements: [LineageStatement],
-        userFieldStorage: UserFieldStorage, systemFacts: SharedFacts<DocumentSystemFacts>?, raw: RawJSON,
-        line: Int32 = 0,
-        column: Int32 = 0
+        id: String, shape: DocumentShape, statements: [LineageStatement], userFieldStorage: UserFieldStorage,
+        systemFacts: SharedFacts<DocumentSystemFacts>?, raw: RawJSON, line: Int32 = 0, column: Int32 = 0
     ) {
         self.id = id
-        self.collectionID = collectionID
         self.shape = shape
         self.statements = statements
         self.userFieldStorage = userFieldStorage
@@ -55,6 +51,12 @@ public struct Document: Sendable {
         self.raw = raw
         self.line = line
         self.column = column
+    }
+
+    /// The collection holding the document (`col_…`).
+    public var collectionID: String {
+        get { systemFacts?.value.collectionID ?? "" }
+        set { systemFacts = .changing(systemFacts) { $0.collectionID = newValue } }
     }
 
     /// `document_schema_version` (2025-10 shapes), as written.

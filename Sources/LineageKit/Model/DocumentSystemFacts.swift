@@ -1,7 +1,8 @@
-/// The system facts a document states beside its lineage: its schema version, its ingestion
-/// status (and where it was stated) and its feature extractor configuration hash. Documents hold
-/// them shared (``SharedFacts``): a namespace's documents rarely differ in them.
+/// The system facts a document states beside its lineage: its collection, its schema version, its
+/// ingestion status (and where it was stated) and its feature extractor configuration hash.
+/// Documents hold them shared (``SharedFacts``): a namespace's documents rarely differ in them.
 struct DocumentSystemFacts: ShareableFacts {
+    var collectionID = ""
     var schemaVersion: String?
     var ingestionStatus: String?
     var featureExtractorConfigHash: String?
@@ -10,7 +11,8 @@ struct DocumentSystemFacts: ShareableFacts {
 
     var stableHash: UInt64 {
         let strings = FastHash.combine(
-            FastHash.combine(FastHash.combine(0, schemaVersion), ingestionStatus), featureExtractorConfigHash)
+            FastHash.combine(FastHash.combine(FastHash.combine(0, collectionID), schemaVersion), ingestionStatus),
+            featureExtractorConfigHash)
         return ingestionStatusIsInternal ? ~strings : strings
     }
 }

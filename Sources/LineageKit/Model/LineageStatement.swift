@@ -25,7 +25,8 @@ public struct LineageStatement: Sendable, Hashable {
         self.place = place
         self.chain = chain
         sharedIDs = .make(
-            StatementIDs(rootObjectID: rootObjectID, sourceObjectID: sourceObjectID, sourceDocumentID: sourceDocumentID))
+            StatementIDs(rootObjectID: rootObjectID, sourceObjectID: sourceObjectID, sourceDocumentID: sourceDocumentID)
+        )
         sharedFacts = .make(
             SharedStatementFacts(
                 rootBucketID: rootBucketID, sourceType: sourceType, sourceCollectionID: sourceCollectionID, path: path))

@@ -13,19 +13,29 @@
 public struct RawJSON: Sendable {
     let origin: RecordOrigin
     let offset: Int
-    let length: Int
+    /// The length, when under 4 GiB (20 bytes a record, not 24); a longer record's origin is its
+    /// own and holds it (``RecordOrigin/longRecordLength``).
+    private let shortLength: UInt32
 
     /// Keeps `bytes` in memory.
     public init(bytes: [UInt8]) {
-        self.origin = RecordOrigin(name: "<memory>", content: .memory(bytes))
-        self.offset = 0
-        self.length = bytes.count
+        self.init(origin: RecordOrigin(name: "<memory>", content: .memory(bytes)), offset: 0, length: bytes.count)
     }
 
     init(origin: RecordOrigin, offset: Int, length: Int) {
-        self.origin = origin
         self.offset = offset
-        self.length = length
+        if let short = UInt32(exactly: length), short != .max {
+            self.origin = origin
+            shortLength = short
+        } else {
+            self.origin = RecordOrigin(name: origin.name, content: origin.content, longRecordLength: length)
+            shortLength = .max
+        }
+    }
+
+    /// The record's length in bytes.
+    var length: Int {
+        shortLength != .max ? Int(shortLength) : origin.longRecordLength ?? 0
     }
 
     /// The record's bytes, exactly as read.
@@ -72,10 +82,13 @@ final class RecordOrigin: Sendable {
     /// The file's path as given, or a name such as `<stdin>`.
     let name: String
     let content: Content
+    /// The length of the one record of 4 GiB or more this origin was made for.
+    let longRecordLength: Int?
 
-    init(name: String, content: Content) {
+    init(name: String, content: Content, longRecordLength: Int? = nil) {
         self.name = name
         self.content = content
+        self.longRecordLength = longRecordLength
     }
 
     /// Throws `inputChanged` when the file is no longer as it was read (nothing for memory).

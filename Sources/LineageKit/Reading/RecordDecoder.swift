@@ -478,7 +478,8 @@ struct RecordDecoder {
         let statements = [LineageStatement](unsafeUninitializedCapacity: count) { buffer, initialized in
             func move(_ statement: inout StatementDraft, if stated: Bool) {
                 guard stated else { return }
-                buffer.initializeElement(at: initialized, to: statement.take(sharing: &statementFacts, ids: &statementIDs))
+                buffer.initializeElement(
+                    at: initialized, to: statement.take(sharing: &statementFacts, ids: &statementIDs))
                 initialized += 1
             }
             move(&fields.internalStatement, if: internalStated)
@@ -515,12 +516,13 @@ struct RecordDecoder {
         }
         let prints = printPairs.withUnsafeBufferPointer { printStore.append($0) }
         let facts = DocumentSystemFacts(
-            schemaVersion: fields.schemaVersion, ingestionStatus: fields.internalStatus ?? fields.legacyStatus,
+            collectionID: collectionID, schemaVersion: fields.schemaVersion,
+            ingestionStatus: fields.internalStatus ?? fields.legacyStatus,
             featureExtractorConfigHash: fields.internalConfigHash ?? fields.legacyConfigHash,
             ingestionStatusIsInternal: fields.internalStatus != nil)
         return Document(
-            id: id, collectionID: collectionID, shape: shape, statements: statements,
-            userFieldStorage: .input(prints), systemFacts: systemFacts.shared(facts), raw: raw(),
+            id: id, shape: shape, statements: statements, userFieldStorage: .input(prints),
+            systemFacts: systemFacts.shared(facts), raw: raw(),
             line: Int32(location.line),
             column: Int32(location.column ?? 0))
     }

@@ -132,7 +132,7 @@ if renderMode {
             "peak_rss_bytes": .number(JSONNumber(residentBytes())),
         ]
         print(treeResult.serialized())
-        for (name, nodes) in [("largest root object's tree", largestTree), ("whole forest", graph.nodes)] {
+        for (name, nodes) in [("largest root object's tree", largestTree), ("whole forest", Array(graph.nodes))] {
             let (pieces, generation) = measure { writer.components(of: graph, nodes: nodes, findings: findings) }
             let (svg, render) = try measure { try GraphvizRenderer.render(components: pieces, format: .svg) }
             if let dotDirectory {

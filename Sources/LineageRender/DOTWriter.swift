@@ -111,7 +111,7 @@ public struct DOTWriter: Sendable {
         let settings = Picture.Settings(
             maximumLabelLength: options.maximumLabelLength, collapseThreshold: options.collapseThreshold,
             clusters: options.clusters, labelFields: options.labelFields, changes: options.changes)
-        return Picture(graph: graph, nodes: selection ?? graph.nodes, findings: findings, settings: settings)
+        return Picture(graph: graph, nodes: selection ?? Array(graph.nodes), findings: findings, settings: settings)
     }
 
     /// A picture in DOT: its header, legend, node statements and, by source, its edges.

@@ -12,7 +12,7 @@ public struct GraphJSONWriter: Sendable {
         of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]? = nil, findings: [Finding] = [],
         positions: [String: NodePosition]? = nil
     ) -> JSONValue {
-        let nodes = selection ?? graph.nodes
+        let nodes = selection ?? Array(graph.nodes)
         var rules: [String: [String]] = [:]
         for finding in findings {
             if let document = finding.documentID { rules[document, default: []].append(finding.rule) }

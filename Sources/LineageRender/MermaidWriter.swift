@@ -14,7 +14,7 @@ public struct MermaidWriter: Sendable {
         of graph: DecompositionGraph, nodes selection: [DecompositionGraph.Node]? = nil, findings: [Finding] = []
     ) -> String {
         let picture = Picture(
-            graph: graph, nodes: selection ?? graph.nodes, findings: findings, settings: Picture.Settings())
+            graph: graph, nodes: selection ?? Array(graph.nodes), findings: findings, settings: Picture.Settings())
         var lines = ["flowchart TD"]
         for node in picture.nodes {
             let label = Self.escape((node.place ?? "?") + ": " + node.id)

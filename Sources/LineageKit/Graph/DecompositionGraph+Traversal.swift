@@ -55,7 +55,7 @@ extension DecompositionGraph {
 
     /// The "derived from" edges whose both ends are among `nodes`, as (source, derived) pairs in
     /// the order of `nodes`: what a picture of that selection draws.
-    public func edges(among nodes: [Node]) -> [(source: Node, derived: Node)] {
+    public func edges(among nodes: some Collection<Node>) -> [(source: Node, derived: Node)] {
         let included = Set(nodes.map(\.index))
         var result: [(source: Node, derived: Node)] = []
         for node in nodes {

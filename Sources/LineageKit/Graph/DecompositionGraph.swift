@@ -74,7 +74,7 @@ public struct DecompositionGraph: Sendable {
     }
 
     /// Every node: objects, then documents, then ghosts, each in input order.
-    public let nodes: [Node]
+    public let nodes: Nodes
     /// The kind of every node, apart from ``nodes`` so that scans over a million nodes read one
     /// byte each instead of copying (and retaining the strings of) each ``Node``.
     public let nodeKinds: [NodeKind]
@@ -147,9 +147,9 @@ public struct DecompositionGraph: Sendable {
         }
         var documentNodes = [Int32](repeating: -1, count: documents.count)
         documents.withUnsafeBufferPointer { documents in
-            if let knownIndex, builder.nodes.count == objects.count {
+            if let knownIndex, builder.kinds.count == objects.count {
                 // Objects and documents are unique: the document at position p is node objects.count + p.
-                let first = Int32(builder.nodes.count)
+                let first = Int32(builder.kinds.count)
                 builder.addDocuments(documents, index: knownIndex, firstNode: first)
                 for position in documents.indices { documentNodes[position] = first + Int32(position) }
             } else {
@@ -166,14 +166,16 @@ public struct DecompositionGraph: Sendable {
         self.documents = documents
         self.objects = objects
         self.collections = collections
-        self.nodes = builder.nodes
-        self.nodeKinds = builder.nodes.map(\.kind)
+        self.nodes = Nodes(
+            kinds: builder.kinds, records: builder.recordIndex, documents: documents, objects: objects,
+            ghosts: builder.ghosts)
+        self.nodeKinds = builder.kinds
         self.objectIndex = builder.objectIndex
         self.documentIndex = builder.documentIndex
         self.parentIndex = builder.parentIndex
         self.recordIndex = builder.recordIndex
-        self.children = NodeGroups(groupOf: builder.parentIndex, groupCount: builder.nodes.count)
-        self.documentsByRoot = NodeGroups(groupOf: builder.rootIndex, groupCount: builder.nodes.count)
+        self.children = NodeGroups(groupOf: builder.parentIndex, groupCount: builder.kinds.count)
+        self.documentsByRoot = NodeGroups(groupOf: builder.rootIndex, groupCount: builder.kinds.count)
         self.collectionIDs = builder.collectionIDs
         self.collectionIndex = builder.collectionIndex
         var documentCollections = builder.collectionOfNode

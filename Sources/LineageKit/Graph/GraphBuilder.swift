@@ -1,6 +1,10 @@
 /// Accumulates nodes and "derived from" links while a ``DecompositionGraph`` is built.
 struct GraphBuilder {
-    var nodes: [DecompositionGraph.Node] = []
+    /// Each node's kind; a node's id and place are read from its record (``recordIndex``), or
+    /// for a ghost from ``ghosts``.
+    var kinds: [DecompositionGraph.NodeKind] = []
+    /// The ghost nodes, which come after every other node.
+    var ghosts: [DecompositionGraph.Ghost] = []
     var objectIndex: IDTable
     var documentIndex: IDTable
     var parentIndex: [Int32] = []
@@ -13,13 +17,13 @@ struct GraphBuilder {
     var collectionOfNode: [Int32] = []
 
     /// Makes room for `capacity` nodes. When the documents come with their index
-    /// (`documentsIndexed`, for ``addDocuments(_:index:firstNode:)``), the document index and the
-    /// node array are made there, so neither is made empty here first (a million documents: a
-    /// 17 MB table written and thrown away).
+    /// (`documentsIndexed`, for ``addDocuments(_:index:firstNode:)``), the document index is
+    /// adopted there, so it is not made empty here first (a million documents: a 17 MB table
+    /// written and thrown away).
     init(capacity: Int, documentsIndexed: Bool = false) {
         objectIndex = IDTable(capacity: capacity / 8)
         documentIndex = documentsIndexed ? IDTable() : IDTable(capacity: capacity)
-        nodes.reserveCapacity(documentsIndexed ? capacity / 8 : capacity)
+        kinds.reserveCapacity(capacity)
         parentIndex.reserveCapacity(capacity)
         recordIndex.reserveCapacity(capacity)
         rootIndex.reserveCapacity(capacity)
@@ -31,14 +35,19 @@ struct GraphBuilder {
         _ id: DecompositionGraph.NodeID, kind: DecompositionGraph.NodeKind, collectionID: String?, bucketID: String?,
         record: Int
     ) -> Int32 {
-        let index = Int32(nodes.count)
+        let index = Int32(kinds.count)
         let existing: Int32
         switch id {
         case .object(let key): existing = objectIndex.insert(key, value: index)
         case .document(let key): existing = documentIndex.insert(key, value: index)
         }
         if existing >= 0 { return existing }
-        nodes.append(.init(id: id, kind: kind, collectionID: collectionID, bucketID: bucketID, index: Int(index)))
+        if kind.isGhost {
+            ghosts.append(.init(id: id, place: kind == .ghostDocument ? collectionID : bucketID))
+        } else {
+            precondition(ghosts.isEmpty, "ghosts come after every object and document")
+        }
+        kinds.append(kind)
         parentIndex.append(-1)
         recordIndex.append(Int32(record))
         rootIndex.append(-1)
@@ -47,7 +56,7 @@ struct GraphBuilder {
     }
 
     /// Adds every document as a node, in order from `firstNode`, adopting `index` (id → position in
-    /// `documents`, each id once) as the document index. The nodes are made on all cores.
+    /// `documents`, each id once) as the document index.
     mutating func addDocuments(_ documents: UnsafeBufferPointer<Document>, index: IDTable, firstNode: Int32) {
         documentIndex = index
         documentIndex.shiftValues(by: firstNode)
@@ -57,26 +66,7 @@ struct GraphBuilder {
             if collectionID != lastCollection.id { lastCollection = (collectionID, collection(for: collectionID)) }
             collectionOfNode.append(lastCollection.index)
         }
-        let existing = nodes
-        let total = existing.count + documents.count
-        nodes = [DecompositionGraph.Node](unsafeUninitializedCapacity: total) { buffer, initialized in
-            buffer.adviseHugePages()
-            guard let base = buffer.baseAddress else { return }
-            existing.withUnsafeBufferPointer { objects in
-                if let objectNodes = objects.baseAddress { base.initialize(from: objectNodes, count: objects.count) }
-            }
-            let shared = WorkerShared((documents, base + existing.count, existing.count))
-            forEachPiece(of: documents.count) { range in
-                let (documents, target, first) = shared.value
-                for position in range {
-                    (target + position).initialize(
-                        to: .init(
-                            id: .document(documents[position].id), kind: .document,
-                            collectionID: documents[position].collectionID, bucketID: nil, index: first + position))
-                }
-            }
-            initialized = total
-        }
+        kinds.append(contentsOf: repeatElement(.document, count: documents.count))
         parentIndex.append(contentsOf: repeatElement(-1, count: documents.count))
         rootIndex.append(contentsOf: repeatElement(-1, count: documents.count))
         recordIndex.append(contentsOf: 0..<Int32(documents.count))

@@ -113,7 +113,7 @@ struct GraphCommand: AsyncParsableCommand {
         if let diff, let report {
             (graph, writer.options.changes) = try await picture(since: diff, of: snapshot, report: report)
         }
-        let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? graph.nodes
+        let nodes = try select.map { try NodeSelector($0).select(in: graph, findings: findings) } ?? Array(graph.nodes)
         let chosen = try resolvedFormat()
         if level == .collections {
             let dot = PipelineDOTWriter().dot(

@@ -51,6 +51,7 @@ parts = [
     ("StringInterner", "strings over 15 bytes (ids, timestamps) through the reader's cache"),
     ("parseStringSS", "strings over 15 bytes parsed outside the cache"),
     ("UserFieldPrintStore", "user-field fingerprints"),
+    ("SharedFacts", "shared facts: statements' ids, documents' system facts, steps' facts"),
     ("GraphBuilder", "graph: nodes, parent, record, root and collection arrays"),
     ("NodeGroups", "graph: children, by-root and by-collection groups"),
     ("DecompositionGraph", "graph: other arrays"),

@@ -76,6 +76,30 @@ struct GraphTests {
         #expect(graph.document("frame_gone") == nil)
     }
 
+    @Test("nodes are made when read: objects, documents, then ghosts, each with its own id, place and position")
+    func nodesMadeWhenRead() throws {
+        let documents = [
+            Self.document("frame_1", in: "col_frames"),
+            Self.document("scene_1", in: "col_scenes", parent: "frame_1", parentCollection: "col_frames"),
+            Self.document(
+                "scene_2", in: "col_scenes", root: "obj_gone", parent: "frame_gone", parentCollection: "col_x"),
+            Self.document("frame_1", in: "col_other"),
+        ]
+        let other = BucketObject(id: "obj_2", bucketID: "bkt_2", json: [:])
+        let graph = DecompositionGraph(documents: documents, objects: [Self.root, other])
+        let nodes = Array(graph.nodes)
+        #expect(nodes.map(\.id.rawID) == ["obj_r", "obj_2", "frame_1", "scene_1", "scene_2", "obj_gone", "frame_gone"])
+        #expect(nodes.map(\.kind) == [.object, .object, .document, .document, .document, .ghostObject, .ghostDocument])
+        #expect(nodes.map(\.bucketID) == ["bkt_1", "bkt_2", nil, nil, nil, "bkt_1", nil])
+        // A repeated id keeps its first record: frame_1 stays in col_frames.
+        #expect(nodes.map(\.collectionID) == [nil, nil, "col_frames", "col_scenes", "col_scenes", nil, "col_x"])
+        #expect(nodes.indices.allSatisfy { nodes[$0].index == $0 && graph.nodes[$0] == nodes[$0] })
+        #expect(graph.nodes.count == 7 && graph.nodes.last?.id == .document("frame_gone"))
+        #expect(graph.nodeKinds == nodes.map(\.kind))
+        #expect(graph.nodes == DecompositionGraph(documents: documents, objects: [Self.root, other]).nodes)
+        #expect(graph.nodes != DecompositionGraph(documents: documents, objects: [Self.root]).nodes)
+    }
+
     @Test("cycles end walks instead of looping")
     func cycles() {
         let documents = [

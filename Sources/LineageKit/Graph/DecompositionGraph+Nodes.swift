@@ -4,7 +4,7 @@ extension DecompositionGraph {
     /// A node is made when it is read, from what the graph keeps anyway: each node's kind and
     /// record, the documents and objects themselves, and the ghosts' ids. A graph of a million
     /// documents so keeps no 40-byte ``Node`` for each of them.
-    public struct Nodes: RandomAccessCollection, Sendable {
+    public struct Nodes: RandomAccessCollection, Equatable, Sendable {
         let kinds: [NodeKind]
         let records: [Int32]
         let documents: [Document]
@@ -38,6 +38,11 @@ extension DecompositionGraph {
                     id: ghost.id, kind: kind, collectionID: kind == .ghostDocument ? ghost.place : nil,
                     bucketID: kind == .ghostObject ? ghost.place : nil, index: position)
             }
+        }
+
+        /// Node lists are equal when they hold equal nodes in the same order, as arrays of nodes were.
+        public static func == (lhs: Nodes, rhs: Nodes) -> Bool {
+            lhs.elementsEqual(rhs)
         }
     }
 

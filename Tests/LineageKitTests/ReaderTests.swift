@@ -137,6 +137,15 @@ struct ReaderTests {
             code: .wrongFieldType, message: "`lineage_chain[0].collection_id` must be a string", column: 74,
             recordID: "d"),
         .init(
+            name: "timestamp of wrong type",
+            line: #"{"document_id":"d","collection_id":"c","lineage_chain":[{"timestamp":20251031}]}"#,
+            code: .wrongFieldType, message: "`lineage_chain[0].timestamp` must be a string or null, found number",
+            column: 70, recordID: "d"),
+        .init(
+            name: "timestamp never closed",
+            line: #"{"document_id":"d","collection_id":"c","lineage_chain":[{"timestamp":"2025-10-31T10:01:24Z}]}"#,
+            code: .malformedJSON, message: "raw control character in string", column: 94, recordID: "d"),
+        .init(
             name: "metadata not an object", line: #"{"document_id":"d","collection_id":"c","metadata":[1]}"#,
             code: .wrongFieldType, message: "`metadata` must be an object or null, found array", column: 51,
             recordID: "d"),

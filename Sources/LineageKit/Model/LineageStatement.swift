@@ -22,14 +22,25 @@ public struct LineageStatement: Sendable, Hashable {
         sourceObjectID: String? = nil, sourceDocumentID: String? = nil, sourceCollectionID: String? = nil,
         path: String? = nil, chain: [LineageStep]? = nil
     ) {
+        self.init(
+            place: place, chain: chain,
+            sharedIDs: .make(
+                StatementIDs(
+                    rootObjectID: rootObjectID, sourceObjectID: sourceObjectID, sourceDocumentID: sourceDocumentID)),
+            sharedFacts: .make(
+                SharedStatementFacts(
+                    rootBucketID: rootBucketID, sourceType: sourceType, sourceCollectionID: sourceCollectionID,
+                    path: path)))
+    }
+
+    init(
+        place: LineagePlace, chain: [LineageStep]?, sharedIDs: SharedFacts<StatementIDs>?,
+        sharedFacts: SharedFacts<SharedStatementFacts>?
+    ) {
         self.place = place
         self.chain = chain
-        sharedIDs = .make(
-            StatementIDs(rootObjectID: rootObjectID, sourceObjectID: sourceObjectID, sourceDocumentID: sourceDocumentID)
-        )
-        sharedFacts = .make(
-            SharedStatementFacts(
-                rootBucketID: rootBucketID, sourceType: sourceType, sourceCollectionID: sourceCollectionID, path: path))
+        self.sharedIDs = sharedIDs
+        self.sharedFacts = sharedFacts
     }
 
     /// The bucket object at the root of the decomposition tree.

@@ -18,12 +18,8 @@ public struct LineageStep: Sendable, Hashable {
         timestamp: String? = nil
     ) {
         self.init(
-            documentID: documentID, timestamp: timestamp,
+            documentID: documentID, keptTimestamp: timestamp.map { StepTimestamp($0) },
             sharedFacts: .make(SharedStepFacts(collectionID: collectionID, featureExtractorID: featureExtractorID)))
-    }
-
-    init(documentID: String?, timestamp: String?, sharedFacts: SharedFacts<SharedStepFacts>?) {
-        self.init(documentID: documentID, keptTimestamp: timestamp.map { StepTimestamp($0) }, sharedFacts: sharedFacts)
     }
 
     init(documentID: String?, keptTimestamp: StepTimestamp?, sharedFacts: SharedFacts<SharedStepFacts>?) {

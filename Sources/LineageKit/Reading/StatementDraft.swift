@@ -16,22 +16,16 @@ struct StatementDraft {
         ids.isEmpty && chain == nil && shared.isEmpty
     }
 
-    /// The statement, its draft left empty: moved rather than copied, so that no string is
-    /// retained for the statement and released again with the draft.
+    /// The statement, its chain moved out of the draft rather than copied, so that the chain is
+    /// not retained for the statement and released again with the draft; the other facts are
+    /// found among the reader's shared instances (none made for facts that state nothing).
     mutating func take(
         sharing interner: inout SharedFacts<SharedStatementFacts>.Interner,
         ids idInterner: inout SharedFacts<StatementIDs>.Interner
     ) -> LineageStatement {
-        var statement = LineageStatement(place: place)
-        swap(&statement.chain, &chain)
-        if !ids.isEmpty {
-            statement.sharedIDs = idInterner.shared(ids)
-            ids = StatementIDs()
-        }
-        if !shared.isEmpty {
-            statement.sharedFacts = interner.shared(shared)
-            shared = SharedStatementFacts()
-        }
-        return statement
+        var taken: [LineageStep]?
+        swap(&taken, &chain)
+        return LineageStatement(
+            place: place, chain: taken, sharedIDs: idInterner.shared(ids), sharedFacts: interner.shared(shared))
     }
 }

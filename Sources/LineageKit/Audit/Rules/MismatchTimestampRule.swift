@@ -48,7 +48,7 @@ package struct MismatchTimestampRule: AuditRule {
         if chain.allSatisfy({ $0.keptTimestamp?.isPackedUTC ?? true }) {
             return neverBackwards(chain.lazy.compactMap { $0.keptTimestamp?.stored })
         }
-        let texts = chain.lazy.compactMap(\.timestamp)
+        let texts = chain.compactMap(\.timestamp)
         return texts.allSatisfy { $0.utf8.last == UInt8(ascii: "Z") } && neverBackwards(texts)
     }
 

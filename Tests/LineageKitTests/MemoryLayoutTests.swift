@@ -9,7 +9,7 @@ import Testing
 struct MemoryLayoutTests {
     @Test("a document, a statement, a chain step and a graph node keep their documented sizes")
     func sizes() {
-        #expect(MemoryLayout<Document>.stride == 80)
+        #expect(MemoryLayout<Document>.stride == 88)
         #expect(MemoryLayout<RawJSON>.size == 20)
         #expect(MemoryLayout<LineageStatement>.stride == 32)
         #expect(MemoryLayout<LineageStep>.stride == 40)

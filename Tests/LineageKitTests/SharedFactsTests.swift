@@ -139,6 +139,32 @@ struct SharedFactsTests {
         #expect(changed.sharedIDs == nil)
     }
 
+    @Test("a reader's documents keep their statements in one store; setting one document's changes only it")
+    func statementsInOneStore() throws {
+        func record(_ id: String, source: String) -> String {
+            #"{"document_id":"\#(id)","collection_id":"col_b","document_schema_version":"v2","#
+                + #""root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection","#
+                + #""lineage":{"root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection"}}"#
+        }
+        let bare = #"{"document_id":"doc_0","collection_id":"col_b"}"#
+        let text = [record("doc_2", source: "doc_1"), bare, record("doc_3", source: "doc_9")].joined(separator: "\n")
+        var documents = try Fixtures.read(text).documents
+        #expect(documents.map(\.storedStatements.count) == [2, 0, 2])
+        #expect(documents[0].storedStatements.store === documents[2].storedStatements.store)
+        #expect(documents[1].statements.isEmpty && documents[1].lineage.isEmpty)
+        #expect(documents[2].statements.map(\.sourceDocumentID) == ["doc_9", "doc_9"])
+        #expect(documents[2].statements.map(\.place) == [.root, .nested], "v2: root fields first, in order")
+        let others = documents
+        documents[0].statements = [LineageStatement(place: .root, rootObjectID: "obj_7")]
+        #expect(documents[0].statements.count == 1 && documents[0].lineage.rootObjectID == "obj_7")
+        #expect(documents[0].storedStatements.store !== documents[2].storedStatements.store)
+        #expect(
+            documents[2] == others[2] && documents[2].lineage.sourceDocumentID == "doc_9", "its neighbour unchanged")
+        #expect(others[0].lineage.rootObjectID == "obj_1" && documents[0] != others[0])
+        documents[0].statements = others[0].statements
+        #expect(documents[0] == others[0], "equal statements in different stores are equal")
+    }
+
     @Test("chain steps naming the same collection and extractor share them; equality ignores sharing")
     func stepsShare() throws {
         let chain =

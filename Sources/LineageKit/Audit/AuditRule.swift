@@ -64,7 +64,7 @@ public struct DocumentUnderAudit: @unchecked Sendable {
         precondition(documents.indices.contains(position), "a lent document lies in the graph's documents")
         self.documents = documents
         self.position = position
-        self.lineage = ResolvedLineage(statements: documents[position].statements)
+        self.lineage = ResolvedLineage(documents[position].storedStatements)
         self.nodeIndex = nodeIndex
     }
 

@@ -28,7 +28,7 @@ enum LineageFact: CaseIterable {
 
     /// The places among `statements` (a document's) that state this fact with different values,
     /// as evidence; `nil` when they agree (or fewer than two places state it).
-    func disagreement(among statements: [LineageStatement]) -> JSONObject? {
+    func disagreement(among statements: StoredStatements) -> JSONObject? {
         // Most documents agree with themselves: find out without allocating first.
         var first: String?
         var differs = false
@@ -57,7 +57,7 @@ enum LineageFact: CaseIterable {
 
     /// Where `document` states this fact (its most authoritative place).
     func path(in document: Document) -> String {
-        let place = document.statements.first { value(in: $0) != nil }?.place ?? .internal
+        let place = document.storedStatements.first { value(in: $0) != nil }?.place ?? .internal
         return place.fieldPath(field)
     }
 }
@@ -65,7 +65,7 @@ enum LineageFact: CaseIterable {
 extension Document {
     /// The path of the chain in the most authoritative place stating one.
     var chainPath: String {
-        (statements.first { $0.chain != nil }?.place ?? .internal).fieldPath("chain")
+        (storedStatements.first { $0.chain != nil }?.place ?? .internal).fieldPath("chain")
     }
 }
 

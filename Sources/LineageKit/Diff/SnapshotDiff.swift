@@ -145,7 +145,7 @@ public struct SnapshotDiff: Sendable {
                 }
                 found.matched.append(position)
                 let before = old[Int(position)]
-                if before.statements != document.statements {
+                if before.storedStatements != document.storedStatements {
                     let change = Self.lineageChange(reference, before, document)
                     if !change.resolved.isEmpty || !change.statements.isEmpty { found.lineageChanges.append(change) }
                 }

@@ -87,7 +87,7 @@ struct GraphBuilder {
                 forEachPiece(of: documents.count) { range in
                     let documents = shared.value
                     for position in range where documentNodes[position] >= 0 {
-                        let lineage = ResolvedLineage(statements: documents[position].statements)
+                        let lineage = ResolvedLineage(documents[position].storedStatements)
                         if let root = lineage.rootObjectID {
                             let node = objectIndex.value(for: root)
                             output.value.roots[position] = node >= 0 ? node : missing
@@ -108,7 +108,7 @@ struct GraphBuilder {
         for position in documents.indices where documentNodes[position] >= 0 {
             let node = documentNodes[position]
             if roots[position] == missing || parents[position] == missing {
-                link(ResolvedLineage(statements: documents[position].statements), at: node)
+                link(ResolvedLineage(documents[position].storedStatements), at: node)
                 continue
             }
             rootIndex[Int(node)] = roots[position]

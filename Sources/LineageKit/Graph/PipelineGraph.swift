@@ -59,7 +59,7 @@ public struct PipelineGraph: Sendable, Hashable {
     private static func source(
         of documents: UnsafeBufferPointer<Document>, at position: Int, in graph: DecompositionGraph
     ) -> Node? {
-        let lineage = ResolvedLineage(statements: documents[position].statements)
+        let lineage = ResolvedLineage(documents[position].storedStatements)
         switch lineage.effectiveSourceKind {
         case .bucket?:
             let objectBucket = (lineage.sourceObjectID ?? lineage.rootObjectID)

@@ -7,13 +7,14 @@
 public struct Document: Sendable {
     /// The document id (`doc_…`).
     public var id: String
-    /// Every place the document states lineage facts, most authoritative first.
-    public var statements: [LineageStatement]
+    /// Every place the document states lineage facts, most authoritative first, where the reader
+    /// keeps them (``StatementStore``).
+    var storedStatements: StoredStatements
     /// The collection, schema version, ingestion status and configuration hash, shared with the
     /// documents stating the same ones; `nil` when none is stated.
     var systemFacts: SharedFacts<DocumentSystemFacts>?
     // The fields are in this order so that the record's 20 bytes, the line and column and the
-    // shape fill three words before the storage: 80 bytes a document.
+    // shape fill three words before the storage: 88 bytes a document.
     /// The record exactly as read.
     public var raw: RawJSON
     /// The 1-based line and column the record starts at in ``raw``'s input (0 when unknown).
@@ -32,7 +33,7 @@ public struct Document: Sendable {
         raw: RawJSON
     ) {
         self.init(
-            id: id, shape: shape, statements: statements, userFieldStorage: .held([]),
+            id: id, shape: shape, statements: StoredStatements(statements), userFieldStorage: .held([]),
             systemFacts: .make(DocumentSystemFacts(collectionID: collectionID)), raw: raw)
         self.schemaVersion = schemaVersion
         self.ingestionStatus = ingestionStatus
@@ -40,17 +41,23 @@ public struct Document: Sendable {
     }
 
     init(
-        id: String, shape: DocumentShape, statements: [LineageStatement], userFieldStorage: UserFieldStorage,
+        id: String, shape: DocumentShape, statements: StoredStatements, userFieldStorage: UserFieldStorage,
         systemFacts: SharedFacts<DocumentSystemFacts>?, raw: RawJSON, line: Int32 = 0, column: Int32 = 0
     ) {
         self.id = id
         self.shape = shape
-        self.statements = statements
+        self.storedStatements = statements
         self.userFieldStorage = userFieldStorage
         self.systemFacts = systemFacts
         self.raw = raw
         self.line = line
         self.column = column
+    }
+
+    /// Every place the document states lineage facts, most authoritative first.
+    public var statements: [LineageStatement] {
+        get { Array(storedStatements) }
+        set { storedStatements = StoredStatements(newValue) }
     }
 
     /// The collection holding the document (`col_…`).
@@ -210,12 +217,12 @@ public struct Document: Sendable {
 
     /// One answer per lineage fact, from the most authoritative place stating it.
     public var lineage: ResolvedLineage {
-        ResolvedLineage(statements: statements)
+        ResolvedLineage(storedStatements)
     }
 
     /// The statement made in `place`, if the document has one.
     public func statement(in place: LineagePlace) -> LineageStatement? {
-        statements.first { $0.place == place }
+        storedStatements.first { $0.place == place }
     }
 
     /// The whole record, unknown fields included.
@@ -241,7 +248,7 @@ extension Document: Hashable {
     /// Documents are equal when their facts are; where each was read from does not matter.
     public static func == (lhs: Document, rhs: Document) -> Bool {
         lhs.id == rhs.id && lhs.collectionID == rhs.collectionID && lhs.shape == rhs.shape
-            && lhs.schemaVersion == rhs.schemaVersion && lhs.statements == rhs.statements
+            && lhs.schemaVersion == rhs.schemaVersion && lhs.storedStatements == rhs.storedStatements
             && lhs.userFields == rhs.userFields && lhs.ingestionStatus == rhs.ingestionStatus
     }
 

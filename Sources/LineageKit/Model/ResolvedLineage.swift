@@ -9,16 +9,24 @@
 /// making one costs nothing but a reference, however many facts are never read.
 public struct ResolvedLineage: Sendable, Hashable {
     /// The statements, most authoritative first.
-    public let statements: [LineageStatement]
+    let storedStatements: StoredStatements
 
     /// Resolves `statements`, listed most authoritative first.
     public init(statements: [LineageStatement]) {
-        self.statements = statements
+        self.init(StoredStatements(statements))
     }
+
+    /// Resolves a document's statements where they are kept.
+    init(_ statements: StoredStatements) {
+        self.storedStatements = statements
+    }
+
+    /// The statements, most authoritative first.
+    public var statements: [LineageStatement] { Array(storedStatements) }
 
     @inline(__always)
     private func first<Value>(_ fact: (LineageStatement) -> Value?) -> Value? {
-        for statement in statements {
+        for statement in storedStatements {
             if let value = fact(statement) { return value }
         }
         return nil
@@ -52,7 +60,7 @@ public struct ResolvedLineage: Sendable, Hashable {
 
     /// Whether any fact is stated.
     public var isEmpty: Bool {
-        statements.allSatisfy(\.isEmpty)
+        storedStatements.allSatisfy(\.isEmpty)
     }
 
     /// Lineages are equal when they resolve to the same facts, whatever places state them.

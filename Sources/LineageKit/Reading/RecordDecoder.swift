@@ -37,6 +37,8 @@ struct RecordDecoder {
     private var printPairs: [UInt64] = []
     /// Where the user field fingerprints of the documents this decoder makes are kept.
     private let printStore = UserFieldPrintStore()
+    /// Where the statements of the documents this decoder makes are kept.
+    private let statementStore = StatementStore()
 
     /// Root fields that are system fields in some shape and never user fields.
     static let systemRootFields: [StaticString] = [
@@ -466,31 +468,28 @@ struct RecordDecoder {
         } else {
             shape = .unknown
         }
-        // The statements that state anything, most authoritative first, in an array of exactly
-        // their number: one grown by appending keeps room for twice as many, at 128 bytes each.
+        // The statements that state anything, most authoritative first, appended to the reader's
+        // store. Each is moved out of `fields` (its draft left empty), not copied: a copy
+        // retains, and the end of `fields` releases, every string the statement holds.
         let internalStated = fields.hasInternal && !fields.internalStatement.isEmpty
         let nestedStated = !fields.nestedStatement.isEmpty
         let rootStated = !fields.rootStatement.isEmpty
         let nestedFirst = fields.schemaVersion == "v1" || (fields.schemaVersion == nil && fields.hasNested)
-        let count = (internalStated ? 1 : 0) + (nestedStated ? 1 : 0) + (rootStated ? 1 : 0)
-        // Each statement is moved out of `fields` (its draft left empty), not copied: a copy
-        // retains, and the end of `fields` releases, every string the statement holds.
-        let statements = [LineageStatement](unsafeUninitializedCapacity: count) { buffer, initialized in
-            func move(_ statement: inout StatementDraft, if stated: Bool) {
-                guard stated else { return }
-                buffer.initializeElement(
-                    at: initialized, to: statement.take(sharing: &statementFacts, ids: &statementIDs))
-                initialized += 1
-            }
-            move(&fields.internalStatement, if: internalStated)
-            if nestedFirst {
-                move(&fields.nestedStatement, if: nestedStated)
-                move(&fields.rootStatement, if: rootStated)
-            } else {
-                move(&fields.rootStatement, if: rootStated)
-                move(&fields.nestedStatement, if: nestedStated)
-            }
+        let firstStatement = statementStore.count
+        func move(_ statement: inout StatementDraft, if stated: Bool) {
+            guard stated else { return }
+            statementStore.append(statement.take(sharing: &statementFacts, ids: &statementIDs))
         }
+        move(&fields.internalStatement, if: internalStated)
+        if nestedFirst {
+            move(&fields.nestedStatement, if: nestedStated)
+            move(&fields.rootStatement, if: rootStated)
+        } else {
+            move(&fields.rootStatement, if: rootStated)
+            move(&fields.nestedStatement, if: nestedStated)
+        }
+        let statements = StoredStatements(
+            store: statementStore, start: firstStatement, count: statementStore.count - firstStatement)
 
         // User fields stay in the input; only a fingerprint of each is kept (`UserFieldPrints`).
         // Their values were validated while skipping them.

@@ -13,7 +13,7 @@ package struct MismatchCollectionRule: AuditRule {
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         var wrong: [JSONValue] = []
-        for statement in document.document.statements {
+        for statement in document.document.storedStatements {
             // Index into the chain rather than `last`, which would copy the whole step.
             guard let chain = statement.chain, !chain.isEmpty, let last = chain[chain.count - 1].collectionID,
                 last != document.document.collectionID

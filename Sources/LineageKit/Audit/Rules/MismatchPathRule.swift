@@ -13,7 +13,7 @@ package struct MismatchPathRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        for statement in document.document.statements {
+        for statement in document.document.storedStatements {
             guard let path = statement.path, let bucket = statement.rootBucketID ?? document.lineage.rootBucketID,
                 let chain = statement.chain ?? document.lineage.chain, !chain.isEmpty
             else { continue }
@@ -24,7 +24,7 @@ package struct MismatchPathRule: AuditRule {
             let expected = ([bucket] + chain.compactMap(\.collectionID)).joined(separator: "/")
             let chainPlace =
                 (statement.chain != nil
-                    ? statement.place : document.document.statements.first { $0.chain != nil }?.place)
+                    ? statement.place : document.document.storedStatements.first { $0.chain != nil }?.place)
             findings.append(
                 finding(
                     document, "path \(path) should be \(expected) (root bucket, then the chain's collections)",

@@ -12,7 +12,7 @@ package struct MismatchRootRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        let statements = document.document.statements
+        let statements = document.document.storedStatements
         guard statements.count > 1 else { return }
         let disagreements = [LineageFact.rootObjectID, .rootBucketID].compactMap {
             $0.disagreement(among: statements)

@@ -21,7 +21,7 @@ package struct MismatchSourceRule: AuditRule {
         let lineage = document.lineage
         var problems: [String] = []
         var evidence: [JSONValue] = []
-        let statements = document.document.statements
+        let statements = document.document.storedStatements
         if statements.count > 1 {
             for fact in [LineageFact.sourceType, .sourceObjectID, .sourceDocumentID, .sourceCollectionID] {
                 if let disagreement = fact.disagreement(among: statements) {

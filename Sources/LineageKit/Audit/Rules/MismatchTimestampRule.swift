@@ -12,7 +12,7 @@ package struct MismatchTimestampRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        for statement in document.document.statements {
+        for statement in document.document.storedStatements {
             guard let chain = statement.chain, chain.count > 1 else { continue }
             // The common case, one format throughout (`…Z`, same length), compares as text.
             if Self.inOrderAsText(chain) { continue }

@@ -12,7 +12,7 @@ package struct OrphanNoLineageRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        guard document.document.statements.isEmpty else { return }
+        guard document.document.storedStatements.isEmpty else { return }
         findings.append(
             finding(
                 document, "states no lineage: no _internal.lineage, no lineage object, no root lineage fields",

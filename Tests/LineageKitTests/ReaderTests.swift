@@ -343,8 +343,8 @@ struct ReaderTests {
         #expect(snapshot.documents[0].userFields["p"]?.stringValue?.count == padding.count)
     }
 
-    @Test("siblings stating the same chain share one array, and a chain that differs or is wrong is read on its own")
-    func chainsWrittenAlikeShareAnArray() throws {
+    @Test("siblings stating the same chain share its steps, and a chain that differs or is wrong is read on its own")
+    func chainsWrittenAlikeShareTheirSteps() throws {
         let chain = #"[{"collection_id":"col_f","feature_extractor_id":"x_v1","timestamp":"2025-11-14T23:01:21Z"}]"#
         func document(_ id: String, _ chain: String) -> String {
             #"{"document_id":"\#(id)","collection_id":"col_f","_internal":{"lineage":{"root_object_id":"obj_1","#
@@ -353,11 +353,12 @@ struct ReaderTests {
         let later = chain.replacingOccurrences(of: "23:01:21", with: "23:01:22")
         let snapshot = try Fixtures.read(
             [document("doc_1", chain), document("doc_2", chain), document("doc_3", later)].joined(separator: "\n"))
-        let chains = snapshot.documents.map(\.lineage.chain)
-        let storage = chains.map { $0?.withUnsafeBufferPointer { $0.baseAddress } }
-        #expect(chains[0] == chains[1] && storage[0] == storage[1], "the same bytes: one array")
-        #expect(chains[2] != chains[0] && storage[2] != storage[0])
+        let chains = snapshot.documents.map(\.lineage.storedChain)
+        #expect(chains[0] == chains[1] && chains[0]?.store === chains[1]?.store && chains[0]?.start == chains[1]?.start)
+        #expect(chains[2] != chains[0] && chains[2]?.start != chains[0]?.start)
         #expect(chains[2]?.first?.timestamp == "2025-11-14T23:01:22Z")
+        #expect(chains[0]?.store.steps.count == 2, "the same bytes: their steps stored once")
+        #expect(snapshot.documents[1].lineage.chain == snapshot.documents[0].lineage.chain)
         // After a good chain, one that differs only by a wrong type is still an error naming it.
         let wrong = chain.replacingOccurrences(of: #""col_f""#, with: "5")
         #expect(throws: LineageKitError.self) {
@@ -367,6 +368,26 @@ struct ReaderTests {
             _ = try Fixtures.read([document("doc_1", chain), document("doc_2", wrong)].joined(separator: "\n"))
         } catch {
             #expect("\(error)".contains("_internal.lineage.chain[0].collection_id"), "\(error)")
+        }
+    }
+
+    @Test("a chain of 65,535 steps or more reads whole, and so do the chains around it")
+    func longChains() throws {
+        func document(_ id: String, steps: Int) -> String {
+            let step = #"{"collection_id":"col_f","feature_extractor_id":"x_v1"}"#
+            let last = #"{"collection_id":"col_g","document_id":"\#(id)"}"#
+            let chain = "[" + (Array(repeating: step, count: steps - 1) + [last]).joined(separator: ",") + "]"
+            return #"{"document_id":"\#(id)","collection_id":"col_g","lineage_chain":\#(chain)}"#
+        }
+        let counts = [2, 65_535, 3, 70_000, 65_534, 1]
+        let snapshot = try Fixtures.read(
+            counts.enumerated().map { document("doc_\($0.offset)", steps: $0.element) }.joined(separator: "\n"))
+        for (document, count) in zip(snapshot.documents, counts) {
+            let chain = try #require(document.lineage.storedChain)
+            #expect(chain.count == count)
+            #expect(chain.last?.documentID == document.id && chain.last?.collectionID == "col_g")
+            #expect(chain.first?.collectionID == (count > 1 ? "col_f" : "col_g"))
+            #expect(document.lineage.chain?.count == count)
         }
     }
 

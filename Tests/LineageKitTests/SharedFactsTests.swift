@@ -51,7 +51,11 @@ struct SharedFactsTests {
         #expect(bare.collectionID == "col_a" && bare.systemFacts != nil, "the collection is a system fact")
         bare.collectionID = "col_b"
         #expect(bare.collectionID == "col_b" && documents[0].collectionID == "col_a" && bare.ingestionStatus == nil)
+        #expect(bare.shape == .flat2025v2 && documents[0].shape == .flat2025v2, "the shape is a system fact")
+        bare.shape = .current
+        #expect(bare.shape == .current && documents[0].shape == .flat2025v2)
         bare.collectionID = ""
+        bare.shape = .unknown
         #expect(bare.systemFacts == nil, "a document stating no facts holds no instance")
     }
 

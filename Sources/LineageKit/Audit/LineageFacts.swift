@@ -65,7 +65,7 @@ enum LineageFact: CaseIterable {
 extension Document {
     /// The path of the chain in the most authoritative place stating one.
     var chainPath: String {
-        (storedStatements.first { $0.chain != nil }?.place ?? .internal).fieldPath("chain")
+        (storedStatements.first { $0.storedChain != nil }?.place ?? .internal).fieldPath("chain")
     }
 }
 

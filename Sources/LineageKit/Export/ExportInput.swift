@@ -47,7 +47,7 @@ struct ExportInput: @unchecked Sendable {
     /// configuration) and when (that step's timestamp), from one resolution of its lineage.
     func extractorAndTime(of index: Int) -> (extractor: String?, time: String?) {
         let node = graph.nodes[index]
-        let step = graph.document(at: node)?.lineage.chain?.last
+        let step = graph.document(at: node)?.lineage.storedChain?.last
         return (step?.featureExtractorID ?? node.collectionID.flatMap { configuredExtractor[$0] }, step?.timestamp)
     }
 

@@ -150,7 +150,7 @@ struct GraphBuilder {
         switch lineage.effectiveSourceKind {
         case .collection?:
             if let id = lineage.sourceDocumentID { return .document(id) }
-            if let chain = lineage.chain, chain.count >= 2, let id = chain[chain.count - 2].documentID {
+            if let chain = lineage.storedChain, chain.count >= 2, let id = chain[chain.count - 2].documentID {
                 return .document(id)
             }
             return nil

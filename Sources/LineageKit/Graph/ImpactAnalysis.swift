@@ -126,7 +126,7 @@ public struct ImpactAnalysis: Sendable {
             case .document, .ghostDocument: from = .collection(source.collectionID ?? "(unknown collection)")
             }
             let extractor =
-                graph.document(at: node)?.lineage.chain?.last?.featureExtractorID
+                graph.document(at: node)?.lineage.storedChain?.last?.featureExtractorID
                 ?? extractorOfCollection[collection] ?? nil
             edgeCounts[PipelineEdgeKey(from: from, to: collection, extractor: extractor), default: 0] += 1
         }

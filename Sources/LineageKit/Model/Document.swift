@@ -8,20 +8,17 @@ public struct Document: Sendable {
     /// The document id (`doc_…`).
     public var id: String
     /// Every place the document states lineage facts, most authoritative first, where the reader
-    /// keeps them (``StatementStore``).
+    /// keeps them (``LineageStore``).
     var storedStatements: StoredStatements
-    /// The collection, schema version, ingestion status and configuration hash, shared with the
-    /// documents stating the same ones; `nil` when none is stated.
+    /// The collection, shape, schema version, ingestion status and configuration hash, shared with
+    /// the documents stating the same ones; `nil` when none is stated.
     var systemFacts: SharedFacts<DocumentSystemFacts>?
-    // The fields are in this order so that the record's 20 bytes, the line and column and the
-    // shape fill three words before the storage: 88 bytes a document.
+    // Ten words a document: 80 bytes.
     /// The record exactly as read.
     public var raw: RawJSON
     /// The 1-based line and column the record starts at in ``raw``'s input (0 when unknown).
     var line: Int32 = 0
     var column: Int32 = 0
-    /// The response shape the document was written in.
-    public var shape: DocumentShape
     /// Where the user fields are: in ``raw`` (documents read from input, which keep only a
     /// fingerprint of each field in memory) or held here (documents made or changed in memory).
     var userFieldStorage: UserFieldStorage
@@ -33,19 +30,18 @@ public struct Document: Sendable {
         raw: RawJSON
     ) {
         self.init(
-            id: id, shape: shape, statements: StoredStatements(statements), userFieldStorage: .held([]),
-            systemFacts: .make(DocumentSystemFacts(collectionID: collectionID)), raw: raw)
+            id: id, statements: StoredStatements(statements), userFieldStorage: .held([]),
+            systemFacts: .make(DocumentSystemFacts(collectionID: collectionID, shape: shape)), raw: raw)
         self.schemaVersion = schemaVersion
         self.ingestionStatus = ingestionStatus
         self.userFields = userFields
     }
 
     init(
-        id: String, shape: DocumentShape, statements: StoredStatements, userFieldStorage: UserFieldStorage,
+        id: String, statements: StoredStatements, userFieldStorage: UserFieldStorage,
         systemFacts: SharedFacts<DocumentSystemFacts>?, raw: RawJSON, line: Int32 = 0, column: Int32 = 0
     ) {
         self.id = id
-        self.shape = shape
         self.storedStatements = statements
         self.userFieldStorage = userFieldStorage
         self.systemFacts = systemFacts
@@ -64,6 +60,12 @@ public struct Document: Sendable {
     public var collectionID: String {
         get { systemFacts?.value.collectionID ?? "" }
         set { systemFacts = .changing(systemFacts) { $0.collectionID = newValue } }
+    }
+
+    /// The response shape the document was written in.
+    public var shape: DocumentShape {
+        get { systemFacts?.value.shape ?? .unknown }
+        set { systemFacts = .changing(systemFacts) { $0.shape = newValue } }
     }
 
     /// `document_schema_version` (2025-10 shapes), as written.

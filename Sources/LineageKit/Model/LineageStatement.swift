@@ -5,14 +5,15 @@
 /// root fields). LineageKit keeps each place separately so an audit can tell when they disagree.
 /// A field is `nil` when the place does not state it or states `null`.
 public struct LineageStatement: Sendable, Hashable {
-    /// The chain of steps from the root to this document, when stated.
-    public var chain: [LineageStep]?
     /// The ids stated, shared among the statements stating the same ones: a document's other
     /// places and its siblings mostly do (72 bytes a statement became 32); `nil` when none is.
     var sharedIDs: SharedFacts<StatementIDs>?
     /// The facts few statements differ in, shared among the statements stating the same ones
     /// (128 bytes a statement became 72); `nil` when none is stated.
     var sharedFacts: SharedFacts<SharedStatementFacts>?
+    /// The chain of steps from the root to this document, when stated, where the reader keeps it
+    /// (``LineageStore``); its 14 bytes and the place fill the statement's last two words.
+    var storedChain: StoredChain?
     /// Where these facts were stated.
     public var place: LineagePlace
 
@@ -23,7 +24,7 @@ public struct LineageStatement: Sendable, Hashable {
         path: String? = nil, chain: [LineageStep]? = nil
     ) {
         self.init(
-            place: place, chain: chain,
+            place: place, chain: chain.map { StoredChain($0) },
             sharedIDs: .make(
                 StatementIDs(
                     rootObjectID: rootObjectID, sourceObjectID: sourceObjectID, sourceDocumentID: sourceDocumentID)),
@@ -34,13 +35,19 @@ public struct LineageStatement: Sendable, Hashable {
     }
 
     init(
-        place: LineagePlace, chain: [LineageStep]?, sharedIDs: SharedFacts<StatementIDs>?,
+        place: LineagePlace, chain: StoredChain?, sharedIDs: SharedFacts<StatementIDs>?,
         sharedFacts: SharedFacts<SharedStatementFacts>?
     ) {
         self.place = place
-        self.chain = chain
+        self.storedChain = chain
         self.sharedIDs = sharedIDs
         self.sharedFacts = sharedFacts
+    }
+
+    /// The chain of steps from the root to this document, when stated.
+    public var chain: [LineageStep]? {
+        get { storedChain.map(Array.init) }
+        set { storedChain = newValue.map { StoredChain($0) } }
     }
 
     /// The bucket object at the root of the decomposition tree.
@@ -87,12 +94,13 @@ public struct LineageStatement: Sendable, Hashable {
 
     /// Whether this place states no fact at all.
     public var isEmpty: Bool {
-        sharedIDs == nil && chain == nil && sharedFacts == nil
+        sharedIDs == nil && storedChain == nil && sharedFacts == nil
     }
 
     /// Statements are equal when they state the same facts in the same place.
     public static func == (lhs: LineageStatement, rhs: LineageStatement) -> Bool {
-        lhs.place == rhs.place && SharedFacts.same(lhs.sharedIDs, rhs.sharedIDs) && lhs.chain == rhs.chain
+        lhs.place == rhs.place && SharedFacts.same(lhs.sharedIDs, rhs.sharedIDs)
+            && lhs.storedChain == rhs.storedChain
             && SharedFacts.same(lhs.sharedFacts, rhs.sharedFacts)
     }
 
@@ -100,7 +108,7 @@ public struct LineageStatement: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(place)
         hasher.combine(sharedIDs?.value ?? StatementIDs())
-        hasher.combine(chain)
+        hasher.combine(storedChain)
         hasher.combine(sharedFacts?.value ?? SharedStatementFacts())
     }
 }

@@ -12,10 +12,12 @@
 /// from standard input share the one buffer that input was read into.
 public struct RawJSON: Sendable {
     let origin: RecordOrigin
-    let offset: Int
-    /// The length, when under 4 GiB (20 bytes a record, not 24); a longer record's origin is its
-    /// own and holds it (``RecordOrigin/longRecordLength``).
-    private let shortLength: UInt32
+    /// The offset (the high 40 bits) and length (the low 24) packed in one word, 16 bytes a record
+    /// rather than 24; a record at 1 TiB or further, or of 16 MiB or more, has an origin of its own
+    /// holding both (``RecordOrigin/ownRecord``), and all ones here.
+    private let packed: UInt64
+    private static let lengthBits = 24
+    private static let ownRecord = UInt64.max
 
     /// Keeps `bytes` in memory.
     public init(bytes: [UInt8]) {
@@ -23,19 +25,25 @@ public struct RawJSON: Sendable {
     }
 
     init(origin: RecordOrigin, offset: Int, length: Int) {
-        self.offset = offset
-        if let short = UInt32(exactly: length), short != .max {
+        let lengthLimit = 1 << Self.lengthBits - 1
+        if offset < 1 << (64 - Self.lengthBits), length < lengthLimit {
             self.origin = origin
-            shortLength = short
+            packed = UInt64(offset) << Self.lengthBits | UInt64(length)
         } else {
-            self.origin = RecordOrigin(name: origin.name, content: origin.content, longRecordLength: length)
-            shortLength = .max
+            self.origin = RecordOrigin(
+                name: origin.name, content: origin.content, ownRecord: (offset: offset, length: length))
+            packed = Self.ownRecord
         }
+    }
+
+    /// Where the record starts in its input.
+    var offset: Int {
+        packed != Self.ownRecord ? Int(packed >> Self.lengthBits) : origin.ownRecord?.offset ?? 0
     }
 
     /// The record's length in bytes.
     var length: Int {
-        shortLength != .max ? Int(shortLength) : origin.longRecordLength ?? 0
+        packed != Self.ownRecord ? Int(packed & (1 << Self.lengthBits - 1)) : origin.ownRecord?.length ?? 0
     }
 
     /// The record's bytes, exactly as read.
@@ -44,7 +52,9 @@ public struct RawJSON: Sendable {
     ///   the record came from has changed or can no longer be read.
     public func bytes() throws -> [UInt8] {
         switch origin.content {
-        case .memory(let bytes): return Array(bytes[offset..<(offset + length)])
+        case .memory(let bytes):
+            let offset = offset
+            return Array(bytes[offset..<(offset + length)])
         case .file(let size, let modificationTime):
             return try origin.read(offset: offset, length: length, size: size, modificationTime: modificationTime)
         }
@@ -82,13 +92,14 @@ final class RecordOrigin: Sendable {
     /// The file's path as given, or a name such as `<stdin>`.
     let name: String
     let content: Content
-    /// The length of the one record of 4 GiB or more this origin was made for.
-    let longRecordLength: Int?
+    /// Where the one record this origin was made for is, when it is at 1 TiB or further or of
+    /// 16 MiB or more (``RawJSON`` keeps the others' place itself).
+    let ownRecord: (offset: Int, length: Int)?
 
-    init(name: String, content: Content, longRecordLength: Int? = nil) {
+    init(name: String, content: Content, ownRecord: (offset: Int, length: Int)? = nil) {
         self.name = name
         self.content = content
-        self.longRecordLength = longRecordLength
+        self.ownRecord = ownRecord
     }
 
     /// Throws `inputChanged` when the file is no longer as it was read (nothing for memory).

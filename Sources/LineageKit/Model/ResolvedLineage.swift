@@ -47,7 +47,9 @@ public struct ResolvedLineage: Sendable, Hashable {
     /// The materialised path.
     public var path: String? { first { $0.path } }
     /// The chain from the root to this document.
-    public var chain: [LineageStep]? { first { $0.chain } }
+    public var chain: [LineageStep]? { storedChain.map(Array.init) }
+    /// ``chain`` where the reader keeps it.
+    var storedChain: StoredChain? { first { $0.storedChain } }
 
     /// What the document was made from, inferred when the source type is not stated:
     /// a source document means a collection source, a source object or root object a bucket source.
@@ -68,7 +70,7 @@ public struct ResolvedLineage: Sendable, Hashable {
         lhs.rootObjectID == rhs.rootObjectID && lhs.rootBucketID == rhs.rootBucketID
             && lhs.sourceType == rhs.sourceType && lhs.sourceObjectID == rhs.sourceObjectID
             && lhs.sourceDocumentID == rhs.sourceDocumentID && lhs.sourceCollectionID == rhs.sourceCollectionID
-            && lhs.path == rhs.path && lhs.chain == rhs.chain
+            && lhs.path == rhs.path && lhs.storedChain == rhs.storedChain
     }
 
     /// Hashes the resolved facts.

@@ -38,7 +38,7 @@ struct RecordDecoder {
     /// Where the user field fingerprints of the documents this decoder makes are kept.
     private let printStore = UserFieldPrintStore()
     /// Where the statements of the documents this decoder makes are kept.
-    private let statementStore = StatementStore()
+    private let lineageStore = LineageStore()
 
     /// Root fields that are system fields in some shape and never user fields.
     static let systemRootFields: [StaticString] = [
@@ -285,7 +285,7 @@ struct RecordDecoder {
     }
 
     private mutating func readChain(_ scanner: inout JSONScanner, path: @autoclosure () -> String) throws
-        -> [LineageStep]?
+        -> StoredChain?
     {
         switch scanner.peek() {
         case UInt8(ascii: "n"):
@@ -294,7 +294,7 @@ struct RecordDecoder {
         case UInt8(ascii: "["): break
         default: throw typeError(&scanner, path: path(), expected: "an array of steps or null")
         }
-        // Siblings often state the same chain, byte for byte: share one array for them. A chain
+        // Siblings often state the same chain, byte for byte: share its steps. A chain
         // that does not even scan is decoded below, which reports what is wrong with it.
         var probe = scanner
         guard (try? probe.skipValue()) != nil else { return try decodeChain(&scanner, path: path()) }
@@ -309,12 +309,14 @@ struct RecordDecoder {
         return steps
     }
 
+    /// Decodes a chain, appending its steps to the reader's store.
     private mutating func decodeChain(_ scanner: inout JSONScanner, path: @autoclosure () -> String) throws
-        -> [LineageStep]
+        -> StoredChain
     {
-        var steps: [LineageStep] = []
+        let store = lineageStore
+        let start = store.steps.count
         try scanner.readArray { scanner in
-            let index = steps.count
+            let index = store.steps.count - start
             try self.requireObject(&scanner, path: "\(path())[\(index)]")
             var shared = SharedStepFacts()
             var documentID: String?
@@ -333,12 +335,15 @@ struct RecordDecoder {
                     try scanner.skipValue()
                 }
             }
-            steps.append(
+            store.append(
                 LineageStep(
                     documentID: documentID, keptTimestamp: timestamp,
                     sharedFacts: self.stepFacts.shared(shared)))
         }
-        return steps
+        let count = store.steps.count - start
+        guard count >= StoredChain.longest else { return StoredChain(store: store, start: start, count: count) }
+        // Too long to count in a shared store (65,535 steps or more): in a store of its own.
+        return StoredChain(Array(store.steps[start...]))
     }
 
     /// A chain step's timestamp: the usual UTC form packed straight from the record's bytes, any
@@ -475,10 +480,10 @@ struct RecordDecoder {
         let nestedStated = !fields.nestedStatement.isEmpty
         let rootStated = !fields.rootStatement.isEmpty
         let nestedFirst = fields.schemaVersion == "v1" || (fields.schemaVersion == nil && fields.hasNested)
-        let firstStatement = statementStore.count
+        let firstStatement = lineageStore.statements.count
         func move(_ statement: inout StatementDraft, if stated: Bool) {
             guard stated else { return }
-            statementStore.append(statement.take(sharing: &statementFacts, ids: &statementIDs))
+            lineageStore.append(statement.take(sharing: &statementFacts, ids: &statementIDs))
         }
         move(&fields.internalStatement, if: internalStated)
         if nestedFirst {
@@ -489,7 +494,7 @@ struct RecordDecoder {
             move(&fields.nestedStatement, if: nestedStated)
         }
         let statements = StoredStatements(
-            store: statementStore, start: firstStatement, count: statementStore.count - firstStatement)
+            store: lineageStore, start: firstStatement, count: lineageStore.statements.count - firstStatement)
 
         // User fields stay in the input; only a fingerprint of each is kept (`UserFieldPrints`).
         // Their values were validated while skipping them.
@@ -515,12 +520,12 @@ struct RecordDecoder {
         }
         let prints = printPairs.withUnsafeBufferPointer { printStore.append($0) }
         let facts = DocumentSystemFacts(
-            collectionID: collectionID, schemaVersion: fields.schemaVersion,
+            collectionID: collectionID, shape: shape, schemaVersion: fields.schemaVersion,
             ingestionStatus: fields.internalStatus ?? fields.legacyStatus,
             featureExtractorConfigHash: fields.internalConfigHash ?? fields.legacyConfigHash,
             ingestionStatusIsInternal: fields.internalStatus != nil)
         return Document(
-            id: id, shape: shape, statements: statements, userFieldStorage: .input(prints),
+            id: id, statements: statements, userFieldStorage: .input(prints),
             systemFacts: systemFacts.shared(facts), raw: raw(),
             line: Int32(location.line),
             column: Int32(location.column ?? 0))
@@ -577,19 +582,19 @@ extension JSONScanner {
     }
 }
 
-/// Shares one array for chains written with the same bytes, found from the raw bytes so that a
-/// repeat costs neither decoding nor an allocation: the frames of a video, made by one extractor run,
+/// Shares the steps of chains written with the same bytes, found from the raw bytes so that a
+/// repeat costs neither decoding nor memory: the frames of a video, made by one extractor run,
 /// often state the same chain. A small direct-mapped cache, as ``StringInterner``; a chain that
-/// comes back after being evicted gets a second array, which costs memory only.
+/// comes back after being evicted gets its steps stored twice, which costs memory only.
 struct ChainInterner {
     private static let size = 1024
     private var hashes = [UInt64](repeating: 0, count: size)
     private var texts = [[UInt8]](repeating: [], count: size)
-    private var chains = [[LineageStep]](repeating: [], count: size)
+    private var chains = [StoredChain?](repeating: nil, count: size)
 
     /// The slot `text` belongs in, and the chain last decoded from exactly these bytes if it is
     /// still there.
-    mutating func chain(for text: UnsafeRawBufferPointer) -> (slot: Int, hash: UInt64, chain: [LineageStep]?) {
+    mutating func chain(for text: UnsafeRawBufferPointer) -> (slot: Int, hash: UInt64, chain: StoredChain?) {
         let hash = FastHash.hash(text) | 1
         let slot = Int(truncatingIfNeeded: hash >> 20) & (Self.size - 1)
         guard hashes[slot] == hash, texts[slot].withUnsafeBytes({ FastHash.equal($0, text) }) else {
@@ -599,7 +604,7 @@ struct ChainInterner {
     }
 
     /// Remembers `chain`, decoded from `text`, in `slot` (from ``chain(for:)``).
-    mutating func add(_ chain: [LineageStep], for text: UnsafeRawBufferPointer, slot: Int, hash: UInt64) {
+    mutating func add(_ chain: StoredChain, for text: UnsafeRawBufferPointer, slot: Int, hash: UInt64) {
         hashes[slot] = hash
         texts[slot].removeAll(keepingCapacity: true)
         texts[slot].append(contentsOf: text)

@@ -172,6 +172,6 @@ extension LineageKitError {
 extension Document {
     /// A document holding nothing on the heap but one shared origin, to fill vacated slots.
     static let placeholder = Document(
-        id: "", shape: .unknown, statements: StoredStatements([]), userFieldStorage: .held([]), systemFacts: nil,
+        id: "", statements: StoredStatements([]), userFieldStorage: .held([]), systemFacts: nil,
         raw: RawJSON(bytes: []))
 }

@@ -4,7 +4,7 @@
 struct StatementDraft {
     let place: LineagePlace
     var ids = StatementIDs()
-    var chain: [LineageStep]?
+    var chain: StoredChain?
     var shared = SharedStatementFacts()
 
     init(place: LineagePlace) {
@@ -23,7 +23,7 @@ struct StatementDraft {
         sharing interner: inout SharedFacts<SharedStatementFacts>.Interner,
         ids idInterner: inout SharedFacts<StatementIDs>.Interner
     ) -> LineageStatement {
-        var taken: [LineageStep]?
+        var taken: StoredChain?
         swap(&taken, &chain)
         return LineageStatement(
             place: place, chain: taken, sharedIDs: idInterner.shared(ids), sharedFacts: interner.shared(shared))

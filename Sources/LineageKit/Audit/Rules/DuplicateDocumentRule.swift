@@ -222,7 +222,8 @@ package struct DuplicateDocumentRule: AuditRule {
                 return nil
             }
             let extractor =
-                lineage.chain?.last?.featureExtractorID ?? (collection >= 0 ? extractorOfCollection[collection] : nil)
+                lineage.storedChain?.last?.featureExtractorID
+                ?? (collection >= 0 ? extractorOfCollection[collection] : nil)
                 ?? ""
             return (source, extractor)
         }

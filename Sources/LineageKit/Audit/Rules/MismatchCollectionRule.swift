@@ -15,7 +15,7 @@ package struct MismatchCollectionRule: AuditRule {
         var wrong: [JSONValue] = []
         for statement in document.document.storedStatements {
             // Index into the chain rather than `last`, which would copy the whole step.
-            guard let chain = statement.chain, !chain.isEmpty, let last = chain[chain.count - 1].collectionID,
+            guard let chain = statement.storedChain, !chain.isEmpty, let last = chain[chain.count - 1].collectionID,
                 last != document.document.collectionID
             else { continue }
             wrong.append(

@@ -13,7 +13,7 @@ package struct MismatchParentRule: AuditRule {
     package init() {}
 
     /// Whether two chains name the same collections, step by step (compared in place).
-    static func sameCollections(_ left: [LineageStep], _ right: ArraySlice<LineageStep>) -> Bool {
+    static func sameCollections(_ left: some Collection<LineageStep>, _ right: some Collection<LineageStep>) -> Bool {
         guard left.count == right.count else { return false }
         for (leftIndex, rightIndex) in zip(left.indices, right.indices)
         where left[leftIndex].collectionID != right[rightIndex].collectionID {
@@ -52,7 +52,7 @@ package struct MismatchParentRule: AuditRule {
                     ],
                 ])
         }
-        if let chain = lineage.chain, let parentChain = parentLineage.chain, !chain.isEmpty,
+        if let chain = lineage.storedChain, let parentChain = parentLineage.storedChain, !chain.isEmpty,
             !Self.sameCollections(parentChain, chain.dropLast())
         {
             let expected = chain.dropLast().map { $0.collectionID ?? "?" }

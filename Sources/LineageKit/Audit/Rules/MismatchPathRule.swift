@@ -15,7 +15,7 @@ package struct MismatchPathRule: AuditRule {
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         for statement in document.document.storedStatements {
             guard let path = statement.path, let bucket = statement.rootBucketID ?? document.lineage.rootBucketID,
-                let chain = statement.chain ?? document.lineage.chain, !chain.isEmpty
+                let chain = statement.storedChain ?? document.lineage.storedChain, !chain.isEmpty
             else { continue }
             guard chain.indices.allSatisfy({ chain[$0].collectionID != nil }), !Self.path(path, is: bucket, chain)
             else {
@@ -23,8 +23,8 @@ package struct MismatchPathRule: AuditRule {
             }
             let expected = ([bucket] + chain.compactMap(\.collectionID)).joined(separator: "/")
             let chainPlace =
-                (statement.chain != nil
-                    ? statement.place : document.document.storedStatements.first { $0.chain != nil }?.place)
+                (statement.storedChain != nil
+                    ? statement.place : document.document.storedStatements.first { $0.storedChain != nil }?.place)
             findings.append(
                 finding(
                     document, "path \(path) should be \(expected) (root bucket, then the chain's collections)",
@@ -40,7 +40,7 @@ package struct MismatchPathRule: AuditRule {
 
     /// Whether `path` is `bucket/collection/…`, compared byte by byte without building the
     /// expected string (this runs for every document).
-    static func path(_ path: String, is bucket: String, _ chain: [LineageStep]) -> Bool {
+    static func path(_ path: String, is bucket: String, _ chain: some Collection<LineageStep>) -> Bool {
         var path = path
         return path.withUTF8 { bytes in
             var offset = 0

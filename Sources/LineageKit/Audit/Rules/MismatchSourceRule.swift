@@ -45,7 +45,7 @@ package struct MismatchSourceRule: AuditRule {
                     "bucket source with a source document",
                     [(.sourceType, "bucket"), (.sourceDocumentID, sourceDocument)])
             }
-            if let chain = lineage.chain, chain.count > 1 {
+            if let chain = lineage.storedChain, chain.count > 1 {
                 problems.append("bucket source with a chain of \(chain.count) steps")
                 evidence.append(
                     [
@@ -67,7 +67,7 @@ package struct MismatchSourceRule: AuditRule {
             }
         default: break
         }
-        if let chain = lineage.chain, chain.count >= 2 {
+        if let chain = lineage.storedChain, chain.count >= 2 {
             let previous = chain.count - 2
             var stepPath: String { "\(document.document.chainPath)[\(previous)]" }
             if let stepDocument = chain[previous].documentID, let sourceDocument = lineage.sourceDocumentID,

@@ -13,7 +13,7 @@ package struct MismatchTimestampRule: AuditRule {
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         for statement in document.document.storedStatements {
-            guard let chain = statement.chain, chain.count > 1 else { continue }
+            guard let chain = statement.storedChain, chain.count > 1 else { continue }
             // The common case, one format throughout (`…Z`, same length), compares as text.
             if Self.inOrderAsText(chain) { continue }
             var previous: (index: Int, text: String, seconds: Double)?
@@ -44,7 +44,7 @@ package struct MismatchTimestampRule: AuditRule {
     /// Whether every timestamp is UTC (`Z`) of one length and they never go backwards as text.
     /// Timestamps kept packed (the usual `…Z` form) compare as their kept digits, so the common
     /// chain makes no string.
-    static func inOrderAsText(_ chain: [LineageStep]) -> Bool {
+    static func inOrderAsText(_ chain: some Collection<LineageStep>) -> Bool {
         if chain.allSatisfy({ $0.keptTimestamp?.isPackedUTC ?? true }) {
             return neverBackwards(chain.lazy.compactMap { $0.keptTimestamp?.stored })
         }

@@ -33,7 +33,7 @@ package struct StaleExtractorRule: AuditRule {
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
         var evidence: JSONObject = [:]
         var reasons: [String] = []
-        if let configured = context.config(of: document)?.featureExtractorID, let chain = document.lineage.chain,
+        if let configured = context.config(of: document)?.featureExtractorID, let chain = document.lineage.storedChain,
             !chain.isEmpty, let stated = chain[chain.count - 1].featureExtractorID, stated != configured
         {
             let path = document.document.chainPath + "[\(chain.count - 1)].feature_extractor_id"

@@ -46,8 +46,9 @@ documents = int(documents)
 parts = [
     ("RecordCollectorV4join", "`Document`s, one array"),
     ("JSONLinesReaderV9readPiece", "`Document`s in the reader's pieces, before they are joined"),
-    ("makeDocument", "`statements` arrays"),
-    ("decodeChain", "chain arrays"),
+    ("StoreC6appendyyAA0A9Statement", "statements, in the reader's store"),
+    ("StoreC6appendyyAA0A4Step", "chain steps, in the reader's store"),
+    ("decodeChain", "chain steps, in the reader's store"),
     ("StringInterner", "strings over 15 bytes (ids, timestamps) through the reader's cache"),
     ("parseStringSS", "strings over 15 bytes parsed outside the cache"),
     ("UserFieldPrintStore", "user-field fingerprints"),

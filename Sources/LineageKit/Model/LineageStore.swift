@@ -22,6 +22,13 @@ final class LineageStore: @unchecked Sendable {
     /// The store of documents stating nothing and of empty chains.
     static let empty = LineageStore()
 
+    /// Makes room for `statements` and `steps` in all, so that the arrays are not grown by copies
+    /// (each into freshly faulted pages, the old ones left behind in the allocator).
+    func reserve(statements: Int, steps: Int) {
+        self.statements.reserveCapacity(statements)
+        self.steps.reserveCapacity(steps)
+    }
+
     func append(_ statement: LineageStatement) {
         statements.append(statement)
     }

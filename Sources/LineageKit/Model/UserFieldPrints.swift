@@ -75,6 +75,11 @@ final class UserFieldPrintStore: @unchecked Sendable {
 
     static let maximumLayouts = 1 << 16
 
+    /// Makes room for `count` value hashes in all (see ``LineageStore/reserve(statements:steps:)``).
+    func reserve(values count: Int) {
+        values.reserveCapacity(count)
+    }
+
     /// Appends one document's (name hash, value hash) pairs and returns their place.
     func append(_ pairs: UnsafeBufferPointer<UInt64>) -> UserFieldPrints {
         let count = pairs.count / 2

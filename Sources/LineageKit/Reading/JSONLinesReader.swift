@@ -123,6 +123,7 @@ struct JSONLinesReader {
                     // never written to is never faulted in, so a generous guess costs no memory.
                     let estimate = range.count / max(1, consumed / chunk.documents.count)
                     chunk.documents.reserveCapacity(estimate + estimate / 8 + 16)
+                    decoder.reserve(forDocuments: estimate, decoded: chunk.documents.count)
                 }
                 carried = valid - consumed
                 if consumed > 0 {

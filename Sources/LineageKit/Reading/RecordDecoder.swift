@@ -37,8 +37,22 @@ struct RecordDecoder {
     private var printPairs: [UInt64] = []
     /// Where the user field fingerprints of the documents this decoder makes are kept.
     private let printStore = UserFieldPrintStore()
-    /// Where the statements of the documents this decoder makes are kept.
+    /// Where the statements of the documents this decoder makes, and their chains' steps, are kept.
     private let lineageStore = LineageStore()
+
+    /// Makes room in this decoder's stores for `expected` documents in all, `decoded` of which
+    /// are decoded: as many statements, steps and fingerprints again, in proportion, and an eighth
+    /// more. Room never written is never faulted in, so a generous guess costs no memory.
+    func reserve(forDocuments expected: Int, decoded: Int) {
+        guard decoded > 0, expected > decoded else { return }
+        func scaled(_ count: Int) -> Int {
+            let estimate = Int((Double(count) * Double(expected) / Double(decoded)).rounded(.up))
+            return estimate + estimate / 8 + 16
+        }
+        lineageStore.reserve(
+            statements: scaled(lineageStore.statements.count), steps: scaled(lineageStore.steps.count))
+        printStore.reserve(values: scaled(printStore.values.count))
+    }
 
     /// Root fields that are system fields in some shape and never user fields.
     static let systemRootFields: [StaticString] = [

@@ -47,6 +47,8 @@ parts = [
     ("RecordCollectorV4join", "`Document`s, one array"),
     ("JSONLinesReaderV9readPiece", "`Document`s in the reader's pieces, before they are joined"),
     ("StoreC6appendyyAA0A9Statement", "statements, in the reader's store"),
+    ("StoreC7reserve10statements", "statements, in the reader's store"),
+    ("StoreC7reserve5steps", "chain steps, in the reader's store"),
     ("StoreC6appendyyAA0A4Step", "chain steps, in the reader's store"),
     ("decodeChain", "chain steps, in the reader's store"),
     ("StringInterner", "strings over 15 bytes (ids, timestamps) through the reader's cache"),

@@ -75,7 +75,7 @@ final class UserFieldPrintStore: @unchecked Sendable {
 
     static let maximumLayouts = 1 << 16
 
-    /// Makes room for `count` value hashes in all (see ``LineageStore/reserve(statements:steps:)``).
+    /// Makes room for `count` value hashes in all (see ``LineageStore/reserve(statements:)``).
     func reserve(values count: Int) {
         values.reserveCapacity(count)
     }

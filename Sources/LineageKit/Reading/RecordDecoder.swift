@@ -49,8 +49,8 @@ struct RecordDecoder {
             let estimate = Int((Double(count) * Double(expected) / Double(decoded)).rounded(.up))
             return estimate + estimate / 8 + 16
         }
-        lineageStore.reserve(
-            statements: scaled(lineageStore.statements.count), steps: scaled(lineageStore.steps.count))
+        lineageStore.reserve(statements: scaled(lineageStore.statements.count))
+        lineageStore.reserve(steps: scaled(lineageStore.steps.count))
         printStore.reserve(values: scaled(printStore.values.count))
     }
 

@@ -80,6 +80,34 @@ struct DocumentReuseTests {
         #expect(moved.location?.line == later.count - 1)
     }
 
+    @Test("records of 16 MiB or more keep their place in an origin of their own, and read back whole")
+    func recordsPastThePackedLength() throws {
+        let directory = try TemporaryDirectory()
+        let big = String(repeating: "y", count: 1 << 24)
+        let lines = [
+            #"{"document_id":"doc_a","collection_id":"c","root_object_id":"obj_1"}"#,
+            #"{"document_id":"doc_big","collection_id":"c","root_object_id":"obj_1","metadata":{"text":"\#(big)"}}"#,
+            #"{"document_id":"doc_b","collection_id":"c","source_document_id":"doc_big"}"#,
+        ]
+        let old = try directory.write("old.jsonl", lines.joined(separator: "\n") + "\n")
+        let earlier = try Self.printing.read(.path(old))
+        #expect(earlier.documents.map(\.id) == ["doc_a", "doc_big", "doc_b"])
+        let document = earlier.documents[1]
+        #expect(document.raw.length == lines[1].utf8.count && document.raw.length >= 1 << 24)
+        #expect(document.raw.origin !== earlier.documents[0].raw.origin, "an origin of its own")
+        #expect(document.raw.origin.name == old)
+        #expect(try document.raw.text() == lines[1])
+        #expect(earlier.documents[2].location?.line == 3)
+        #expect(try earlier.documents[2].raw.text() == lines[2], "the record after it is where it was")
+        // Read again through the earlier snapshot: the big record is matched by its bytes, as any.
+        let new = try directory.write("new.jsonl", lines.reversed().joined(separator: "\n") + "\n")
+        let reused = try SnapshotReader().read([.path(new)], reusingDocumentsOf: earlier)
+        #expect(reused.report.reusedDocuments == 3)
+        #expect(reused.documents.map(\.id) == ["doc_b", "doc_big", "doc_a"])
+        #expect(try reused.documents.map { try $0.raw.text() } == lines.reversed())
+        #expect(reused.documents[1].location == SourceLocation(file: new, line: 2))
+    }
+
     @Test("a reused document reads its user fields from the later file, not the earlier one")
     func reusedDocumentsPointAtTheLaterFile() throws {
         let directory = try TemporaryDirectory()

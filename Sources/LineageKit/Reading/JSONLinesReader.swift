@@ -134,7 +134,7 @@ struct JSONLinesReader {
                 }
                 bufferFileOffset += consumed
                 if carried == buffer.count {
-                    buffer.append(contentsOf: repeatElement(0, count: buffer.count))
+                    buffer += [UInt8](repeating: 0, count: buffer.count)
                 }
             }
             chunk.lineCount = line

@@ -78,9 +78,11 @@ final class OpenFile: @unchecked Sendable {
         while position < size {
             let count = try read(into: &buffer, at: 0, count: min(buffer.count, size - position), fileOffset: position)
             guard count > 0 else { break }
-            if let newline = buffer[0..<count].firstIndex(of: 0x0A) {
-                return position + newline + 1
+            let newline = buffer.withUnsafeBytes { bytes -> Int? in
+                guard let base = bytes.baseAddress, let found = memchr(base, 0x0A, count) else { return nil }
+                return base.distance(to: UnsafeRawPointer(found))
             }
+            if let newline { return position + newline + 1 }
             position += count
         }
         return size

@@ -185,6 +185,34 @@ struct JSONValueTests {
         #expect(value.serialized(.pretty) == "{\n  \"a\": [\n    1,\n    2\n  ],\n  \"b\": {}\n}")
     }
 
+    @Test("written in pieces, the text is the serialized text, never held whole past a piece and an element")
+    func writtenInPieces() throws {
+        let findings = (0..<500).map { index -> JSONValue in
+            [
+                "rule": "orphan.missing-parent", "document_id": .string("doc_\(index)"),
+                "evidence": ["values": .array((0..<(index % 7)).map { .number(JSONNumber($0)) }), "note": "é \"q\""],
+            ]
+        }
+        let value: JSONValue = ["summary": ["findings": 500, "empty": [:], "none": []], "findings": .array(findings)]
+        for layout in [JSONValue.Layout.compact, .pretty] {
+            let whole = Array(value.serialized(layout).utf8)
+            let largestElement = findings.map { $0.serialized(layout).utf8.count }.max() ?? 0
+            for pieceSize in [1, 64, 4096, 1 << 20] {
+                var pieces: [[UInt8]] = []
+                value.write(layout: layout, pieceSize: pieceSize) { pieces.append($0) }
+                #expect(Array(pieces.joined()) == whole, "\(layout) in pieces of \(pieceSize)")
+                #expect(!pieces.contains { $0.isEmpty })
+                // Pieces end at an element's end once they reach the size: at most the size, an
+                // element and the indentation before it.
+                #expect(pieces.allSatisfy { $0.count < pieceSize + largestElement + 64 })
+                #expect(pieceSize >= whole.count ? pieces.count == 1 : pieces.count > 1)
+            }
+        }
+        var none: [[UInt8]] = []
+        JSONValue.array([]).write { none.append($0) }
+        #expect(none == [Array("[]".utf8)])
+    }
+
     @Test("object subscripts set, replace and remove members in place")
     func objectEditing() {
         var object: JSONObject = ["a": 1, "b": 2]

@@ -20,7 +20,31 @@ extension JSONValue {
         write(into: &output, layout: layout, depth: 0)
     }
 
-    private func write(into output: inout [UInt8], layout: Layout, depth: Int) {
+    /// Writes the JSON text of this value in pieces of about `pieceSize` bytes, handing each to
+    /// `emit` (which must consume it: the buffer is emptied after each call), so that a large
+    /// value's text is never whole in memory: a million findings' report is not held three times
+    /// over (bytes, string, output copy) while it is written.
+    public func write(layout: Layout = .compact, pieceSize: Int = 1 << 20, emit: ([UInt8]) -> Void) {
+        withoutActuallyEscaping(emit) { emit in
+            var output: [UInt8] = []
+            output.reserveCapacity(pieceSize + pieceSize / 4)
+            let flush = Flush(threshold: pieceSize) { output in
+                emit(output)
+                output.removeAll(keepingCapacity: true)
+            }
+            write(into: &output, layout: layout, depth: 0, flush: flush)
+            if !output.isEmpty { emit(output) }
+        }
+    }
+
+    /// What ``write(layout:pieceSize:emit:)`` does with the text so far once it holds `threshold`
+    /// bytes, checked after each array element and object member.
+    private struct Flush {
+        let threshold: Int
+        let body: (inout [UInt8]) -> Void
+    }
+
+    private func write(into output: inout [UInt8], layout: Layout, depth: Int, flush: Flush? = nil) {
         switch self {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -35,7 +59,8 @@ extension JSONValue {
             for (index, element) in elements.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
                 JSONValue.newline(into: &output, layout: layout, depth: depth + 1)
-                element.write(into: &output, layout: layout, depth: depth + 1)
+                element.write(into: &output, layout: layout, depth: depth + 1, flush: flush)
+                if let flush, output.count >= flush.threshold { flush.body(&output) }
             }
             JSONValue.newline(into: &output, layout: layout, depth: depth)
             output.append(UInt8(ascii: "]"))
@@ -51,7 +76,8 @@ extension JSONValue {
                 JSONValue.writeString(member.key, into: &output)
                 output.append(UInt8(ascii: ":"))
                 if case .pretty = layout { output.append(UInt8(ascii: " ")) }
-                member.value.write(into: &output, layout: layout, depth: depth + 1)
+                member.value.write(into: &output, layout: layout, depth: depth + 1, flush: flush)
+                if let flush, output.count >= flush.threshold { flush.body(&output) }
             }
             JSONValue.newline(into: &output, layout: layout, depth: depth)
             output.append(UInt8(ascii: "}"))

@@ -108,17 +108,17 @@ struct AuditCommand: AsyncParsableCommand {
                 report.text(
                     .init(colour: colour, maximumPerRule: all ? nil : 10, moreHint: "--all shows every finding")))
         case .json:
-            StandardOutput.write(report.json.serialized(.pretty) + "\n")
+            StandardOutput.write(json: report.json, layout: .pretty)
         case .junit:
             StandardOutput.write(report.junit())
         case .gitlab:
             let issues = report.gitlabCodeQuality { locations[Self.key($0.collectionID, $0.documentID)] }
-            StandardOutput.write(issues.serialized(.pretty) + "\n")
+            StandardOutput.write(json: issues, layout: .pretty)
         case .sarif:
             let log = report.sarif(rules: auditor.rules, toolVersion: Lineage.version, fallback: firstFile) {
                 locations[Self.key($0.collectionID, $0.documentID)]
             }
-            StandardOutput.write(log.serialized(.pretty) + "\n")
+            StandardOutput.write(json: log, layout: .pretty)
         case .github:
             StandardOutput.write(report.githubAnnotations { locations[Self.key($0.collectionID, $0.documentID)] })
             let summary = report.githubSummary(moreHint: "`lineage audit --format json` lists them all")

@@ -29,7 +29,7 @@ struct StatsCommand: AsyncParsableCommand {
         let statistics = NamespaceStatistics(snapshot: snapshot, graph: graph)
         switch format {
         case .text: StandardOutput.write(statistics.text())
-        case .json: StandardOutput.write(statistics.json.serialized(.pretty) + "\n")
+        case .json: StandardOutput.write(json: statistics.json, layout: .pretty)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LineageKit
 
 /// Diagnostics go to standard error; results go to standard output.
 enum StandardError {
@@ -18,5 +19,11 @@ enum StandardOutput {
 
     static func write(bytes: [UInt8]) {
         FileHandle.standardOutput.write(Data(bytes))
+    }
+
+    /// Writes `value`'s JSON text and a newline in pieces, never the whole text at once.
+    static func write(json value: JSONValue, layout: JSONValue.Layout) {
+        value.write(layout: layout) { write(bytes: $0) }
+        write("\n")
     }
 }

@@ -18,6 +18,13 @@ struct SharedFactsTests {
             + #""root_object_id":"obj_1","source_object_id":"obj_1","source_type":"bucket"}"#
     }
 
+    /// A v2 record of `col_b` stating its root and source document twice: at the root and in `lineage`.
+    static func twoPlaceRecord(_ id: String, source: String) -> String {
+        #"{"document_id":"\#(id)","collection_id":"col_b","document_schema_version":"v2","#
+            + #""root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection","#
+            + #""lineage":{"root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection"}}"#
+    }
+
     @Test("documents stating the same facts share one instance; others get their own")
     func sharedWhenEqual() throws {
         let text = [
@@ -111,13 +118,9 @@ struct SharedFactsTests {
 
     @Test("a document's places and its siblings stating the same ids share them; changing one id changes one statement")
     func statementIDsShare() throws {
-        func record(_ id: String, source: String) -> String {
-            #"{"document_id":"\#(id)","collection_id":"col_b","document_schema_version":"v2","#
-                + #""root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection","#
-                + #""lineage":{"root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection"}}"#
-        }
         let text = [
-            record("doc_2", source: "doc_1"), record("doc_3", source: "doc_1"), record("doc_4", source: "doc_9"),
+            Self.twoPlaceRecord("doc_2", source: "doc_1"), Self.twoPlaceRecord("doc_3", source: "doc_1"),
+            Self.twoPlaceRecord("doc_4", source: "doc_9"),
         ]
         .joined(separator: "\n")
         let documents = try Fixtures.read(text).documents
@@ -145,13 +148,9 @@ struct SharedFactsTests {
 
     @Test("a reader's documents keep their statements in one store; setting one document's changes only it")
     func statementsInOneStore() throws {
-        func record(_ id: String, source: String) -> String {
-            #"{"document_id":"\#(id)","collection_id":"col_b","document_schema_version":"v2","#
-                + #""root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection","#
-                + #""lineage":{"root_object_id":"obj_1","source_document_id":"\#(source)","source_type":"collection"}}"#
-        }
         let bare = #"{"document_id":"doc_0","collection_id":"col_b"}"#
-        let text = [record("doc_2", source: "doc_1"), bare, record("doc_3", source: "doc_9")].joined(separator: "\n")
+        let text = [Self.twoPlaceRecord("doc_2", source: "doc_1"), bare, Self.twoPlaceRecord("doc_3", source: "doc_9")]
+            .joined(separator: "\n")
         var documents = try Fixtures.read(text).documents
         #expect(documents.map(\.storedStatements.count) == [2, 0, 2])
         #expect(documents[0].storedStatements.store === documents[2].storedStatements.store)

@@ -26,7 +26,7 @@ struct StepTimestamp: Hashable, Sendable {
         if let packed = text.withUTF8({ Self.packed(UnsafeRawBufferPointer($0)) }) {
             stored = packed
         } else if let first = text.utf8.first, first == Self.packedMarker || first == Self.escapeMarker {
-            stored = "\u{2}" + text
+            stored = String(UnicodeScalar(Self.escapeMarker)) + text
         } else {
             stored = text
         }

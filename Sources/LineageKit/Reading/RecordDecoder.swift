@@ -488,8 +488,8 @@ struct RecordDecoder {
             shape = .unknown
         }
         // The statements that state anything, most authoritative first, appended to the reader's
-        // store. Each is moved out of `fields` (its draft left empty), not copied: a copy
-        // retains, and the end of `fields` releases, every string the statement holds.
+        // store; each takes its chain out of its draft in `fields` rather than copying it
+        // (`StatementDraft.take`).
         let internalStated = fields.hasInternal && !fields.internalStatement.isEmpty
         let nestedStated = !fields.nestedStatement.isEmpty
         let rootStated = !fields.rootStatement.isEmpty

@@ -48,6 +48,30 @@ struct IDTableTests {
         #expect(table.value(for: "doc_c") == 3)
     }
 
+    @Test("ids of every form (packed hex, short text, kept) are found by string and by document, repeats too")
+    func everyIDForm() {
+        let ids = (0..<3_000).map { number in
+            switch number % 3 {
+            case 0: "doc_" + String(number * 7_919, radix: 16) + "5f7f232d71be592a"
+            case 1: "doc_\(number)"
+            default: "doc_kept_\(number)_0123456789abcdef"
+            }
+        }
+        let documents = Self.documents(ids + ids.prefix(30))
+        var table = IDTable(documents: documents)
+        let earlier = documents.indices.map { table.insertDocument(at: $0, hash: documents[$0].idHash) }
+        #expect(earlier == Array(repeating: -1, count: ids.count) + (0..<30).map(Int32.init))
+        #expect(table.count == ids.count)
+        for (position, id) in ids.enumerated() {
+            #expect(table.value(for: id) == Int32(position))
+            #expect(table.value(forIDOf: documents[position]) == Int32(position))
+            #expect(table.insert(id, value: 99_999) == Int32(position), "a ghost with a document's id")
+        }
+        table.insert("doc_ghost_not_a_document", value: 7)
+        #expect(table.value(forIDOf: Self.documents(["doc_ghost_not_a_document"])[0]) == 7)
+        #expect(table.value(forIDOf: Self.documents(["doc_ffff"])[0]) == -1)
+    }
+
     @Test("a table of its own keys answers like a dictionary")
     func ownKeys() {
         var table = IDTable()

@@ -391,7 +391,7 @@ struct ReaderTests {
         }
     }
 
-    @Test("a child naming its parent shares the parent's id string, in its source and its chain")
+    @Test("a child naming its parent shares one id string, in its source and its chain, with a kept parent id")
     func parentIDsAreShared() throws {
         let parent = "doc_parent_0123456789abcdef"
         let snapshot = try Fixtures.read(
@@ -408,5 +408,18 @@ struct ReaderTests {
         #expect(child.lineage.sourceDocumentID == parent)
         #expect(storage(child.lineage.sourceDocumentID) == storage(snapshot.documents[0].id), "one string, not two")
         #expect(storage(child.lineage.chain?.first?.documentID) == storage(snapshot.documents[0].id))
+
+        // A parent whose id packs keeps no string; its child's source and chain share one.
+        let packed = "doc_568e5f7f232d71be592a"
+        let second = try Fixtures.read(
+            #"{"document_id":"\#(packed)","collection_id":"col_f","root_object_id":"obj_1","source_type":"bucket"}"#
+                + "\n"
+                + #"{"document_id":"doc_c189757feb6cc63d96e7","collection_id":"col_s","root_object_id":"obj_1","#
+                + #""source_type":"collection","source_document_id":"\#(packed)","lineage_chain":["#
+                + #"{"collection_id":"col_f","document_id":"\#(packed)"},{"collection_id":"col_s"}]}"#)
+        #expect(second.documents[0].storedID.keptIndex == nil && second.documents[0].id == packed)
+        let packedChild = second.documents[1]
+        #expect(packedChild.lineage.sourceDocumentID == packed)
+        #expect(storage(packedChild.lineage.sourceDocumentID) == storage(packedChild.lineage.chain?.first?.documentID))
     }
 }

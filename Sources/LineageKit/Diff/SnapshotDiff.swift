@@ -138,7 +138,7 @@ public struct SnapshotDiff: Sendable {
             var found = DocumentPiece()
             for document in new[ranges[piece]] {
                 let reference = DocumentReference(collectionID: document.collectionID, documentID: document.id)
-                let position = index.value(for: document.id)
+                let position = index.value(forIDOf: document)
                 guard position >= 0, old[Int(position)].collectionID == document.collectionID else {
                     found.added.append(reference)
                     continue
@@ -185,7 +185,7 @@ public struct SnapshotDiff: Sendable {
         var table = IDTable(documents: documents)
         documents.withUnsafeBufferPointer { documents in
             for position in documents.indices {
-                table.insertDocument(at: position, hash: FastHash.hash(documents[position].id))
+                table.insertDocument(at: position, hash: documents[position].idHash)
             }
         }
         return table

@@ -250,19 +250,7 @@ struct JSONScanner {
         switch peek() {
         case UInt8(ascii: "\""):
             let quote = index
-            var cursor = index + 1
-            var highBits: UInt8 = 0
-            while cursor < end {
-                cursor = Self.skipPlainBytes(bytes, from: cursor, to: end, highBits: &highBits)
-                guard cursor < end else { break }
-                let byte = bytes[cursor]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
-                highBits |= byte
-                cursor += 1
-            }
-            guard cursor < end, bytes[cursor] == UInt8(ascii: "\""), highBits & 0x80 == 0 else {
-                return .some(interner.intern(try parseString()))
-            }
+            guard let cursor = plainStringEnd() else { return .some(interner.intern(try parseString())) }
             index = cursor + 1
             return .some(interner.intern(UnsafeRawBufferPointer(rebasing: bytes[(quote + 1)..<cursor])))
         case UInt8(ascii: "n"):
@@ -281,6 +269,35 @@ struct JSONScanner {
         else { return nil }
         index += length + 2
         return value
+    }
+
+    /// The string at the current position made into a value by `make`, when it is plain ASCII
+    /// (no escape, no control character); the scanner moves past the string only when `make`
+    /// gives a value.
+    mutating func takePlainString<Value>(_ make: (UnsafeRawBufferPointer) -> Value?) -> Value? {
+        guard peek() == UInt8(ascii: "\""), let cursor = plainStringEnd(),
+            let value = make(UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<cursor]))
+        else { return nil }
+        index = cursor + 1
+        return value
+    }
+
+    /// Where the string at the current position (at its opening quote) closes, when it is plain
+    /// ASCII: no escape, no control character; `nil` otherwise.
+    @inline(__always)
+    private func plainStringEnd() -> Int? {
+        var cursor = index + 1
+        var highBits: UInt8 = 0
+        while cursor < end {
+            cursor = Self.skipPlainBytes(bytes, from: cursor, to: end, highBits: &highBits)
+            guard cursor < end else { break }
+            let byte = bytes[cursor]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            highBits |= byte
+            cursor += 1
+        }
+        guard cursor < end, bytes[cursor] == UInt8(ascii: "\""), highBits & 0x80 == 0 else { return nil }
+        return cursor
     }
 
     /// Parses a quoted string at the current position.

@@ -5,8 +5,8 @@
 /// non-system root fields in the current shape. Nothing is lost: ``raw`` is the record exactly as
 /// read, and ``json()`` parses it whole, unknown fields included.
 public struct Document: Sendable {
-    /// The document id (`doc_…`).
-    public var id: String
+    /// The id, packed (``PackedID``), or kept in the statements' store when it does not pack.
+    var storedID: PackedID
     /// Every place the document states lineage facts, most authoritative first, where the reader
     /// keeps them (``LineageStore``).
     var storedStatements: StoredStatements
@@ -37,11 +37,24 @@ public struct Document: Sendable {
         self.userFields = userFields
     }
 
+    /// A document whose id is `id`, in memory: kept in a store of its own with the statements
+    /// when it does not pack.
     init(
         id: String, statements: StoredStatements, userFieldStorage: UserFieldStorage,
+        systemFacts: SharedFacts<DocumentSystemFacts>?, raw: RawJSON
+    ) {
+        self.init(
+            storedID: .kept(at: 0), statements: statements, userFieldStorage: userFieldStorage,
+            systemFacts: systemFacts, raw: raw)
+        self.id = id
+    }
+
+    /// A document whose id is `storedID` (kept, when it is, in `statements`' store).
+    init(
+        storedID: PackedID, statements: StoredStatements, userFieldStorage: UserFieldStorage,
         systemFacts: SharedFacts<DocumentSystemFacts>?, raw: RawJSON, line: Int32 = 0, column: Int32 = 0
     ) {
-        self.id = id
+        self.storedID = storedID
         self.storedStatements = statements
         self.userFieldStorage = userFieldStorage
         self.systemFacts = systemFacts
@@ -50,10 +63,68 @@ public struct Document: Sendable {
         self.column = column
     }
 
+    /// The document id (`doc_…`).
+    public var id: String {
+        get { storedID.keptIndex.map { storedStatements.store.ids[$0] } ?? storedID.string }
+        set {
+            if let packed = PackedID(packing: newValue) {
+                storedID = packed
+            } else {
+                keep(statements: Array(storedStatements), id: newValue)
+            }
+        }
+    }
+
     /// Every place the document states lineage facts, most authoritative first.
     public var statements: [LineageStatement] {
         get { Array(storedStatements) }
-        set { storedStatements = StoredStatements(newValue) }
+        set {
+            if storedID.keptIndex == nil {
+                storedStatements = StoredStatements(newValue)
+            } else {
+                keep(statements: newValue, id: id)
+            }
+        }
+    }
+
+    /// Puts `statements` and `id`, which does not pack, in a store of their own.
+    private mutating func keep(statements: [LineageStatement], id: String) {
+        let store = LineageStore(statements: statements, ids: [id])
+        storedStatements = StoredStatements(store: store, start: 0, count: statements.count)
+        storedID = .kept(at: 0)
+    }
+
+    /// Calls `body` with the id's UTF-8 bytes, making no string of a packed id.
+    @inline(__always)
+    func withIDBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        guard let index = storedID.keptIndex else { return try storedID.withBytes(body) }
+        var id = storedStatements.store.ids[index]
+        return try id.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The id's ``FastHash``.
+    var idHash: UInt64 {
+        withIDBytes { FastHash.hash($0) }
+    }
+
+    /// The ``FastHash`` of the id of the document at `position`, read in place: calling
+    /// ``idHash`` through a buffer's element copies the document (a retain and release of each
+    /// of its parts).
+    static func idHash(of documents: UnsafeBufferPointer<Document>, at position: Int) -> UInt64 {
+        let id = documents[position].storedID
+        guard let index = id.keptIndex else { return id.withBytes { FastHash.hash($0) } }
+        return FastHash.hash(documents[position].storedStatements.store.ids[index])
+    }
+
+    /// Whether the document's id is `other`.
+    func hasID(_ other: String) -> Bool {
+        withIDBytes { FastHash.equal(other, $0) }
+    }
+
+    /// Whether the two documents have the same id.
+    func hasSameID(as other: Document) -> Bool {
+        if storedID.keptIndex == nil, other.storedID.keptIndex == nil { return storedID == other.storedID }
+        return withIDBytes { mine in other.withIDBytes { FastHash.equal(mine, $0) } }
     }
 
     /// The collection holding the document (`col_…`).

@@ -1,17 +1,21 @@
 /// Statements and chain steps kept one after another, for the documents one reader thread read:
 /// a document's statements and a statement's chain then cost no allocation of their own (an
 /// array of one 32-byte statement took 80 bytes of heap, a chain of one 40-byte step as many).
+/// It also keeps the ids of those documents that do not pack (``PackedID``).
 /// Only the reading thread appends, while it reads; once the read is over the store is only read,
 /// from any thread (as ``UserFieldPrintStore``).
 final class LineageStore: @unchecked Sendable {
     @exclusivity(unchecked) private(set) var statements: ContiguousArray<LineageStatement> = []
     @exclusivity(unchecked) private(set) var steps: ContiguousArray<LineageStep> = []
+    /// Document ids of neither packed form, each at the index its ``PackedID/kept(at:)`` holds.
+    @exclusivity(unchecked) private(set) var ids: [String] = []
 
     init() {}
 
-    /// A store holding exactly `statements` (a document made or changed in memory).
-    init(statements: [LineageStatement]) {
+    /// A store holding exactly `statements`, and `ids` (a document made or changed in memory).
+    init(statements: [LineageStatement], ids: [String] = []) {
         self.statements = ContiguousArray(statements)
+        self.ids = ids
     }
 
     /// A store holding exactly `steps` (a chain made or changed in memory).
@@ -42,6 +46,12 @@ final class LineageStore: @unchecked Sendable {
 
     func append(_ step: LineageStep) {
         steps.append(step)
+    }
+
+    /// Keeps a document id that does not pack; returns its index.
+    func keep(id: String) -> Int {
+        ids.append(id)
+        return ids.count - 1
     }
 }
 

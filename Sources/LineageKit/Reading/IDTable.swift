@@ -50,7 +50,18 @@ struct IDTable: Sendable {
 
     /// The value stored for `key`, whose ``FastHash`` is `hash`, or -1.
     func value(for key: String, hash: UInt64) -> Int32 {
-        let (_, _, found) = probe(hash: hash) { key == $0 }
+        let (_, _, found) = probe(hash: hash) { entry in
+            entry < documents.count ? documents[entry].hasID(key) : keys[entry - documents.count] == key
+        }
+        return found.map(value(ofEntry:)) ?? -1
+    }
+
+    /// The value stored for `document`'s id, or -1 (making no string of a packed id).
+    func value(forIDOf document: Document) -> Int32 {
+        let (_, _, found) = probe(hash: document.idHash) { entry in
+            entry < documents.count
+                ? documents[entry].hasSameID(as: document) : document.hasID(keys[entry - documents.count])
+        }
         return found.map(value(ofEntry:)) ?? -1
     }
 
@@ -63,7 +74,9 @@ struct IDTable: Sendable {
     /// ``insert(_:value:)`` with the key's ``FastHash`` computed beforehand (on another thread).
     @discardableResult
     mutating func insert(_ key: String, hash: UInt64, value: Int32) -> Int32 {
-        let (slot, tag, found) = probe(hash: hash) { key == $0 }
+        let (slot, tag, found) = probe(hash: hash) { entry in
+            entry < documents.count ? documents[entry].hasID(key) : keys[entry - documents.count] == key
+        }
         if let found { return self.value(ofEntry: found) }
         keys.append(key)
         values.append(value)
@@ -76,7 +89,11 @@ struct IDTable: Sendable {
     @discardableResult
     mutating func insertDocument(at position: Int, hash: UInt64) -> Int32 {
         let found = documents.withUnsafeBufferPointer { documents in
-            probe(hash: hash) { documents[position].id == $0 }
+            probe(hash: hash) { entry in
+                entry < documents.count
+                    ? documents[position].hasSameID(as: documents[entry])
+                    : documents[position].hasID(keys[entry - documents.count])
+            }
         }
         if let entry = found.found { return value(ofEntry: entry) }
         documentCount += 1
@@ -94,17 +111,18 @@ struct IDTable: Sendable {
         entry < documents.count ? Int32(entry) + documentOffset : values[entry - documents.count]
     }
 
-    /// The slot holding the entry whose key `matches` (with that entry), or the empty slot where
-    /// it would go. `matches` is asked only of keys whose hash agrees in its high bits.
+    /// The slot holding the entry whose key `matches` (asked with the entry's number), or the
+    /// empty slot where it would go. `matches` is asked only of keys whose hash agrees in its high
+    /// bits.
     @inline(__always)
-    private func probe(hash: UInt64, matches: (String) -> Bool) -> (slot: Int, tag: UInt64, found: Int?) {
+    private func probe(hash: UInt64, matches: (Int) -> Bool) -> (slot: Int, tag: UInt64, found: Int?) {
         let tag = hash & 0xFFFF_FFFF_0000_0000
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash) & mask
         while slots[slot] != 0 {
             let entry = slots[slot]
             let position = Int(entry & 0xFFFF_FFFF) - 1
-            if entry & 0xFFFF_FFFF_0000_0000 == tag, matches(key(ofEntry: position)) {
+            if entry & 0xFFFF_FFFF_0000_0000 == tag, matches(position) {
                 return (slot, tag, position)
             }
             slot = (slot + 1) & mask
@@ -113,8 +131,8 @@ struct IDTable: Sendable {
     }
 
     @inline(__always)
-    private func key(ofEntry entry: Int) -> String {
-        entry < documents.count ? documents[entry].id : keys[entry - documents.count]
+    private func hash(ofEntry entry: Int) -> UInt64 {
+        entry < documents.count ? documents[entry].idHash : FastHash.hash(keys[entry - documents.count])
     }
 
     /// Adds `offset` to every stored value.
@@ -145,8 +163,7 @@ struct IDTable: Sendable {
         var bigger = [UInt64](repeating: 0, count: slots.count * 2)
         let mask = bigger.count - 1
         for entry in slots where entry != 0 {
-            let key = key(ofEntry: Int(entry & 0xFFFF_FFFF) - 1)
-            var slot = Int(truncatingIfNeeded: FastHash.hash(key)) & mask
+            var slot = Int(truncatingIfNeeded: hash(ofEntry: Int(entry & 0xFFFF_FFFF) - 1)) & mask
             while bigger[slot] != 0 { slot = (slot + 1) & mask }
             bigger[slot] = entry
         }

@@ -63,7 +63,7 @@ struct RecordCollector {
         let droppedDocuments: Set<Int>
         (documents, documentIndex, droppedDocuments) = try deduplicate(
             documents, kind: "document", table: IDTable(documents: documents), id: { $0[$1].id },
-            location: { $0[$1].location }, content: { try $0[$1].json() })
+            hash: { Document.idHash(of: $0, at: $1) }, location: { $0[$1].location }, content: { try $0[$1].json() })
         var reuseIndex: DocumentReuseIndex?
         if options.keepsRecordPrints {
             let prints = Self.removing(droppedDocuments, from: documentPrintPieces.flatMap { $0 })
@@ -128,17 +128,19 @@ struct RecordCollector {
     /// (after a drop the positions have moved, and the graph builds its own index). The
     /// closures read an item in place: copying a document to read its id costs a retain and a
     /// release of each of its parts.
-    /// `documentTable`, when given, is an empty ``IDTable/init(documents:)`` over `items`.
+    /// `documentTable`, when given, is an empty ``IDTable/init(documents:)`` over `items`; `hash`,
+    /// when given, hashes an item's id without making its string.
     private mutating func deduplicate<Item>(
         _ items: [Item], kind: String, table documentTable: IDTable? = nil,
-        id: @Sendable (UnsafeBufferPointer<Item>, Int) -> String,
+        id: @escaping @Sendable (UnsafeBufferPointer<Item>, Int) -> String,
+        hash: (@Sendable (UnsafeBufferPointer<Item>, Int) -> UInt64)? = nil,
         location: (UnsafeBufferPointer<Item>, Int) -> SourceLocation?,
         content: (UnsafeBufferPointer<Item>, Int) throws -> JSONValue
     ) throws -> (items: [Item], index: IDTable?, dropped: Set<Int>) {
         var table = documentTable ?? IDTable(capacity: items.count)
         var drop: Set<Int> = []
         try items.withUnsafeBufferPointer { buffer in
-            let hashes = IDTable.hashes(of: buffer) { FastHash.hash(id($0, $1)) }
+            let hashes = IDTable.hashes(of: buffer, hash: hash ?? { FastHash.hash(id($0, $1)) })
             for index in buffer.indices {
                 let earlier =
                     documentTable != nil

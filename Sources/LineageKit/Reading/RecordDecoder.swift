@@ -136,7 +136,8 @@ struct RecordDecoder {
     // MARK: - Root fields
 
     private struct DocumentFields {
-        var documentID: String?
+        /// The id, packed, or as text when it does not pack; `nil` for `null`.
+        var documentID: ReadID?
         var documentIDSeen = false
         var documentIDOffset = 0
         var collectionID: String?
@@ -175,9 +176,7 @@ struct RecordDecoder {
         if key == "document_id" {
             fields.documentIDSeen = true
             fields.documentIDOffset = scanner.index
-            // Interned although unique: children mostly follow their parent within a hundred lines,
-            // so their source and chain ids then share this string (25 MB less at 1M documents).
-            fields.documentID = try readString(&scanner, path: "document_id")
+            fields.documentID = try readDocumentID(&scanner)
         } else if key == "collection_id" {
             fields.collectionIDSeen = true
             fields.collectionIDOffset = scanner.index
@@ -462,13 +461,35 @@ struct RecordDecoder {
 
     // MARK: - Building the document
 
+    /// A document id as read: packed from the input's bytes when it packs, which makes no
+    /// string (children then make one for their parent, shared among siblings through the
+    /// interner), else as text, interned so that children naming it share it.
+    private enum ReadID {
+        case packed(PackedID)
+        case text(String)
+
+        var string: String {
+            switch self {
+            case .packed(let id): id.string
+            case .text(let text): text
+            }
+        }
+    }
+
+    private mutating func readDocumentID(_ scanner: inout JSONScanner) throws -> ReadID? {
+        if let packed = scanner.takePlainString({ PackedID(packing: $0) }) { return .packed(packed) }
+        guard let text = try readString(&scanner, path: "document_id") else { return nil }
+        return PackedID(packing: text).map(ReadID.packed) ?? .text(text)
+    }
+
     private mutating func makeDocument(
         _ fields: inout DocumentFields, scanner: JSONScanner, recordStart: Int, location: SourceLocation,
         raw: () -> RawJSON
     ) throws -> Document {
-        guard let id = fields.documentID else {
+        guard let readID = fields.documentID else {
             throw RecordError(code: .missingField, offset: fields.documentIDOffset, message: "`document_id` is null")
         }
+        var id: String { readID.string }
         guard let collectionID = fields.collectionID else {
             let stated = fields.collectionIDSeen
             throw RecordError(
@@ -538,8 +559,13 @@ struct RecordDecoder {
             ingestionStatus: fields.internalStatus ?? fields.legacyStatus,
             featureExtractorConfigHash: fields.internalConfigHash ?? fields.legacyConfigHash,
             ingestionStatusIsInternal: fields.internalStatus != nil)
+        let storedID: PackedID
+        switch readID {
+        case .packed(let packed): storedID = packed
+        case .text(let text): storedID = .kept(at: lineageStore.keep(id: text))
+        }
         return Document(
-            id: id, statements: statements, userFieldStorage: .input(prints),
+            storedID: storedID, statements: statements, userFieldStorage: .input(prints),
             systemFacts: systemFacts.shared(facts), raw: raw(),
             line: Int32(location.line),
             column: Int32(location.column ?? 0))

@@ -16,7 +16,7 @@ package struct CycleRule: AuditRule {
 
     /// Checks one document.
     package func check(_ document: DocumentUnderAudit, in context: AuditContext, into findings: inout [Finding]) {
-        guard document.lineage.sourceDocumentID == document.document.id else { return }
+        guard let source = document.lineage.sourceDocumentID, document.document.hasID(source) else { return }
         findings.append(
             finding(
                 document, "names itself as its source document",

@@ -53,15 +53,17 @@ public struct GraphMLWriter: Sendable {
     }
 
     private static func node(_ index: Int, _ input: ExportInput, into bytes: inout [UInt8]) {
-        let node = input.graph.nodes[index]
+        // Field by field: the node itself would make its id's string.
+        let nodes = input.graph.nodes
+        let kind = nodes.kind(at: index)
         bytes.append("    <node id=\"")
-        bytes.appendXMLEscaped(node.id.rawID, inAttribute: true)
+        nodes.withRawID(at: index) { bytes.appendXMLEscaped(utf8: $0, inAttribute: true) }
         bytes.append("\">")
-        data("kind", node.kind.rawValue, into: &bytes)
-        if let collection = node.collectionID { data("collection", collection, into: &bytes) }
-        if let bucket = node.bucketID { data("bucket", bucket, into: &bytes) }
+        data("kind", kind.rawValue, into: &bytes)
+        if let collection = nodes.collectionID(at: index) { data("collection", collection, into: &bytes) }
+        if let bucket = nodes.bucketID(at: index) { data("bucket", bucket, into: &bytes) }
         if input.tiers[index] >= 0 { number("tier", Int(input.tiers[index]), into: &bytes) }
-        data("ghost", node.kind.isGhost ? "true" : "false", into: &bytes)
+        data("ghost", kind.isGhost ? "true" : "false", into: &bytes)
         let found = input.findings[index] ?? []
         number("findings", found.count, into: &bytes)
         if !found.isEmpty {
@@ -76,9 +78,9 @@ public struct GraphMLWriter: Sendable {
         bytes.append(constant: "    <edge id=\"e")
         bytes.appendDecimal(number)
         bytes.append(constant: "\" source=\"")
-        bytes.appendXMLEscaped(input.graph.nodes[parent].id.rawID, inAttribute: true)
+        input.graph.nodes.withRawID(at: parent) { bytes.appendXMLEscaped(utf8: $0, inAttribute: true) }
         bytes.append("\" target=\"")
-        bytes.appendXMLEscaped(input.graph.nodes[index].id.rawID, inAttribute: true)
+        input.graph.nodes.withRawID(at: index) { bytes.appendXMLEscaped(utf8: $0, inAttribute: true) }
         bytes.append("\">")
         if let extractor = input.extractorAndTime(of: index).extractor { data("extractor", extractor, into: &bytes) }
         bytes.append("</edge>\n")

@@ -43,7 +43,7 @@ public struct PROVJSONWriter: Sendable {
         for (position, index) in included.enumerated() {
             guard let parent = input.parent(of: index) else { continue }
             let (extractor, time) = facts[position]
-            let key = ActivityKey(source: parent, collection: graph.nodes[index].collectionID, extractor: extractor)
+            let key = ActivityKey(source: parent, collection: graph.nodes.collectionID(at: index), extractor: extractor)
             let number: Int
             if let known = activityOf[key] {
                 number = known
@@ -71,7 +71,7 @@ public struct PROVJSONWriter: Sendable {
             render: { range, bytes in
                 for position in range {
                     Self.startMember(first: position == 0, into: &bytes)
-                    Self.writeIdentifier(graph.nodes[included[position]].id.rawID, into: &bytes)
+                    Self.writeIdentifier(nodeAt: included[position], of: graph, into: &bytes)
                     bytes.append(constant: ": ")
                     Self.writeEntity(included[position], input, into: &bytes)
                 }
@@ -115,7 +115,7 @@ public struct PROVJSONWriter: Sendable {
                     object.key("prov:activity", into: &bytes)
                     Self.writeNumbered("lineage:extraction", number, into: &bytes)
                     object.key("prov:entity", into: &bytes)
-                    Self.writeIdentifier(graph.nodes[activity.key.source].id.rawID, into: &bytes)
+                    Self.writeIdentifier(nodeAt: activity.key.source, of: graph, into: &bytes)
                     if let start = activity.start { object.string("prov:time", start, into: &bytes) }
                     object.close(into: &bytes)
                 }
@@ -137,15 +137,15 @@ public struct PROVJSONWriter: Sendable {
                         var object = InlineJSONObject(into: &bytes)
                         if generation {
                             object.key("prov:entity", into: &bytes)
-                            Self.writeIdentifier(graph.nodes[index].id.rawID, into: &bytes)
+                            Self.writeIdentifier(nodeAt: index, of: graph, into: &bytes)
                             object.key("prov:activity", into: &bytes)
                             Self.writeNumbered("lineage:extraction", activity, into: &bytes)
                             if let time = facts[position].1 { object.string("prov:time", time, into: &bytes) }
                         } else {
                             object.key("prov:generatedEntity", into: &bytes)
-                            Self.writeIdentifier(graph.nodes[index].id.rawID, into: &bytes)
+                            Self.writeIdentifier(nodeAt: index, of: graph, into: &bytes)
                             object.key("prov:usedEntity", into: &bytes)
-                            Self.writeIdentifier(graph.nodes[input.parent(of: index) ?? index].id.rawID, into: &bytes)
+                            Self.writeIdentifier(nodeAt: input.parent(of: index) ?? index, of: graph, into: &bytes)
                             object.key("prov:activity", into: &bytes)
                             Self.writeNumbered("lineage:extraction", activity, into: &bytes)
                             object.key("prov:generation", into: &bytes)
@@ -168,14 +168,18 @@ public struct PROVJSONWriter: Sendable {
 
     /// Writes the attributes of the entity of the node at `index`.
     private static func writeEntity(_ index: Int, _ input: ExportInput, into bytes: inout [UInt8]) {
-        let node = input.graph.nodes[index]
+        // Field by field: the node itself would make its id's string.
+        let nodes = input.graph.nodes
+        let kind = nodes.kind(at: index)
         var object = InlineJSONObject(into: &bytes)
-        let isObject = node.kind == .object || node.kind == .ghostObject
+        let isObject = kind == .object || kind == .ghostObject
         object.string("prov:type", isObject ? "mixpeek:Object" : "mixpeek:Document", into: &bytes)
-        if let collection = node.collectionID { object.string("mixpeek:collection_id", collection, into: &bytes) }
-        if let bucket = node.bucketID { object.string("mixpeek:bucket_id", bucket, into: &bytes) }
+        if let collection = nodes.collectionID(at: index) {
+            object.string("mixpeek:collection_id", collection, into: &bytes)
+        }
+        if let bucket = nodes.bucketID(at: index) { object.string("mixpeek:bucket_id", bucket, into: &bytes) }
         if input.tiers[index] >= 0 { object.integer("lineage:tier", Int(input.tiers[index]), into: &bytes) }
-        object.bool("lineage:ghost", node.kind.isGhost, into: &bytes)
+        object.bool("lineage:ghost", kind.isGhost, into: &bytes)
         let found = input.findings[index] ?? []
         object.integer("lineage:findings", found.count, into: &bytes)
         if !found.isEmpty {
@@ -194,9 +198,9 @@ public struct PROVJSONWriter: Sendable {
 
     /// Writes the qualified name of a document or object id, quoted: `"mixpeek:` and the id's local
     /// name, whose bytes need no JSON escape.
-    static func writeIdentifier(_ id: String, into bytes: inout [UInt8]) {
+    static func writeIdentifier(nodeAt index: Int, of graph: DecompositionGraph, into bytes: inout [UInt8]) {
         bytes.append(constant: "\"mixpeek:")
-        appendLocalName(id, into: &bytes)
+        graph.nodes.withRawID(at: index) { appendLocalName(utf8: $0, into: &bytes) }
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -210,22 +214,19 @@ public struct PROVJSONWriter: Sendable {
 
     /// Appends `id` as the local part of a qualified name: letters, digits, `_`, `.` and `-` kept,
     /// every other UTF-8 byte `%XX`.
-    static func appendLocalName(_ id: String, into bytes: inout [UInt8]) {
-        var id = id
-        id.withUTF8 { utf8 in
-            guard !utf8.allSatisfy(isNameByte) else {
-                bytes.append(contentsOf: utf8)
-                return
-            }
-            let hex: StaticString = "0123456789ABCDEF"
-            for byte in utf8 {
-                if isNameByte(byte) {
-                    bytes.append(byte)
-                } else {
-                    bytes.append(UInt8(ascii: "%"))
-                    bytes.append(hex.utf8Start[Int(byte >> 4)])
-                    bytes.append(hex.utf8Start[Int(byte & 0x0F)])
-                }
+    static func appendLocalName(utf8: UnsafeRawBufferPointer, into bytes: inout [UInt8]) {
+        guard !utf8.allSatisfy(isNameByte) else {
+            bytes.append(contentsOf: utf8)
+            return
+        }
+        let hex: StaticString = "0123456789ABCDEF"
+        for byte in utf8 {
+            if isNameByte(byte) {
+                bytes.append(byte)
+            } else {
+                bytes.append(UInt8(ascii: "%"))
+                bytes.append(hex.utf8Start[Int(byte >> 4)])
+                bytes.append(hex.utf8Start[Int(byte & 0x0F)])
             }
         }
     }

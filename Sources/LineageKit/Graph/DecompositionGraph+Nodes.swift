@@ -40,6 +40,45 @@ extension DecompositionGraph {
             }
         }
 
+        /// Calls `body` with the UTF-8 bytes of the id of the node at `position` (its
+        /// ``NodeID/rawID``), making no string of a document's packed id.
+        func withRawID<Result>(at position: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
+            -> Result
+        {
+            var id: String
+            switch kinds[position] {
+            case .document: return try documents[Int(records[position])].withIDBytes(body)
+            case .object: id = objects[Int(records[position])].id
+            case .ghostDocument, .ghostObject: id = ghosts[position - (kinds.count - ghosts.count)].id.rawID
+            }
+            return try id.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
+        }
+
+        /// The kind of the node at `position`, as ``subscript(_:)`` gives it.
+        func kind(at position: Int) -> NodeKind {
+            kinds[position]
+        }
+
+        /// The collection of the node at `position`, as ``subscript(_:)`` gives it, without making
+        /// its id.
+        func collectionID(at position: Int) -> String? {
+            switch kinds[position] {
+            case .document: documents[Int(records[position])].collectionID
+            case .object, .ghostObject: nil
+            case .ghostDocument: ghosts[position - (kinds.count - ghosts.count)].place
+            }
+        }
+
+        /// The bucket of the node at `position`, as ``subscript(_:)`` gives it, without making its
+        /// id.
+        func bucketID(at position: Int) -> String? {
+            switch kinds[position] {
+            case .object: objects[Int(records[position])].bucketID
+            case .document, .ghostDocument: nil
+            case .ghostObject: ghosts[position - (kinds.count - ghosts.count)].place
+            }
+        }
+
         /// Node lists are equal when they hold equal nodes in the same order, as arrays of nodes were.
         public static func == (lhs: Nodes, rhs: Nodes) -> Bool {
             lhs.elementsEqual(rhs)

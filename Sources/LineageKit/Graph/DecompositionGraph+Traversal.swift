@@ -83,7 +83,7 @@ extension DecompositionGraph {
             if depth > nodes.count { return nil }
             current = parentIndex[Int(current)]
         }
-        let top = nodes[Int(current)].kind
+        let top = nodes.kind(at: Int(current))
         return top == .object || top == .ghostObject ? depth : nil
     }
 
@@ -118,7 +118,9 @@ extension DecompositionGraph {
                     sentinel = Self.unknownTier
                 }
                 depth = reached
-            } else if let top = stack.last, nodes[Int(top)].kind == .object || nodes[Int(top)].kind == .ghostObject {
+            } else if let top = stack.last,
+                nodes.kind(at: Int(top)) == .object || nodes.kind(at: Int(top)) == .ghostObject
+            {
                 depth = -1
             } else {
                 depth = 0

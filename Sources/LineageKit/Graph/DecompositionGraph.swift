@@ -206,14 +206,14 @@ public struct DecompositionGraph: Sendable {
     /// The document with this id, if it was in the input.
     public func document(_ id: String) -> Document? {
         guard let index = index(of: .document(id)), recordIndex[Int(index)] >= 0,
-            nodes[Int(index)].kind == .document
+            nodes.kind(at: Int(index)) == .document
         else { return nil }
         return documents[Int(recordIndex[Int(index)])]
     }
 
     /// The bucket object with this id, if it was in the input.
     public func object(_ id: String) -> BucketObject? {
-        guard let index = index(of: .object(id)), recordIndex[Int(index)] >= 0, nodes[Int(index)].kind == .object
+        guard let index = index(of: .object(id)), recordIndex[Int(index)] >= 0, nodes.kind(at: Int(index)) == .object
         else { return nil }
         return objects[Int(recordIndex[Int(index)])]
     }
@@ -221,6 +221,12 @@ public struct DecompositionGraph: Sendable {
     /// The document a document node stands for (nil for objects and ghosts).
     public func document(at node: Node) -> Document? {
         node.kind == .document ? documents[Int(recordIndex[node.index])] : nil
+    }
+
+    /// The document the node at `index` stands for (nil for objects and ghosts), without making
+    /// the node.
+    func document(atNode index: Int) -> Document? {
+        nodeKinds[index] == .document ? documents[Int(recordIndex[index])] : nil
     }
 
     /// The ghost nodes: references to objects and documents absent from the input.
@@ -249,7 +255,8 @@ public struct DecompositionGraph: Sendable {
 
     /// The root object ids documents state, sorted.
     public var rootObjectIDs: [String] {
-        nodes.filter { documentsByRoot.range(of: $0.index).count > 0 }.map(\.id.rawID).sorted()
+        // By position: a node made for each document would make the document's id string.
+        nodes.indices.filter { documentsByRoot.range(of: $0).count > 0 }.map { nodes[$0].id.rawID }.sorted()
     }
 
     /// The collection ids documents are in, sorted.

@@ -119,11 +119,11 @@ public struct ImpactAnalysis: Sendable {
             // The edge into this document, when its source is affected too.
             let parent = graph.parentIndex[node.index]
             guard parent >= 0, distance[Int(parent)] >= 0 else { continue }
-            let source = graph.nodes[Int(parent)]
             let from: PipelineGraph.Node
-            switch source.kind {
-            case .object, .ghostObject: from = .bucket(source.bucketID ?? "(unknown bucket)")
-            case .document, .ghostDocument: from = .collection(source.collectionID ?? "(unknown collection)")
+            switch graph.nodes.kind(at: Int(parent)) {
+            case .object, .ghostObject: from = .bucket(graph.nodes.bucketID(at: Int(parent)) ?? "(unknown bucket)")
+            case .document, .ghostDocument:
+                from = .collection(graph.nodes.collectionID(at: Int(parent)) ?? "(unknown collection)")
             }
             let extractor =
                 graph.document(at: node)?.lineage.storedChain?.last?.featureExtractorID

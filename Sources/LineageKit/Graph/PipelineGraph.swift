@@ -67,7 +67,7 @@ public struct PipelineGraph: Sendable, Hashable {
             return (lineage.rootBucketID ?? objectBucket).map(Node.bucket)
         case .collection?, .other?:
             let parent = graph.parentIndex[Int(graph.documentNodeIndex[position])]
-            let parentCollection = parent >= 0 ? graph.nodes[Int(parent)].collectionID : nil
+            let parentCollection = parent >= 0 ? graph.nodes.collectionID(at: Int(parent)) : nil
             return (lineage.sourceCollectionID ?? parentCollection).map(Node.collection)
         case nil:
             return nil

@@ -17,11 +17,13 @@ package struct OrphanMissingParentRule: AuditRule {
         guard document.lineage.effectiveSourceKind == .collection else { return }
         let parentIndex = context.graph.parentIndex[document.nodeIndex]
         guard parentIndex >= 0 else { return }
-        let parent = context.graph.nodes[Int(parentIndex)]
-        guard parent.kind == .ghostDocument,
-            let collection = document.lineage.sourceCollectionID ?? parent.collectionID,
+        // Field by field: the parent's node would make the parent's id string.
+        let nodes = context.graph.nodes
+        guard nodes.kind(at: Int(parentIndex)) == .ghostDocument,
+            let collection = document.lineage.sourceCollectionID ?? nodes.collectionID(at: Int(parentIndex)),
             context.collectionsWithDocuments.contains(collection)
         else { return }
+        let parent = nodes[Int(parentIndex)]
         let held = context.graph.documentCount(inCollection: collection)
         let sourcePath =
             document.lineage.sourceDocumentID != nil

@@ -84,7 +84,7 @@ package struct PartialCoverageRule: AuditRule {
         var stated: [PipelineGraph.Node: Int] = [:]
         let graph = context.graph
         for member in graph.documentsByCollection.members(of: position) {
-            guard let document = graph.document(at: graph.nodes[Int(member)]) else { continue }
+            guard let document = graph.document(atNode: Int(member)) else { continue }
             let lineage = document.lineage
             switch lineage.effectiveSourceKind {
             case .bucket?:

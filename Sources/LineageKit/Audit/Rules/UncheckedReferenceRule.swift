@@ -23,7 +23,7 @@ package struct UncheckedReferenceRule: AuditRule {
             switch node.kind {
             case .ghostDocument:
                 for child in graph.children.members(of: node.index) {
-                    guard let document = graph.document(at: graph.nodes[Int(child)]),
+                    guard let document = graph.document(atNode: Int(child)),
                         let collection = document.lineage.sourceCollectionID ?? node.collectionID,
                         !context.collectionsWithDocuments.contains(collection), context.configs[collection] == nil
                     else { continue }
@@ -31,7 +31,7 @@ package struct UncheckedReferenceRule: AuditRule {
                 }
             case .ghostObject:
                 for member in graph.documentsByRoot.members(of: node.index) {
-                    guard let document = graph.document(at: graph.nodes[Int(member)]),
+                    guard let document = graph.document(atNode: Int(member)),
                         let bucket = document.lineage.rootBucketID, !context.bucketsWithObjects.contains(bucket)
                     else { continue }
                     buckets[bucket, default: 0] += 1

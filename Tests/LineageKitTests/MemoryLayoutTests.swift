@@ -11,6 +11,7 @@ struct MemoryLayoutTests {
     func sizes() {
         #expect(MemoryLayout<Document>.stride == 80)
         #expect(MemoryLayout<RawJSON>.size == 16)
+        #expect(MemoryLayout<PackedID>.size == 16, "a document id in the two words a String took")
         #expect(MemoryLayout<LineageStatement>.stride == 32)
         #expect(MemoryLayout<LineageStep>.stride == 40)
         #expect(MemoryLayout<StepTimestamp?>.size == 16)

@@ -85,7 +85,7 @@ struct AuditCommand: AsyncParsableCommand {
             let graph = ProcessLifetime.graph(of: snapshot)
             report = auditor.audit(graph)
             try snapshot.checkInputsUnchanged()
-            if [.gitlab, .github, .sarif].contains(format) { locations = Self.locations(of: report, in: snapshot) }
+            if [.gitlab, .github, .sarif].contains(format) { locations = Self.locations(of: report, in: graph) }
             firstFile = snapshot.documents.first?.location.map { SourceLocation(file: $0.file, line: 1) }
         }
         if let writeBaseline {
@@ -137,14 +137,15 @@ struct AuditCommand: AsyncParsableCommand {
         (collection ?? "") + "\u{0}" + (document ?? "")
     }
 
-    /// Where each document with a finding was read from (file and line).
-    static func locations(of report: AuditReport, in snapshot: Snapshot) -> [String: SourceLocation] {
-        let wanted = Set(
-            report.findings.compactMap { $0.documentID == nil ? nil : key($0.collectionID, $0.documentID) })
+    /// Where each document with a finding was read from (file and line), looked up by the
+    /// finding's document id: walking every document would make each one's id string.
+    static func locations(of report: AuditReport, in graph: DecompositionGraph) -> [String: SourceLocation] {
         var locations: [String: SourceLocation] = [:]
-        for document in snapshot.documents {
-            let key = key(document.collectionID, document.id)
-            if wanted.contains(key), let location = document.location { locations[key] = location }
+        for finding in report.findings {
+            guard let id = finding.documentID, let document = graph.document(id),
+                document.collectionID == finding.collectionID ?? "", let location = document.location
+            else { continue }
+            locations[key(finding.collectionID, id)] = location
         }
         return locations
     }

@@ -46,9 +46,11 @@ struct ExportInput: @unchecked Sendable {
     /// The extractor that made a document (its chain's last step, else its collection's
     /// configuration) and when (that step's timestamp), from one resolution of its lineage.
     func extractorAndTime(of index: Int) -> (extractor: String?, time: String?) {
-        let node = graph.nodes[index]
-        let step = graph.document(at: node)?.lineage.storedChain?.last
-        return (step?.featureExtractorID ?? node.collectionID.flatMap { configuredExtractor[$0] }, step?.timestamp)
+        let step = graph.document(atNode: index)?.lineage.storedChain?.last
+        return (
+            step?.featureExtractorID ?? graph.nodes.collectionID(at: index).flatMap { configuredExtractor[$0] },
+            step?.timestamp
+        )
     }
 
     /// Renders `count` items in blocks, each block cut into ``pieceRanges(of:)`` and rendered on all

@@ -63,23 +63,23 @@ public struct OpenLineageWriter: Sendable {
         // Edges: (source dataset, collection) → documents, latest time, extractors.
         var edges: [EdgeKey: (documents: Int, time: String?, extractors: Set<String>)] = [:]
         var datasets: Set<Dataset> = []
+        // Field by field: a node made for each document would make the document's id string.
+        let nodes = graph.nodes
         for index in input.included {
-            let node = graph.nodes[index]
-            switch node.kind {
+            switch nodes.kind(at: index) {
             case .object, .ghostObject:
-                if let bucket = node.bucketID { datasets.insert(.bucket(bucket)) }
+                if let bucket = nodes.bucketID(at: index) { datasets.insert(.bucket(bucket)) }
                 continue
             case .document, .ghostDocument:
-                guard let collection = node.collectionID else { continue }
+                guard let collection = nodes.collectionID(at: index) else { continue }
                 datasets.insert(.collection(collection))
                 guard let parent = input.parent(of: index) else { continue }
-                let source = graph.nodes[parent]
                 let from: Dataset
-                if source.kind == .object || source.kind == .ghostObject {
-                    guard let bucket = source.bucketID else { continue }
+                if nodes.kind(at: parent) == .object || nodes.kind(at: parent) == .ghostObject {
+                    guard let bucket = nodes.bucketID(at: parent) else { continue }
                     from = .bucket(bucket)
                 } else {
-                    guard let sourceCollection = source.collectionID else { continue }
+                    guard let sourceCollection = nodes.collectionID(at: parent) else { continue }
                     from = .collection(sourceCollection)
                 }
                 let key = EdgeKey(from: from, to: collection)

@@ -320,14 +320,14 @@ public struct Document: Sendable {
 extension Document: Hashable {
     /// Documents are equal when their facts are; where each was read from does not matter.
     public static func == (lhs: Document, rhs: Document) -> Bool {
-        lhs.id == rhs.id && lhs.collectionID == rhs.collectionID && lhs.shape == rhs.shape
+        lhs.hasSameID(as: rhs) && lhs.collectionID == rhs.collectionID && lhs.shape == rhs.shape
             && lhs.schemaVersion == rhs.schemaVersion && lhs.storedStatements == rhs.storedStatements
             && lhs.userFields == rhs.userFields && lhs.ingestionStatus == rhs.ingestionStatus
     }
 
     /// Hashes the parts that equality compares.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(id)
+        withIDBytes { hasher.combine(bytes: $0) }
         hasher.combine(collectionID)
     }
 }

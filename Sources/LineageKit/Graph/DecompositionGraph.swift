@@ -231,7 +231,7 @@ public struct DecompositionGraph: Sendable {
 
     /// The ghost nodes: references to objects and documents absent from the input.
     public var ghosts: [Node] {
-        nodes.filter { $0.kind.isGhost }
+        nodeKinds.indices.filter { nodeKinds[$0].isGhost }.map { nodes[$0] }
     }
 
     /// The document nodes whose resolved root object is `objectID`.

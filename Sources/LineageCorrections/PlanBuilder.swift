@@ -143,8 +143,7 @@ public struct PlanBuilder: Sendable {
         snapshot: Snapshot, findings: [Finding], userPatches: [UserPatch] = [], namespace: String?, baseURL: String?,
         source: JSONObject, now: Date = Date()
     ) throws -> (plan: CorrectionPlan, noOps: Int) {
-        var documents: [String: Document] = [:]
-        for document in snapshot.documents { documents[document.collectionID + "\u{0}" + document.id] = document }
+        let documents = snapshot.documentLookup()
         var disputes: [String: [String]] = [:]
         for finding in findings where Self.disputingRules.contains(where: { Glob.matches($0, finding.rule) }) {
             guard let id = finding.documentID, let collection = finding.collectionID else { continue }
@@ -194,7 +193,7 @@ public struct PlanBuilder: Sendable {
             guard let id = finding.documentID, let collection = finding.collectionID,
                 let fields = finding.evidence["fields"]?.arrayValue
             else { continue }
-            let document = documents[collection + "\u{0}" + id]
+            let document = documents.document(collectionID: collection, id: id)
             var changes: [CorrectionPlan.Change] = []
             for field in fields {
                 guard let entry = field.objectValue, let name = entry["field"]?.stringValue,
@@ -222,7 +221,7 @@ public struct PlanBuilder: Sendable {
             try add(collection, id, reason: finding.rule, changes)
         }
         for patch in userPatches {
-            guard let document = documents[patch.collectionID + "\u{0}" + patch.documentID] else {
+            guard let document = documents.document(collectionID: patch.collectionID, id: patch.documentID) else {
                 throw CorrectionsError(
                     "\(patch.origin): document \(patch.documentID) of \(patch.collectionID) is not in the snapshot")
             }

@@ -272,6 +272,26 @@ struct CorrectionsIntegrityTests {
 
     // MARK: 5. Field names are names
 
+    @Test("a patch must name a document of the snapshot by its collection and id, whatever its id's form")
+    func patchesNameDocuments() throws {
+        let directory = try Self.snapshot(current: #""title":"A tour""#, legacy: #""title":"A tour""#)
+        func line(_ collection: String, _ document: String) -> String {
+            #"{"collection_id":"\#(collection)","document_id":"\#(document)","set":{"title":"B"}}"# + "\n"
+        }
+        let (plan, _) = try Self.plan(directory, patches: line("col_a", "doc_now") + line("col_a", "doc_old"))
+        #expect(plan.patches.map(\.documentID).sorted() == ["doc_now", "doc_old"])
+        for (collection, document) in [
+            ("col_a", "doc_absent"), ("col_b", "doc_now"), ("col_a", "doc_0123456789abcdef"),
+        ] {
+            let error = #expect(throws: CorrectionsError.self) {
+                try Self.plan(directory, patches: line("col_a", "doc_now") + line(collection, document))
+            }
+            #expect(
+                error?.message.contains("document \(document) of \(collection) is not in the snapshot") == true,
+                "\(String(describing: error))")
+        }
+    }
+
     @Test("set takes literal names: a dotted name is one field, and nothing else changes")
     func literalFieldNames() async throws {
         let directory = try Self.snapshot(

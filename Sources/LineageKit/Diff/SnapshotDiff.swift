@@ -130,7 +130,7 @@ public struct SnapshotDiff: Sendable {
     private mutating func compareDocuments(_ oldSnapshot: Snapshot, _ newSnapshot: Snapshot) {
         let old = oldSnapshot.documents
         let new = newSnapshot.documents
-        let index = oldSnapshot.documentIndex ?? Self.index(old)
+        let index = oldSnapshot.documentIndex ?? IDTable(indexing: old)
         let ranges = pieceRanges(of: new.count)
         let shared = WorkerShared((old, new, index, ranges))
         let pieces = mapPieces(ranges.count) { piece in
@@ -178,17 +178,6 @@ public struct SnapshotDiff: Sendable {
         lineageChanges.sort { $0.document < $1.document }
         userFieldChanges.sort { $0.document < $1.document }
         unreadableUserFields.sort()
-    }
-
-    /// An index of document ids to positions.
-    static func index(_ documents: [Document]) -> IDTable {
-        var table = IDTable(documents: documents)
-        documents.withUnsafeBufferPointer { documents in
-            for position in documents.indices {
-                table.insertDocument(at: position, hash: documents[position].idHash)
-            }
-        }
-        return table
     }
 
     private mutating func compareObjects(_ old: [BucketObject], _ new: [BucketObject]) {

@@ -34,6 +34,16 @@ struct IDTable: Sendable {
         slots = Self.emptySlots(for: documents.count)
     }
 
+    /// A table of `documents`' ids to their positions (the first of a repeated id).
+    init(indexing documents: [Document]) {
+        self.init(documents: documents)
+        documents.withUnsafeBufferPointer { documents in
+            for position in documents.indices {
+                insertDocument(at: position, hash: Document.idHash(of: documents, at: position))
+            }
+        }
+    }
+
     /// Slots for `capacity` entries at most two thirds full. (At most half full took 10M
     /// documents' table from 2^24 slots to 2^25, 134 MB more; a lookup at two thirds probes 2 slots
     /// on average, an absent key 5.)

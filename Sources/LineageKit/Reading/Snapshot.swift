@@ -61,6 +61,26 @@ extension Snapshot {
             try origin.checkUnchanged()
         }
     }
+
+    /// Finds documents by collection and id, through the reader's index of their ids when the
+    /// snapshot has it, else through one made now: a dictionary keyed by collection and id would
+    /// make two strings and copy a document for each of a million documents.
+    package func documentLookup() -> DocumentLookup {
+        DocumentLookup(documents: documents, index: documentIndex ?? IDTable(indexing: documents))
+    }
+}
+
+/// Documents of a snapshot found by collection and id (``Snapshot/documentLookup()``).
+package struct DocumentLookup: Sendable {
+    let documents: [Document]
+    let index: IDTable
+
+    /// The document `id` of collection `collectionID`, if the snapshot has it.
+    package func document(collectionID: String, id: String) -> Document? {
+        let position = index.value(for: id)
+        guard position >= 0, documents[Int(position)].collectionID == collectionID else { return nil }
+        return documents[Int(position)]
+    }
 }
 
 /// What a read went through: files, bytes, and the records it skipped or merged.

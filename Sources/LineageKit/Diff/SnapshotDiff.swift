@@ -137,7 +137,10 @@ public struct SnapshotDiff: Sendable {
             let (old, new, index, ranges) = shared.value
             var found = DocumentPiece()
             for document in new[ranges[piece]] {
-                let reference = DocumentReference(collectionID: document.collectionID, documentID: document.id)
+                // Made only for a document that changed: its id's string costs an allocation.
+                var reference: DocumentReference {
+                    DocumentReference(collectionID: document.collectionID, documentID: document.id)
+                }
                 let position = index.value(forIDOf: document)
                 guard position >= 0, old[Int(position)].collectionID == document.collectionID else {
                     found.added.append(reference)

@@ -393,17 +393,21 @@ struct ReaderTests {
 
     @Test("a child naming its parent shares one id string, in its source and its chain, with a kept parent id")
     func parentIDsAreShared() throws {
-        let parent = "doc_parent_0123456789abcdef"
-        let snapshot = try Fixtures.read(
-            #"{"document_id":"\#(parent)","collection_id":"col_f","root_object_id":"obj_1","source_type":"bucket"}"#
-                + "\n"
-                + #"{"document_id":"doc_child_0123456789abcdef","collection_id":"col_s","root_object_id":"obj_1","#
-                + #""source_type":"collection","source_document_id":"\#(parent)","lineage_chain":["#
-                + #"{"collection_id":"col_f","document_id":"\#(parent)"},{"collection_id":"col_s"}]}"#)
+        // A parent and a child naming it in its source and its chain.
+        func parentAndChild(_ parent: String, _ child: String) throws -> Snapshot {
+            try Fixtures.read(
+                #"{"document_id":"\#(parent)","collection_id":"col_f","root_object_id":"obj_1","source_type":"bucket"}"#
+                    + "\n"
+                    + #"{"document_id":"\#(child)","collection_id":"col_s","root_object_id":"obj_1","#
+                    + #""source_type":"collection","source_document_id":"\#(parent)","lineage_chain":["#
+                    + #"{"collection_id":"col_f","document_id":"\#(parent)"},{"collection_id":"col_s"}]}"#)
+        }
         func storage(_ text: String?) -> UnsafePointer<UInt8>? {
             var text = text
             return text?.withUTF8 { $0.baseAddress }
         }
+        let parent = "doc_parent_0123456789abcdef"
+        let snapshot = try parentAndChild(parent, "doc_child_0123456789abcdef")
         let child = snapshot.documents[1]
         #expect(child.lineage.sourceDocumentID == parent)
         #expect(storage(child.lineage.sourceDocumentID) == storage(snapshot.documents[0].id), "one string, not two")
@@ -411,12 +415,7 @@ struct ReaderTests {
 
         // A parent whose id packs keeps no string; its child's source and chain share one.
         let packed = "doc_568e5f7f232d71be592a"
-        let second = try Fixtures.read(
-            #"{"document_id":"\#(packed)","collection_id":"col_f","root_object_id":"obj_1","source_type":"bucket"}"#
-                + "\n"
-                + #"{"document_id":"doc_c189757feb6cc63d96e7","collection_id":"col_s","root_object_id":"obj_1","#
-                + #""source_type":"collection","source_document_id":"\#(packed)","lineage_chain":["#
-                + #"{"collection_id":"col_f","document_id":"\#(packed)"},{"collection_id":"col_s"}]}"#)
+        let second = try parentAndChild(packed, "doc_c189757feb6cc63d96e7")
         #expect(second.documents[0].storedID.keptIndex == nil && second.documents[0].id == packed)
         let packedChild = second.documents[1]
         #expect(packedChild.lineage.sourceDocumentID == packed)

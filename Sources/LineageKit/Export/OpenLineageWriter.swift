@@ -75,7 +75,7 @@ public struct OpenLineageWriter: Sendable {
                 datasets.insert(.collection(collection))
                 guard let parent = input.parent(of: index) else { continue }
                 let from: Dataset
-                if nodes.kind(at: parent) == .object || nodes.kind(at: parent) == .ghostObject {
+                if !nodes.kind(at: parent).isDocument {
                     guard let bucket = nodes.bucketID(at: parent) else { continue }
                     from = .bucket(bucket)
                 } else {

@@ -172,7 +172,7 @@ public struct PROVJSONWriter: Sendable {
         let nodes = input.graph.nodes
         let kind = nodes.kind(at: index)
         var object = InlineJSONObject(into: &bytes)
-        let isObject = kind == .object || kind == .ghostObject
+        let isObject = !kind.isDocument
         object.string("prov:type", isObject ? "mixpeek:Object" : "mixpeek:Document", into: &bytes)
         if let collection = nodes.collectionID(at: index) {
             object.string("mixpeek:collection_id", collection, into: &bytes)

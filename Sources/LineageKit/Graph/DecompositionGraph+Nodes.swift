@@ -33,7 +33,7 @@ extension DecompositionGraph {
                     id: .object(objects[record].id), kind: kind, collectionID: nil, bucketID: objects[record].bucketID,
                     index: position)
             case .ghostDocument, .ghostObject:
-                let ghost = ghosts[position - (kinds.count - ghosts.count)]
+                let ghost = ghost(at: position)
                 return Node(
                     id: ghost.id, kind: kind, collectionID: kind == .ghostDocument ? ghost.place : nil,
                     bucketID: kind == .ghostObject ? ghost.place : nil, index: position)
@@ -49,7 +49,7 @@ extension DecompositionGraph {
             switch kinds[position] {
             case .document: return try documents[Int(records[position])].withIDBytes(body)
             case .object: id = objects[Int(records[position])].id
-            case .ghostDocument, .ghostObject: id = ghosts[position - (kinds.count - ghosts.count)].id.rawID
+            case .ghostDocument, .ghostObject: id = ghost(at: position).id.rawID
             }
             return try id.withUTF8 { try body(UnsafeRawBufferPointer($0)) }
         }
@@ -65,7 +65,7 @@ extension DecompositionGraph {
             switch kinds[position] {
             case .document: documents[Int(records[position])].collectionID
             case .object, .ghostObject: nil
-            case .ghostDocument: ghosts[position - (kinds.count - ghosts.count)].place
+            case .ghostDocument: ghost(at: position).place
             }
         }
 
@@ -75,8 +75,13 @@ extension DecompositionGraph {
             switch kinds[position] {
             case .object: objects[Int(records[position])].bucketID
             case .document, .ghostDocument: nil
-            case .ghostObject: ghosts[position - (kinds.count - ghosts.count)].place
+            case .ghostObject: ghost(at: position).place
             }
+        }
+
+        /// The ghost at node `position`: ghosts are the last nodes.
+        private func ghost(at position: Int) -> Ghost {
+            ghosts[position - (kinds.count - ghosts.count)]
         }
 
         /// Node lists are equal when they hold equal nodes in the same order, as arrays of nodes were.

@@ -84,7 +84,7 @@ extension DecompositionGraph {
             current = parentIndex[Int(current)]
         }
         let top = nodes.kind(at: Int(current))
-        return top == .object || top == .ghostObject ? depth : nil
+        return top.isDocument ? nil : depth
     }
 
     /// The tier recorded for nodes whose ancestry is a cycle.
@@ -118,9 +118,7 @@ extension DecompositionGraph {
                     sentinel = Self.unknownTier
                 }
                 depth = reached
-            } else if let top = stack.last,
-                nodes.kind(at: Int(top)) == .object || nodes.kind(at: Int(top)) == .ghostObject
-            {
+            } else if let top = stack.last, !nodes.kind(at: Int(top)).isDocument {
                 depth = -1
             } else {
                 depth = 0

@@ -68,9 +68,7 @@ struct IDTable: Sendable {
 
     /// The value stored for `key`, whose ``FastHash`` is `hash`, or -1.
     func value(for key: String, hash: UInt64) -> Int32 {
-        let (_, _, found) = probe(hash: hash) { entry in
-            entry < documents.count ? documents[entry].hasID(key) : keys[entry - documents.count] == key
-        }
+        let (_, _, found) = probe(hash: hash) { entry(at: $0, is: key) }
         return found.map(value(ofEntry:)) ?? -1
     }
 
@@ -92,9 +90,7 @@ struct IDTable: Sendable {
     /// ``insert(_:value:)`` with the key's ``FastHash`` computed beforehand (on another thread).
     @discardableResult
     mutating func insert(_ key: String, hash: UInt64, value: Int32) -> Int32 {
-        let (slot, tag, found) = probe(hash: hash) { entry in
-            entry < documents.count ? documents[entry].hasID(key) : keys[entry - documents.count] == key
-        }
+        let (slot, tag, found) = probe(hash: hash) { entry(at: $0, is: key) }
         if let found { return self.value(ofEntry: found) }
         keys.append(key)
         values.append(value)
@@ -146,6 +142,12 @@ struct IDTable: Sendable {
             slot = (slot + 1) & mask
         }
         return (slot, tag, nil)
+    }
+
+    /// Whether the key of entry `entry` is `key`.
+    @inline(__always)
+    private func entry(at entry: Int, is key: String) -> Bool {
+        entry < documents.count ? documents[entry].hasID(key) : keys[entry - documents.count] == key
     }
 
     @inline(__always)
